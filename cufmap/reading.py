@@ -1,0 +1,194 @@
+"""Read the relay's table from the bytes staff actually produce.
+
+Excel and LibreOffice write comma, semicolon or tab separated files, in UTF-8 (with one or
+even two byte-order marks), Windows-1252 or UTF-16, with blank lines, trailing spaces,
+columns in any order and headers in any case; or an ``.xlsx`` workbook. All of these give
+the same :class:`Table`. Values stay text here; ``validation`` checks and normalises them.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from . import schema
+from .errors import UnreadableTable
+
+csv.field_size_limit(10 * 1024 * 1024)
+
+_BOM = "\ufeff"
+_SPACES = " \t\r\n\xa0\u202f"
+_FORMULA_START = tuple("=+-@")
+
+
+@dataclass
+class Table:
+    """A table read from a file: canonical columns first, unknown columns kept after."""
+
+    frame: pd.DataFrame  # all values are str ("" when empty)
+    lines: list[int]  # spreadsheet row number of each frame row (header is row 1)
+    encoding: str = "utf-8"
+    delimiter: str = ","
+    missing: list[str] = field(default_factory=list)  # required columns absent from the header
+    problems: list = field(default_factory=list)  # validation.Problem found while reading
+
+
+def read_bytes(data: bytes, filename: str = "") -> Table:
+    """Parse ``data`` (CSV in any of the supported dialects, or XLSX) into a :class:`Table`."""
+    if data.startswith(b"PK\x03\x04") or filename.lower().endswith((".xlsx", ".xlsm")):
+        records = _xlsx_records(data)
+        return _table_from_records(records, encoding="xlsx", delimiter="")
+    text, encoding = _decode(data)
+    delimiter = _guess_delimiter(text)
+    records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    return _table_from_records(records, encoding=encoding, delimiter=delimiter)
+
+
+def read_path(path) -> Table:
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read()
+    except FileNotFoundError:
+        raise UnreadableTable(f"Le fichier « {path} » n'existe pas.") from None
+    except IsADirectoryError:
+        raise UnreadableTable(f"« {path} » est un dossier, pas un fichier CSV.") from None
+    except OSError as exc:
+        raise UnreadableTable(f"Impossible de lire « {path} » : {exc.strerror}.") from None
+    return read_bytes(data, filename=str(path))
+
+
+def _decode(data: bytes) -> tuple[str, str]:
+    if not data.strip(b" \t\r\n\xef\xbb\xbf"):
+        raise UnreadableTable("Le fichier est vide : il doit contenir au moins la ligne d'en-tête "
+                              "(id, date_debut, collectivite, titre…).")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16").lstrip(_BOM), "utf-16"
+        except UnicodeDecodeError:
+            pass
+    if b"\x00" in data:
+        raise UnreadableTable("Ce fichier n'est pas un tableau texte (contenu binaire). "
+                              "Enregistrez-le depuis Excel ou LibreOffice au format CSV ou XLSX.")
+    for encoding in ("utf-8", "cp1252"):
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        bom = "utf-8-sig" if text.startswith(_BOM) else encoding
+        return text.lstrip(_BOM), bom
+    raise UnreadableTable("Encodage non reconnu : enregistrez le fichier en « CSV UTF-8 » "
+                          "(Excel) ou « Unicode (UTF-8) » (LibreOffice).")
+
+
+def _guess_delimiter(text: str) -> str:
+    """The separator under which the header names the most schema columns."""
+    header = next((line for line in text.splitlines() if line.strip(_SPACES + ",;")), "")
+    best, best_score = ",", (-1, -1)
+    for delim in (",", ";", "\t", "|"):
+        cells = next(csv.reader([header], delimiter=delim), [])
+        known = sum(1 for c in cells if schema.canonical_header(c.strip(_SPACES)))
+        score = (known, len(cells))
+        if score > best_score:
+            best, best_score = delim, score
+    return best
+
+
+def _xlsx_records(data: bytes) -> list[list[str]]:
+    import openpyxl
+
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a damaged zip
+        raise UnreadableTable("Ce classeur Excel est illisible ou endommagé "
+                              f"({type(exc).__name__}). Réenregistrez-le depuis Excel.") from None
+    try:
+        sheet = book.worksheets[0]
+        return [[_xlsx_cell(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+    finally:
+        book.close()
+
+
+def _xlsx_cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        if value.time() == dt.time(0, 0):
+            return value.date().isoformat()
+        return value.isoformat(sep=" ")
+    if isinstance(value, (dt.date, dt.time)):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def clean_cell(value: str) -> str:
+    """Trim spaces; undo the apostrophe that spreadsheet exports put before a formula sign."""
+    value = value.strip(_SPACES)
+    if len(value) > 1 and value[0] == "'" and value[1] in _FORMULA_START:
+        value = value[1:]
+    return value
+
+
+def _table_from_records(records: list[list[str]], encoding: str, delimiter: str) -> Table:
+    from .validation import Problem
+
+    header_at = next((i for i, r in enumerate(records) if any(c.strip(_SPACES) for c in r)), None)
+    if header_at is None:
+        raise UnreadableTable("Le fichier ne contient aucune ligne : la première ligne doit "
+                              "nommer les colonnes (id, date_debut, collectivite, titre…).")
+    headers = [clean_cell(h) for h in records[header_at]]
+    names: list[str] = []
+    problems: list = []
+    seen: dict[str, int] = {}
+    for position, header in enumerate(headers):
+        canonical = schema.canonical_header(header)
+        if canonical and canonical in seen:
+            problems.append(Problem(
+                "erreur", header_at + 1, canonical, header,
+                f"Ligne {header_at + 1} : les colonnes {seen[canonical] + 1} et {position + 1} "
+                f"désignent toutes deux « {canonical} » ; supprimez ou renommez l'une d'elles."))
+            canonical = None
+        if canonical:
+            seen[canonical] = position
+            names.append(canonical)
+        else:
+            name = header or f"colonne_{position + 1}"
+            if name in names or name in schema.BY_NAME:
+                name = f"{name} ({position + 1})"
+            names.append(name)
+    if not seen:
+        expected = ", ".join(c.name for c in schema.COLUMNS if c.required)
+        raise UnreadableTable(
+            "La première ligne ne nomme aucune colonne du relais "
+            f"(lu : « {'; '.join(h[:30] for h in headers[:6])} »). Colonnes attendues au moins : "
+            f"{expected}. Voir docs/guide-de-saisie.md.")
+    # Keep unknown columns after the schema ones, in their order.
+    extras = [n for n, h in zip(names, headers) if n not in schema.BY_NAME]
+    ordered = [c for c in schema.NAMES if c in seen] + extras
+    rows, lines = [], []
+    for number, record in enumerate(records[header_at + 1:], start=header_at + 2):
+        cells = [clean_cell(c) for c in record]
+        if not any(cells):
+            continue
+        if len(cells) > len(names) and any(cells[len(names):]):
+            problems.append(Problem(
+                "avertissement", number, "", "",
+                f"Ligne {number} : {len(cells) - len(names)} valeur(s) au-delà de la dernière "
+                "colonne nommée, ignorée(s). Vérifiez le séparateur ou ajoutez un en-tête."))
+        row = dict.fromkeys(ordered, "")
+        row.update(zip(names, cells))
+        rows.append(row)
+        lines.append(number)
+    frame = pd.DataFrame(rows, columns=ordered, dtype=object).fillna("")
+    for column in schema.COLUMNS:  # absent optional columns are simply empty
+        if column.name not in frame.columns:
+            frame[column.name] = ""
+    frame = frame[[*schema.NAMES, *extras]]
+    missing = [c.name for c in schema.COLUMNS if c.required and c.name not in seen]
+    return Table(frame=frame, lines=lines, encoding=encoding, delimiter=delimiter,
+                 missing=missing, problems=problems)

@@ -1,0 +1,316 @@
+"""Check the relay's table against the schema, and normalise valid values.
+
+Every problem names the spreadsheet row (as Excel shows it), the column, the value and what
+is expected, in French. All problems are reported at once. Nothing here writes anything.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+import pandas as pd
+
+from . import countries, schema
+from .text import fold
+
+ERROR = "erreur"
+WARNING = "avertissement"
+
+
+@dataclass(frozen=True)
+class Problem:
+    level: str  # ERROR or WARNING
+    row: int  # spreadsheet row (1 = header)
+    column: str
+    value: str
+    message: str  # complete French sentence, row and column included
+
+    def as_dict(self) -> dict:
+        return {"niveau": self.level, "ligne": self.row, "colonne": self.column,
+                "valeur": self.value, "message": self.message}
+
+
+# --- Value parsers (shared with the storage layer and the map) ---------------------------
+
+_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]00:00(?::00)?)?$")
+_DMY = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4}|\d{2})(?: 00:00(?::00)?)?$")
+_TIME = re.compile(r"^(\d{1,2})(?:[:hH](\d{2})?)(?::00)?$")
+
+
+def parse_date(value: str) -> dt.date:
+    """``2025-04-16``, ``16/04/2025`` or ``16/04/25`` -> date; ValueError otherwise."""
+    value = value.strip()
+    m = _ISO.match(value)
+    if m:
+        year, month, day = (int(g) for g in m.groups())
+    else:
+        m = _DMY.match(value)
+        if not m:
+            raise ValueError(value)
+        day, month, year = (int(g) for g in m.groups())
+        if len(m.group(3)) == 2:
+            year += 2000
+    return dt.date(year, month, day)
+
+
+def parse_time(value: str) -> dt.time:
+    """``09:15``, ``9h15``, ``9h`` -> time; ValueError otherwise."""
+    m = _TIME.match(value.strip())
+    if not m:
+        raise ValueError(value)
+    return dt.time(int(m.group(1)), int(m.group(2) or 0))
+
+
+def parse_number(value: str) -> float:
+    """``49.1286`` or ``49,1286`` -> float; ValueError otherwise."""
+    text = value.strip().replace("\u2212", "-")
+    if text.count(",") == 1 and "." not in text:
+        text = text.replace(",", ".")
+    number = float(text)
+    if number != number or number in (float("inf"), float("-inf")):
+        raise ValueError(value)
+    return number
+
+
+def format_number(number: float) -> str:
+    text = f"{number:.6f}".rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+@dataclass(frozen=True)
+class Partner:
+    name: str
+    country: str  # as written
+    iso: str | None  # ISO alpha-2 code, None if the country is not recognised
+
+    @property
+    def country_fr(self) -> str:
+        return countries.name(self.iso) if self.iso else self.country
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.country})" if self.country else self.name
+
+
+_PARTNER = re.compile(r"^(.*?\S)\s*\(([^()]*)\)\s*$")
+
+
+def split_list(value: str) -> list[str]:
+    return [p.strip() for p in re.split(r"[;\n]", value or "") if p.strip()]
+
+
+def parse_partners(value: str) -> list[Partner]:
+    """« Sabiñánigo (Espagne); Petersberg (DE) » -> partners (country may be unknown)."""
+    partners = []
+    for part in split_list(value):
+        m = _PARTNER.match(part)
+        if m:
+            name, country = m.group(1).strip(), m.group(2).strip()
+        else:
+            name, country = part, ""
+        partners.append(Partner(name, country, countries.code(country)))
+    return partners
+
+
+_HTML = re.compile(r"<\s*/?\s*[a-zA-Z!][^>]*>|javascript:", re.IGNORECASE)
+
+
+# --- The checks ---------------------------------------------------------------------------
+
+def _cell(row: int, column: str, value: str, text: str, level: str = ERROR) -> Problem:
+    shown = value if len(value) <= 60 else value[:57] + "…"
+    return Problem(level, row, column, value, f"Ligne {row}, colonne {column} : « {shown} » {text}")
+
+
+def _check_value(col: schema.Column, value: str, row: int) -> list[Problem]:
+    out: list[Problem] = []
+    if col.kind == "date":
+        try:
+            parse_date(value)
+        except ValueError:
+            out.append(_cell(row, col.name, value,
+                             "n'est pas une date valide (attendu : JJ/MM/AAAA, ex. 16/04/2025)."))
+    elif col.kind == "time":
+        try:
+            parse_time(value)
+        except ValueError:
+            out.append(_cell(row, col.name, value,
+                             "n'est pas une heure valide (attendu : HH:MM, ex. 09:15)."))
+    elif col.kind == "number":
+        try:
+            number = parse_number(value)
+        except ValueError:
+            out.append(_cell(row, col.name, value,
+                             "n'est pas un nombre (attendu : degrés décimaux, ex. "
+                             f"{col.example})."))
+        else:
+            if not col.minimum <= number <= col.maximum:
+                out.append(_cell(row, col.name, value,
+                                 f"est hors limites (attendu : entre {col.minimum:g} et "
+                                 f"{col.maximum:g})."))
+    elif col.kind == "choice":
+        if schema.choice_for(col, value) is None:
+            close = difflib.get_close_matches(fold(value), [fold(c) for c in col.choices], n=1)
+            hint = ""
+            if close:
+                hint = f" Vouliez-vous dire « {schema.choice_for(col, close[0])} » ?"
+            out.append(_cell(row, col.name, value,
+                             f"n'est pas une valeur permise (choix : {', '.join(col.choices)})."
+                             + hint))
+    elif col.kind == "id":
+        if not re.fullmatch(schema.ID_PATTERN, value):
+            out.append(_cell(row, col.name, value,
+                             "n'est pas un identifiant valide (lettres sans accent, chiffres et "
+                             "tirets, sans espace, ex. suippes-2025-04-01)."))
+    elif col.kind == "code":
+        if not re.fullmatch(r"\d{2}|2[AB]|97\d|\d{5}|2[AB]\d{3}|\d{9}", value.upper()):
+            out.append(_cell(row, col.name, value,
+                             "n'est pas un code officiel (attendu : code INSEE à 2, 3 ou 5 "
+                             "caractères, ou SIREN à 9 chiffres)."))
+    elif col.kind == "url":
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            hint = " Ajoutez « https:// » au début." if "." in value and " " not in value else ""
+            out.append(_cell(row, col.name, value,
+                             "n'est pas une adresse web (attendu : https://…)." + hint))
+    elif col.kind == "partners":
+        for partner in parse_partners(value):
+            if not partner.country:
+                out.append(_cell(row, col.name, str(partner),
+                                 "n'indique pas le pays du partenaire (attendu : « Nom (Pays) », "
+                                 "ex. « Sabiñánigo (Espagne) »)."))
+            elif partner.iso is None:
+                close = countries.suggestions(partner.country)
+                hint = f" Vouliez-vous dire « {close[0]} » ?" if close else ""
+                out.append(_cell(row, col.name, partner.country,
+                                 "n'est pas un pays reconnu (nom français, ex. « Allemagne », ou "
+                                 "code ISO, ex. DE)." + hint))
+    if col.kind == "text" and _HTML.search(value):
+        out.append(_cell(row, col.name, value,
+                         "contient du code HTML ou un lien javascript : il sera affiché tel quel, "
+                         "comme du texte, et jamais exécuté.", WARNING))
+    return out
+
+
+def validate(frame: pd.DataFrame, lines: list[int] | None = None,
+             missing: list[str] | None = None) -> list[Problem]:
+    """Every problem of ``frame`` (values as text). ``lines``: spreadsheet row of each row."""
+    problems: list[Problem] = []
+    for name in missing or []:
+        col = schema.BY_NAME[name]
+        problems.append(Problem(ERROR, 1, name, "",
+                                f"Ligne 1 : la colonne obligatoire « {name} » ({col.label}) est "
+                                "absente ; ajoutez-la à la ligne d'en-tête."))
+    if lines is None:
+        lines = [i + 2 for i in range(len(frame))]
+    ids: dict[str, int] = {}
+    hosts_by_day: dict[tuple[str, str], int] = {}
+    columns = [schema.BY_NAME[c] for c in schema.NAMES if c in frame.columns]
+    for row, record in zip(lines, frame.to_dict("records")):
+        values = {k: ("" if v is None or (isinstance(v, float) and v != v) else str(v).strip())
+                  for k, v in record.items()}
+        for col in columns:
+            value = values.get(col.name, "")
+            if not value:
+                if col.required and col.name not in (missing or []):
+                    problems.append(Problem(ERROR, row, col.name, "",
+                                            f"Ligne {row}, colonne {col.name} : cellule vide "
+                                            f"(obligatoire : {col.help})"))
+                continue
+            problems.extend(_check_value(col, value, row))
+        problems.extend(_check_row(values, row, ids, hosts_by_day))
+    return problems
+
+
+def _check_row(values: dict, row: int, ids: dict, hosts_by_day: dict) -> list[Problem]:
+    out = []
+    ident = values.get("id", "")
+    if ident:
+        if ident in ids:
+            out.append(_cell(row, "id", ident,
+                             f"est déjà utilisé ligne {ids[ident]} (chaque identifiant doit être "
+                             "unique)."))
+        else:
+            ids[ident] = row
+    start, end = _date_or_none(values.get("date_debut")), _date_or_none(values.get("date_fin"))
+    if values.get("date_fin") and not values.get("date_debut"):
+        out.append(_cell(row, "date_fin", values["date_fin"],
+                         "est donnée sans date de début : remplissez date_debut."))
+    if start and end and end < start:
+        out.append(_cell(row, "date_fin", values["date_fin"],
+                         f"est antérieure à la date de début ({start:%d/%m/%Y}) : corrigez l'une "
+                         "des deux."))
+    if bool(values.get("lat")) != bool(values.get("lon")):
+        present, absent = ("lat", "lon") if values.get("lat") else ("lon", "lat")
+        out.append(_cell(row, present, values[present],
+                         f"est donnée sans {absent} : remplissez les deux, ou aucune."))
+    t0, t1 = _time_or_none(values.get("heure_debut")), _time_or_none(values.get("heure_fin"))
+    if t0 and t1 and t1 <= t0 and not end:
+        out.append(_cell(row, "heure_fin", values["heure_fin"],
+                         f"n'est pas après l'heure de début ({t0:%H:%M}).", WARNING))
+    host = fold(values.get("collectivite", ""))
+    if host and start:
+        key = (host, start.isoformat())
+        if key in hosts_by_day:
+            out.append(_cell(row, "collectivite", values["collectivite"],
+                             f"a déjà une étape le même jour, ligne {hosts_by_day[key]} : doublon ?",
+                             WARNING))
+        else:
+            hosts_by_day[key] = row
+    return out
+
+
+def _date_or_none(value) -> dt.date | None:
+    try:
+        return parse_date(value) if value else None
+    except ValueError:
+        return None
+
+
+def _time_or_none(value) -> dt.time | None:
+    try:
+        return parse_time(value) if value else None
+    except ValueError:
+        return None
+
+
+def errors(problems: list[Problem]) -> list[Problem]:
+    return [p for p in problems if p.level == ERROR]
+
+
+def normalise(frame: pd.DataFrame) -> pd.DataFrame:
+    """Canonical text of every valid value (ISO dates, HH:MM, dot decimals, tidy lists).
+
+    Values that do not parse are left as they are, for validation to report.
+    """
+    out = frame.copy()
+    for col in schema.COLUMNS:
+        if col.name not in out.columns:
+            continue
+        out[col.name] = [_normalise_value(col, "" if v is None else str(v).strip())
+                         for v in out[col.name]]
+    return out.fillna("")
+
+
+def _normalise_value(col: schema.Column, value: str) -> str:
+    if not value or value.lower() == "nan":
+        return ""
+    try:
+        if col.kind == "date":
+            return parse_date(value).isoformat()
+        if col.kind == "time":
+            return parse_time(value).strftime("%H:%M")
+        if col.kind == "number":
+            return format_number(parse_number(value))
+    except ValueError:
+        return value
+    if col.kind == "choice":
+        return schema.choice_for(col, value) or value
+    if col.kind == "code":
+        return value.upper()
+    if col.kind == "partners":
+        return "; ".join(str(p) for p in parse_partners(value))
+    return value

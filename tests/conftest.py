@@ -1,0 +1,23 @@
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "data" / "relais.csv"
+
+
+@pytest.fixture
+def relay_copy(tmp_path) -> Path:
+    """A private copy of the shipped data, safe to modify."""
+    target = tmp_path / "relais.csv"
+    shutil.copy(DATA, target)
+    return target
+
+
+def run_cli(*args, cwd=ROOT, timeout=120):
+    """Run ``python -m cufmap.cli`` as staff would run ``cufmap``."""
+    return subprocess.run([sys.executable, "-m", "cufmap.cli", *map(str, args)], cwd=cwd,
+                          capture_output=True, text=True, timeout=timeout)

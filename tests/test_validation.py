@@ -1,0 +1,98 @@
+"""Each class of error speaks French, names the row, the column, the value and the fix."""
+
+import pytest
+
+from cufmap import reading, validation
+
+HEADER = "id;date_debut;date_fin;collectivite;titre;format;partenaires;lat;lon;lien;code_insee;" \
+         "heure_debut;type_collectivite;description\n"
+GOOD = "ok;01/04/2025;;Ville de Suippes;Randonnée;randonnée;Yangpyeong (Corée du Sud);;;" \
+       "https://cites-unies-france.org/;51559;09:15;commune;Texte\n"
+
+
+def problems_for(row: str, header: str = HEADER):
+    table = reading.read_bytes((header + GOOD + row).encode("utf-8"))
+    return table.problems + validation.validate(table.frame, table.lines, table.missing)
+
+
+def test_good_row_has_no_problem():
+    assert problems_for("") == []
+
+
+@pytest.mark.parametrize("row,column,expected", [
+    ("x;31/02/2025;;Ville;T;;;;;;;;;\n", "date_debut",
+     "Ligne 3, colonne date_debut : « 31/02/2025 » n'est pas une date valide (attendu : "
+     "JJ/MM/AAAA"),
+    ("x;10/05/2025;08/05/2025;Ville;T;;;;;;;;;\n", "date_fin", "est antérieure à la date de début"),
+    ("x;;08/05/2025;Ville;T;;;;;;;;;\n", "date_fin", "sans date de début"),
+    ("ok;;;Ville;T;;;;;;;;;\n", "id", "« ok » est déjà utilisé ligne 2"),
+    ("x y;;;Ville;T;;;;;;;;;\n", "id", "n'est pas un identifiant valide"),
+    ("x;;;Ville;T;;;43.3;;;;;;\n", "lat", "est donnée sans lon"),
+    ("x;;;Ville;T;;;;2.1;;;;;\n", "lon", "est donnée sans lat"),
+    ("x;;;Ville;T;;;95;2;;;;;\n", "lat", "est hors limites"),
+    ("x;;;Ville;T;;;abc;2;;;;;\n", "lat", "n'est pas un nombre"),
+    ("x;;;Ville;T;;Petersberg;;;;;;;\n", "partenaires",
+     "« Petersberg » n'indique pas le pays du partenaire"),
+    ("x;;;Ville;T;;Petersberg (Allemange);;;;;;;\n", "partenaires",
+     "« Allemange » n'est pas un pays reconnu (nom français, ex. « Allemagne », ou code ISO, "
+     "ex. DE). Vouliez-vous dire « Allemagne » ?"),
+    ("x;;;Ville;T;randonée;;;;;;;;\n", "format", "Vouliez-vous dire « randonnée » ?"),
+    ("x;;;Ville;T;karaoké;;;;;;;;\n", "format", "n'est pas une valeur permise (choix : marche"),
+    ("x;;;Ville;T;;;;;www.cuf.fr;;;;\n", "lien", "Ajoutez « https:// » au début."),
+    ("x;;;Ville;T;;;;;javascript:alert(1);;;;\n", "lien", "n'est pas une adresse web"),
+    ("x;;;Ville;T;;;;;;ABC;;;\n", "code_insee", "n'est pas un code officiel"),
+    ("x;;;Ville;T;;;;;;;25h99;;\n", "heure_debut", "n'est pas une heure valide"),
+    ("x;;;Ville;T;;;;;;;;village;\n", "type_collectivite", "n'est pas une valeur permise"),
+    ("x;;;;T;;;;;;;;;\n", "collectivite", "Ligne 3, colonne collectivite : cellule vide"),
+])
+def test_each_error_class(row, column, expected):
+    found = [p for p in problems_for(row) if p.level == validation.ERROR]
+    assert len(found) == 1, found
+    assert found[0].column == column
+    assert found[0].row == 3
+    assert expected in found[0].message
+
+
+def test_missing_required_column_is_reported_on_the_header_row():
+    problems = problems_for("", header=HEADER.replace("titre;", "intitulé du projet;"))
+    assert [p.message for p in problems if p.level == validation.ERROR] == [
+        "Ligne 1 : la colonne obligatoire « titre » (Titre) est absente ; ajoutez-la à la ligne "
+        "d'en-tête."]
+
+
+def test_all_errors_are_reported_at_once():
+    rows = "a;31/02/2025;;Ville;T;;;;;;;;;\nb;;;;;karaoké;X;1;;;;;;\nb;;;V;T;;;;;;;;;\n"
+    problems = validation.errors(problems_for(rows))
+    assert {(p.row, p.column) for p in problems} == {
+        (3, "date_debut"), (4, "collectivite"), (4, "titre"), (4, "format"),
+        (4, "partenaires"), (4, "lat"), (5, "id")}
+
+
+def test_warnings_do_not_block():
+    rows = "x;01/04/2025;;Ville de Suippes;<img src=x onerror=alert(1)>;;;;;;;;;\n"
+    problems = problems_for(rows)
+    assert [p.level for p in problems] == ["avertissement", "avertissement"]
+    assert "affiché tel quel" in problems[0].message
+    assert "doublon" in problems[1].message
+
+
+def test_duplicate_header_is_an_error():
+    problems = problems_for("", header=HEADER.replace("lien;", "date_debut;"))
+    assert any("désignent toutes deux « date_debut »" in p.message for p in problems)
+
+
+@pytest.mark.parametrize("value,expected", [("2025-04-16", "2025-04-16"),
+                                            ("16/04/2025", "2025-04-16"),
+                                            ("16/04/25", "2025-04-16"),
+                                            ("1.4.2025", "2025-04-01"),
+                                            ("2025-04-16 00:00:00", "2025-04-16")])
+def test_date_forms(value, expected):
+    assert validation.parse_date(value).isoformat() == expected
+
+
+def test_partner_parsing_accepts_codes_and_french_names():
+    partners = validation.parse_partners("Sabiñánigo (ES);  Petersberg (Allemagne) ;"
+                                         "Yangpyeong (Corée du Sud)")
+    assert [(p.name, p.iso, p.country_fr) for p in partners] == [
+        ("Sabiñánigo", "ES", "Espagne"), ("Petersberg", "DE", "Allemagne"),
+        ("Yangpyeong", "KR", "Corée du Sud")]
