@@ -1,0 +1,250 @@
+"""The one module that reads and writes the relay's data.
+
+* A save is atomic: the new file is written beside the old one, flushed to disk, then renamed
+  over it, so a crash at any instant leaves the old or the new file whole.
+* Every saved version is kept in ``data/.historique/`` and can be restored (a restore is
+  itself a new version: nothing is ever lost).
+* A save names the version it started from; if the file changed on disk since, the save is
+  refused with :class:`ConflictError` instead of overwriting someone else's work.
+* A save refuses data that does not validate (:class:`InvalidData`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import datetime as dt
+import fcntl
+import hashlib
+import io
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from . import reading, schema, validation
+from .errors import ConflictError, CufmapError, InvalidData, UnknownVersion
+
+HISTORY_DIR = ".historique"
+_FORMULA_START = tuple("=+-@\t\r")
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """The data as loaded, with the version token a later save must name."""
+
+    frame: pd.DataFrame  # canonical text values
+    version: str  # sha256 of the file's bytes ("" when the file does not exist)
+    table: reading.Table
+
+    @property
+    def problems(self) -> list[validation.Problem]:
+        return self.table.problems + validation.validate(self.table.frame, self.table.lines,
+                                                         self.table.missing)
+
+
+@dataclass(frozen=True)
+class Version:
+    ident: str  # file name in the history folder
+    saved_at: dt.datetime
+    digest: str
+    rows: int
+    author: str
+
+
+def digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def to_csv_bytes(frame: pd.DataFrame) -> bytes:
+    """Canonical form: UTF-8, comma, ISO dates, schema columns first, unknown columns kept."""
+    frame = validation.normalise(frame)
+    columns = [*schema.NAMES, *[c for c in frame.columns if c not in schema.BY_NAME]]
+    buf = io.StringIO(newline="")
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(columns)
+    for record in frame.reindex(columns=columns).fillna("").itertuples(index=False):
+        writer.writerow(["" if v is None else str(v) for v in record])
+    return buf.getvalue().encode("utf-8")
+
+
+def neutralise(value: str) -> str:
+    """Prefix a spreadsheet formula sign so Excel shows the text instead of running it."""
+    return "'" + value if value.startswith(_FORMULA_START) else value
+
+
+def _spreadsheet_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """Values for spreadsheets: French dates and numbers; text cells neutralised."""
+    out = validation.normalise(frame)
+    for col in out.columns:
+        column = schema.BY_NAME.get(col)
+        kind = column.kind if column else "text"
+        if kind == "date":
+            out[col] = [validation.parse_date(v).strftime("%d/%m/%Y") if _is_date(v) else
+                        neutralise(v) for v in out[col]]
+        elif kind == "number":
+            out[col] = [v.replace(".", ",") if _is_number(v) else neutralise(v) for v in out[col]]
+        else:
+            out[col] = [neutralise(str(v)) for v in out[col]]
+    return out
+
+
+def _is_date(value: str) -> bool:
+    return bool(value) and validation._date_or_none(value) is not None
+
+
+def _is_number(value: str) -> bool:
+    try:
+        validation.parse_number(value)
+    except ValueError:
+        return False
+    return True
+
+
+def to_excel_csv_bytes(frame: pd.DataFrame) -> bytes:
+    """CSV that Excel FR opens as it is: UTF-8 with BOM, « ; », JJ/MM/AAAA, formulas defused."""
+    out = _spreadsheet_frame(frame)
+    buf = io.StringIO(newline="")
+    writer = csv.writer(buf, delimiter=";", lineterminator="\r\n")
+    writer.writerow(list(out.columns))
+    writer.writerows(out.astype(str).values.tolist())
+    return ("\ufeff" + buf.getvalue()).encode("utf-8")
+
+
+def to_xlsx_bytes(frame: pd.DataFrame) -> bytes:
+    """XLSX workbook with every cell stored as text (no formula can run)."""
+    import openpyxl
+
+    out = _spreadsheet_frame(frame)
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "relais"
+    sheet.append(list(out.columns))
+    for values in out.astype(str).values.tolist():
+        sheet.append(values)
+    for row in sheet.iter_rows():
+        for cell in row:
+            cell.data_type = "s"  # never a formula, whatever the text
+    buf = io.BytesIO()
+    book.save(buf)
+    return buf.getvalue()
+
+
+class Store:
+    """Reads and writes one CSV file, with history, locking and conflict detection."""
+
+    def __init__(self, path: str | os.PathLike):
+        self.path = Path(path)
+        self.history = self.path.parent / HISTORY_DIR / self.path.stem
+        self._lock_path = self.path.parent / f".{self.path.name}.lock"
+
+    # -- reading --
+    def load(self) -> Snapshot:
+        data = self.path.read_bytes() if self.path.exists() else b""
+        if not data:
+            frame = pd.DataFrame({name: pd.Series(dtype=object) for name in schema.NAMES})
+            table = reading.Table(frame=frame, lines=[])
+            return Snapshot(frame, digest(data) if self.path.exists() else "", table)
+        table = reading.read_bytes(data, filename=self.path.name)
+        return Snapshot(validation.normalise(table.frame), digest(data), table)
+
+    def current_version(self) -> str:
+        return digest(self.path.read_bytes()) if self.path.exists() else ""
+
+    # -- writing --
+    @contextlib.contextmanager
+    def _locked(self):
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with open(self._lock_path, "a+") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(lock, fcntl.LOCK_UN)
+
+    def save(self, frame: pd.DataFrame, expected_version: str, author: str = "") -> str:
+        """Write ``frame``; return the new version. Refuses on conflict or invalid data."""
+        problems = validation.validate(frame)
+        if validation.errors(problems):
+            raise InvalidData(problems)
+        data = to_csv_bytes(frame)
+        with self._locked():
+            self._remove_stale_temporary_files()
+            current = self.current_version()
+            if current != expected_version:
+                raise ConflictError(
+                    "Quelqu'un d'autre a enregistré le fichier depuis que vous l'avez ouvert. "
+                    "Rechargez sa version (vos modifications restent affichées) puis "
+                    "enregistrez de nouveau.")
+            if current:
+                self._archive(self.path.read_bytes(), author="avant")
+            _atomic_write(self.path, data)
+            self._archive(data, author=author)
+        return digest(data)
+
+    def _remove_stale_temporary_files(self) -> None:
+        """Temporary files left by a writer that was killed (we hold the lock: none is live)."""
+        for tmp in self.path.parent.glob(f".{self.path.name}.*.tmp"):
+            with contextlib.suppress(FileNotFoundError):
+                tmp.unlink()
+
+    def _archive(self, data: bytes, author: str) -> None:
+        """Keep ``data`` in the history (once per distinct content)."""
+        self.history.mkdir(parents=True, exist_ok=True)
+        key = digest(data)
+        if any(p.name.endswith(f"-{key[:16]}.csv") for p in self.history.iterdir()):
+            return
+        stamp = dt.datetime.now().strftime("%Y%m%dT%H%M%S%f")
+        safe_author = "".join(c for c in author if c.isalnum() or c in "-_.")[:40] or "anonyme"
+        _atomic_write(self.history / f"{stamp}-{safe_author}-{key[:16]}.csv", data)
+
+    # -- history --
+    def versions(self) -> list[Version]:
+        """Saved versions, newest first."""
+        if not self.history.exists():
+            return []
+        out = []
+        for path in self.history.glob("*.csv"):
+            stamp, _, rest = path.stem.partition("-")
+            author, _, short = rest.rpartition("-")
+            try:
+                saved = dt.datetime.strptime(stamp, "%Y%m%dT%H%M%S%f")
+            except ValueError:
+                continue
+            try:
+                rows = len(reading.read_path(path).frame)
+            except CufmapError:  # an unreadable archived file is still listed
+                rows = 0
+            out.append(Version(path.name, saved, short, rows, author))
+        return sorted(out, key=lambda v: v.saved_at, reverse=True)
+
+    def read_version(self, ident: str) -> pd.DataFrame:
+        path = self.history / Path(ident).name
+        if not path.is_file():
+            raise UnknownVersion(f"Aucune version enregistrée ne s'appelle « {ident} ».")
+        return validation.normalise(reading.read_path(path).frame)
+
+    def restore(self, ident: str, expected_version: str, author: str = "") -> str:
+        """Make version ``ident`` current again, as a new version."""
+        return self.save(self.read_version(ident), expected_version, author=author)
+
+
+def _atomic_write(path: Path, data: bytes) -> None:
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+    dir_fd = os.open(path.parent, os.O_RDONLY)
+    try:
+        os.fsync(dir_fd)
+    finally:
+        os.close(dir_fd)
