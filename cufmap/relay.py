@@ -1,0 +1,115 @@
+"""The relay as typed stages, in date order, with their French wording."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+from babel.dates import format_date
+
+from . import schema, validation
+from .store import Store
+
+LOCALE = "fr_FR"
+
+
+@dataclass(frozen=True)
+class Stage:
+    id: str
+    start: dt.date | None
+    end: dt.date | None
+    host: str
+    host_type: str
+    title: str
+    format: str
+    description: str
+    partners: tuple[validation.Partner, ...]
+    place: str = ""
+    code: str = ""
+    lat: float | None = None
+    lon: float | None = None
+    start_time: str = ""
+    end_time: str = ""
+    co_organisers: tuple[str, ...] = ()
+    link: str = ""
+    extra: dict = field(default_factory=dict, compare=False, hash=False)
+
+    @property
+    def dated(self) -> bool:
+        return self.start is not None
+
+    def when(self, locale: str = LOCALE) -> str:
+        """« mercredi 16 avril 2025 », « du … au … », or « date à venir »."""
+        if not self.start:
+            return "date à venir" if locale.startswith("fr") else "date to be announced"
+        text = long_date(self.start, locale)
+        if self.end and self.end != self.start:
+            end = long_date(self.end, locale)
+            text = f"du {text} au {end}" if locale.startswith("fr") else f"{text} – {end}"
+        if self.start_time:
+            hours = _hour(self.start_time)
+            if self.end_time:
+                hours += " – " + _hour(self.end_time)
+            text += f", {hours}"
+        return text
+
+    def status(self, today: dt.date) -> str:
+        """« passée », « en cours », « à venir » relative to ``today`` (undated: à venir)."""
+        if not self.start:
+            return "à venir"
+        last = self.end or self.start
+        if last < today:
+            return "passée"
+        if self.start <= today:
+            return "en cours"
+        return "à venir"
+
+
+def long_date(day: dt.date, locale: str = LOCALE) -> str:
+    """« mardi 1er avril 2025 », « mercredi 16 avril 2025 » (Babel, CLDR patterns)."""
+    if locale.startswith("fr"):
+        pattern = "EEEE d'er' MMMM y" if day.day == 1 else "EEEE d MMMM y"
+        return format_date(day, pattern, locale=locale)
+    return format_date(day, format="full", locale=locale)
+
+
+def _hour(value: str) -> str:
+    """« 09:15 » -> « 9 h 15 », « 12:00 » -> « 12 h »."""
+    hours, _, minutes = value.partition(":")
+    return f"{int(hours)} h" + (f" {minutes}" if minutes and minutes != "00" else "")
+
+
+def _date(value: str) -> dt.date | None:
+    return validation._date_or_none(value)
+
+
+def _float(value: str) -> float | None:
+    try:
+        return validation.parse_number(value) if value else None
+    except ValueError:
+        return None
+
+
+def stages_from_frame(frame: pd.DataFrame) -> list[Stage]:
+    """Typed stages, dated ones by date (then time, host), undated ones after, by host."""
+    out = []
+    for rec in validation.normalise(frame).to_dict("records"):
+        out.append(Stage(
+            id=rec["id"], start=_date(rec["date_debut"]), end=_date(rec["date_fin"]),
+            host=rec["collectivite"], host_type=rec["type_collectivite"], title=rec["titre"],
+            format=rec["format"], description=rec["description"],
+            partners=tuple(validation.parse_partners(rec["partenaires"])),
+            place=rec["lieu"], code=rec["code_insee"], lat=_float(rec["lat"]),
+            lon=_float(rec["lon"]), start_time=rec["heure_debut"], end_time=rec["heure_fin"],
+            co_organisers=tuple(validation.split_list(rec["co_organisateurs"])),
+            link=rec["lien"],
+            extra={k: v for k, v in rec.items() if k not in schema.BY_NAME and v},
+        ))
+    return sorted(out, key=lambda s: (s.start is None, s.start or dt.date.max, s.start_time,
+                                      s.host))
+
+
+def load_stages(path: str | Path) -> list[Stage]:
+    return stages_from_frame(Store(path).load().frame)
