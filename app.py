@@ -3,6 +3,7 @@
 import streamlit as st
 
 from cufmap import DEFAULT_DATA
+from cufmap.gazetteer import ATTRIBUTION
 from cufmap.web import load_relay, stage_list_markdown
 
 st.set_page_config(page_title="Relais de la Coop Déc' — Cités Unies France", page_icon="🗺️",
@@ -16,3 +17,5 @@ if relay.error:
     st.error(relay.error)
     st.stop()
 st.markdown(stage_list_markdown(relay.stages))
+
+st.caption(f"Données : La Lettre de Cités Unies France (mars-avril 2025). Lieux — {ATTRIBUTION}")

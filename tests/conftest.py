@@ -1,3 +1,4 @@
+import os
 import shutil
 import subprocess
 import sys
@@ -21,3 +22,7 @@ def run_cli(*args, cwd=ROOT, timeout=120):
     """Run ``python -m cufmap.cli`` as staff would run ``cufmap``."""
     return subprocess.run([sys.executable, "-m", "cufmap.cli", *map(str, args)], cwd=cwd,
                           capture_output=True, text=True, timeout=timeout)
+
+
+# No test touches the internet: the geocoding chain stays offline unless a test builds its own.
+os.environ["CUFMAP_OFFLINE"] = "1"

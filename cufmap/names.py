@@ -1,0 +1,133 @@
+"""How place names become lookup keys, and how authority names are taken apart.
+
+The same functions serve the gazetteer build (index side) and the lookups (query side), so
+both agree on what « the same name » means.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+
+from .text import fold
+
+# Families of places: a query's kind hint narrows the candidates to one family.
+COMMUNE, DEPARTEMENT, REGION, EPCI, COM, LOCALITY = (
+    "commune", "département", "région", "intercommunalité", "collectivité d'outre-mer",
+    "localité")
+
+KINDS = (
+    "commune",  # 0
+    "arrondissement municipal",  # 1
+    "commune déléguée",  # 2
+    "commune associée",  # 3
+    "département",  # 4
+    "région",  # 5
+    "métropole",  # 6
+    "communauté urbaine",  # 7
+    "communauté d'agglomération",  # 8
+    "communauté de communes",  # 9
+    "collectivité d'outre-mer",  # 10
+    "localité",  # 11 (abroad)
+)
+FAMILY = {
+    "commune": COMMUNE, "arrondissement municipal": COMMUNE, "commune déléguée": COMMUNE,
+    "commune associée": COMMUNE, "département": DEPARTEMENT, "région": REGION,
+    "métropole": EPCI, "communauté urbaine": EPCI, "communauté d'agglomération": EPCI,
+    "communauté de communes": EPCI, "collectivité d'outre-mer": COM, "localité": COMMUNE,
+}
+# type_collectivite of the CSV -> family
+HINT_FAMILY = {
+    "commune": COMMUNE, "département": DEPARTEMENT, "région": REGION, "métropole": EPCI,
+    "communauté urbaine": EPCI, "communauté d'agglomération": EPCI,
+    "communauté de communes": EPCI, "collectivité d'outre-mer": COM,
+    "collectivité territoriale unique": REGION,
+}
+
+_ABBREVIATIONS = [
+    (re.compile(r"\bst\b"), "saint"),
+    (re.compile(r"\bste\b"), "sainte"),
+    (re.compile(r"\bsts\b"), "saints"),
+    (re.compile(r"\bstes\b"), "saintes"),
+    (re.compile(r"\bs/"), "sur "),
+]
+_ARTICLE = re.compile(r"^(la|le|les|l) ")
+
+
+def key(name: str) -> str:
+    """Lookup key: folded, abbreviations expanded (« St-Denis » = « Saint Denis »)."""
+    folded = fold(name.replace("s/", " sur "))
+    for pattern, full in _ABBREVIATIONS:
+        folded = pattern.sub(full, folded)
+    return folded
+
+
+def key_variants(name: str) -> set[str]:
+    """The key of ``name`` and its form without a leading article (« Le Marigot » -> « marigot »)."""
+    base = key(name)
+    out = {base}
+    stripped = _ARTICLE.sub("", base)
+    if stripped and stripped != base:
+        out.add(stripped)
+    compact = base.replace(" ", "")
+    if compact != base and len(compact) > 3:
+        out.add(compact)  # « Yangp'yŏng » = « Yangpyong »
+    return out
+
+
+def hash_key(value: str) -> int:
+    return int.from_bytes(hashlib.blake2b(value.encode("utf-8"), digest_size=8).digest(), "little")
+
+
+# --- Authority names -----------------------------------------------------------------------
+
+_CONNECTOR = r"(?: (?:de la|de l|du|des|de|d|l))?"
+_PREFIXES: list[tuple[str, re.Pattern]] = [
+    (DEPARTEMENT, re.compile(rf"^(?:conseil departemental|conseil general|departement|dept)"
+                             rf"{_CONNECTOR} ")),
+    (REGION, re.compile(rf"^(?:conseil regional|region|collectivite territoriale|"
+                        rf"collectivite europeenne|collectivite){_CONNECTOR} ")),
+    (EPCI, re.compile(rf"^(?:metropole|communaute urbaine|communaute d agglomeration|"
+                      rf"communaute de communes|communaute d agglo|agglomeration|agglo|"
+                      rf"communaute|ca|cc|cu|eurometropole){_CONNECTOR} ")),
+    (COMMUNE, re.compile(rf"^(?:ville|commune|mairie|municipalite|cite){_CONNECTOR} ")),
+]
+# What legal forms look like inside official EPCI names (« CA du Pays Nord Martinique »).
+_EPCI_FORM = re.compile(rf"^(?:metropole|communaute urbaine|communaute d agglomeration|"
+                        rf"communaute de communes|ca|cc|cu|eurometropole|met){_CONNECTOR} ")
+_EPCI_SUFFIX = re.compile(r" (?:communaute|agglomeration|agglo|metropole|"
+                          r"communaute d agglomeration)$")
+_PAREN = re.compile(r"\s*\(([^()]*)\)\s*$")
+
+
+def split_authority(name: str) -> tuple[str | None, str]:
+    """« Département de l'Aude » -> (département, « aude »); « Suippes » -> (None, « suippes »)."""
+    k = key(_PAREN.sub("", name))
+    for family, pattern in _PREFIXES:
+        m = pattern.match(k)
+        if m and len(k) > m.end():
+            return family, k[m.end():]
+    return None, k
+
+
+def epci_keys(official: str) -> set[str]:
+    """Keys under which an intercommunality is known besides its official name."""
+    base = key(_PAREN.sub("", official))
+    out = key_variants(official) | {base}
+    m = _EPCI_FORM.match(base)
+    core = base[m.end():] if m else base
+    out.add(core)
+    out.add(_ARTICLE.sub("", core))
+    out.add(_EPCI_SUFFIX.sub("", core))
+    if core.startswith("grand "):
+        out.add(core[len("grand "):])
+    # « CA du Pays Nord Martinique » is known as « CAP Nord Martinique ».
+    if m and core.startswith("pays "):
+        form = m.group(0).split()[0]
+        if form in ("ca", "cc", "cu"):
+            out.add(f"{form}p {core[len('pays '):]}")
+    # Acronym in parentheses: « CC de l'Est Lyonnais (CCEL) ».
+    paren = _PAREN.search(official)
+    if paren:
+        out.add(key(paren.group(1)))
+    return {o for o in out if o}
