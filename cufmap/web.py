@@ -29,7 +29,7 @@ def load_relay(path: str) -> Relay:
     return _load(path, mtime)
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
+@st.cache_resource(show_spinner=False, max_entries=8)
 def _load(path: str, mtime: int) -> Relay:
     try:
         return Relay(stages_from_frame(Store(path).load().frame))
@@ -63,3 +63,55 @@ def stage_list_markdown(stages: list[Stage]) -> str:
             line += f" — avec {partners}"
         lines.append(line)
     return "\n".join(lines)
+
+
+# --- The map document ---------------------------------------------------------------------
+
+def _mtime(path: str) -> int:
+    try:
+        return os.stat(path).st_mtime_ns
+    except OSError:
+        return 0
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _located(path: str, mtime: int, places: str, places_mtime: int):
+    from .geocoding import Chain
+    from .mapdoc import locate
+
+    stages = stages_from_frame(Store(path).load().frame)
+    return locate(stages, Chain.default(places))
+
+
+def located_relay(path: str, places: str):
+    """Stages with their positions; recomputed when the data or the places file change."""
+    return _located(path, _mtime(path), places, _mtime(places))
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _document(path: str, mtime: int, places: str, places_mtime: int, filters, tiles: str,
+              presenter: bool, timeline: bool, start: str, today, lang: str) -> tuple[str, int]:
+    from .mapdoc import MapOptions, render
+
+    located = _located(path, mtime, places, places_mtime)
+    kept = [item for item in located if filters.keeps(item.stage)]
+    options = MapOptions(tiles=tiles, presenter=presenter, timeline=timeline, start=start,
+                         today=today, lang=lang)
+    return render(kept, options), len(kept)
+
+
+def map_document(path: str, places: str, filters, options) -> tuple[str, int]:
+    """(HTML of the map document, number of stages shown), cached per data version."""
+    return _document(path, _mtime(path), places, _mtime(places), filters, options.tiles,
+                     options.presenter, options.timeline, options.start, options.today,
+                     options.lang)
+
+
+#: Hides Streamlit's chrome and gives the map the whole window (presenter page).
+PRESENTER_CSS = """<style>
+header[data-testid="stHeader"], [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
+[data-testid="stToolbar"], [data-testid="stDecoration"], footer { display: none !important; }
+.block-container, [data-testid="stMainBlockContainer"] { padding: 0 !important; max-width: 100% !important; }
+[data-testid="stAppViewContainer"] iframe { position: fixed; inset: 0; width: 100vw !important;
+  height: 100vh !important; border: 0; z-index: 1000; }
+</style>"""

@@ -1,4 +1,4 @@
-"""AppTest smoke tests of the pages (headless, no browser)."""
+"""AppTest smoke tests of every page (headless, no browser)."""
 
 import shutil
 
@@ -15,13 +15,15 @@ def app(monkeypatch, tmp_path):
     monkeypatch.setenv("CUFMAP_DATA", str(data))
     monkeypatch.chdir(ROOT)
 
-    def run(script="app.py"):
+    def run(script="app.py", **params):
         import importlib
 
         import cufmap
 
-        importlib.reload(cufmap)
+        importlib.reload(cufmap)  # DEFAULT_DATA follows CUFMAP_DATA
         at = AppTest.from_file(str(ROOT / script), default_timeout=60)
+        for key, value in params.items():
+            at.query_params[key] = value
         at.run()
         assert not at.exception, at.exception
         return at
@@ -30,17 +32,41 @@ def app(monkeypatch, tmp_path):
     return run
 
 
-def test_home_lists_stages_in_date_order_in_french(app):
-    at = app()
-    text = "\n".join(m.value for m in at.markdown)
-    assert "Mardi 1er avril 2025 — Ville de Suippes" in text
-    order = [text.index(s) for s in ("Suippes", "Métropole de Lyon", "Billère", "Chartres",
-                                      "Loire\\-Atlantique", "Date à venir", "Strasbourg")]
-    assert order == sorted(order)
-    assert "Sabiñánigo \\(Espagne\\)" in text
+def _document(at) -> str:
+    frames = at.get("iframe")
+    assert len(frames) == 1
+    return frames[0].proto.srcdoc
 
 
-def test_home_shows_a_french_error_for_a_broken_file(app):
+def test_entry_point_runs_the_map_page(app):
+    at = app("app.py")
+    assert "Relais de la Coop Déc'" in at.markdown[0].value
+    assert "Suippes" in _document(at)
+
+
+def test_map_page_builds_the_document_from_the_data(app):
+    at = app("pages/carte.py", date="2025-04-09")
+    html = _document(at)
+    assert '"id":"suippes-2025-04-01"' in html and '"status_class":"passee"' in html
+    assert "Mardi 1er avril 2025" in html
+    assert "cdn" not in html.lower() and "<script src=" not in html
+    assert "Lieux — Découpage administratif" in at.caption[-1].value
+
+
+def test_map_page_filters_from_the_url(app):
+    at = app("pages/carte.py", pays="KR")
+    assert at.caption[0].value == "1 étape(s) sur 20 correspondent à la sélection."
+    assert at.multiselect[3].value == ["KR"]
+    assert at.query_params["pays"] in ("KR", ["KR"])
+
+
+def test_presenter_page_runs(app):
+    at = app("pages/presentation.py")
+    assert '"presenter":true' in _document(at)
+
+
+def test_pages_show_a_french_error_for_a_broken_file(app):
     app.data.write_bytes(b"\x00\x01binaire")
-    at = app()
-    assert at.error and "ne peut pas être lu" in at.error[0].value
+    for page in ("pages/carte.py", "pages/presentation.py"):
+        at = app(page)
+        assert at.error and "ne peut pas être lu" in at.error[0].value

@@ -1,0 +1,272 @@
+"""The one map builder: the relay's stages -> a folium map document.
+
+Used by the map page, the presenter page and the static export. Stage and link data reach the
+browser as one JSON payload (not one folium object per marker); the behaviour (timeline,
+arcs, cards, insets, presenter keys) lives in ``static/relay.js``, added by the small folium
+plugin :class:`RelayLayer`; every asset is inlined by :class:`InlineAssets`, so nothing is
+loaded from a CDN and the map renders with no network at all (tiles aside).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import folium
+from branca.element import Element, MacroElement
+from jinja2 import Template
+
+from . import geocoding, i18n
+from .relay import LOCALE, Stage
+
+STATIC = Path(__file__).parent / "static"
+
+#: Named assets, in one place (folium's default_js/default_css idea, pointing at local copies).
+ASSETS_JS = {"leaflet": "leaflet.js", "topojson": "topojson-client.min.js", "relay": "relay.js"}
+ASSETS_CSS = {"leaflet": "leaflet.css", "relay": "relay.css"}
+LAND = "countries-110m.json"
+
+TILES = {
+    "osm-fr": ("https://{s}.tile.openstreetmap.fr/osmfr/{z}/{x}/{y}.png",
+               "© les contributeurs d'<a href='https://www.openstreetmap.org/copyright'>"
+               "OpenStreetMap</a>, fond OSM France", 20),
+    "ign": ("https://data.geopf.fr/wmts?SERVICE=WMTS&REQUEST=GetTile&VERSION=1.0.0"
+            "&LAYER=GEOGRAPHICALGRIDSYSTEMS.PLANIGNV2&STYLE=normal&TILEMATRIXSET=PM"
+            "&FORMAT=image/png&TILEMATRIX={z}&TILEROW={y}&TILECOL={x}",
+            "© <a href='https://www.ign.fr/'>IGN</a> — Plan IGN", 19),
+    "osm": ("https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+            "© les contributeurs d'<a href='https://www.openstreetmap.org/copyright'>"
+            "OpenStreetMap</a>", 19),
+    "aucune": None,
+}
+TILE_LABELS = {"osm-fr": "OpenStreetMap France", "ign": "Plan IGN", "osm": "OpenStreetMap",
+               "aucune": "Aucun fond (contours seulement)"}
+OUTLINES_ATTRIBUTION = "Contours : Natural Earth (domaine public)"
+
+# Overseas territories shown as insets: (label, south, west, north, east).
+TERRITORIES = (
+    ("Guadeloupe", 15.8, -61.85, 16.55, -61.0),
+    ("Martinique", 14.35, -61.25, 14.9, -60.8),
+    ("Guyane", 2.1, -54.6, 5.8, -51.6),
+    ("La Réunion", -21.4, 55.2, -20.85, 55.85),
+    ("Mayotte", -13.05, 45.0, -12.6, 45.3),
+    ("Saint-Pierre-et-Miquelon", 46.7, -56.45, 47.15, -56.1),
+    ("Nouvelle-Calédonie", -22.8, 163.5, -19.5, 168.2),
+    ("Polynésie française", -18.0, -150.0, -16.4, -149.0),
+)
+METROPOLE = (41.2, -5.6, 51.3, 9.8)
+_SHORT_HOST = re.compile(r"^(?:Ville|Commune|Département|Conseil départemental|Métropole|Région|"
+                         r"Communauté)(?: de la| de l'| du| des| de| d')? ?")
+
+
+@dataclass(frozen=True)
+class MapOptions:
+    tiles: str = "osm-fr"
+    presenter: bool = False
+    timeline: bool = True
+    start: str = ""  # id of the stage selected on load
+    today: dt.date = field(default_factory=dt.date.today)
+    lang: str = "fr"
+    autoplay: int = 10  # seconds between steps when autoplay is on
+
+
+@dataclass(frozen=True)
+class Located:
+    stage: Stage
+    place: geocoding.Result
+    partners: tuple[geocoding.Result, ...]
+
+
+def locate(stages: list[Stage], chain: geocoding.Geocoder) -> list[Located]:
+    """Position of every stage and of each of its partners (through the geocoding chain)."""
+    out = []
+    for stage in stages:
+        place = geocoding.locate_stage(chain, stage)
+        partners = tuple(chain.geocode(geocoding.partner_query(p)) for p in stage.partners)
+        out.append(Located(stage, place, partners))
+    return out
+
+
+def great_circle(a: tuple[float, float], b: tuple[float, float], steps: int = 40):
+    """Points of the great-circle arc from a to b, longitudes unwrapped (no dateline jump)."""
+    (lat1, lon1), (lat2, lon2) = (tuple(map(math.radians, p)) for p in (a, b))
+    d = 2 * math.asin(math.sqrt(math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) *
+                                math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2))
+    if d < 1e-9:
+        return [list(a), list(b)]
+    points, previous = [], None
+    for i in range(steps + 1):
+        f = i / steps
+        s1, s2 = math.sin((1 - f) * d) / math.sin(d), math.sin(f * d) / math.sin(d)
+        x = s1 * math.cos(lat1) * math.cos(lon1) + s2 * math.cos(lat2) * math.cos(lon2)
+        y = s1 * math.cos(lat1) * math.sin(lon1) + s2 * math.cos(lat2) * math.sin(lon2)
+        z = s1 * math.sin(lat1) + s2 * math.sin(lat2)
+        lat, lon = math.degrees(math.atan2(z, math.hypot(x, y))), math.degrees(math.atan2(y, x))
+        if previous is not None:
+            while lon - previous > 180:
+                lon -= 360
+            while lon - previous < -180:
+                lon += 360
+        previous = lon
+        points.append([round(lat, 4), round(lon, 4)])
+    return points
+
+
+def _status_class(stage: Stage, today: dt.date) -> str:
+    if not stage.dated:
+        return "sans-date"
+    return {"passée": "passee", "en cours": "en-cours", "à venir": "a-venir"}[stage.status(today)]
+
+
+def _territory(lat: float, lon: float) -> str | None:
+    for label, south, west, north, east in TERRITORIES:
+        if south <= lat <= north and west <= lon <= east:
+            return label
+    return None
+
+
+def _overseas(lat: float, lon: float) -> bool:
+    south, west, north, east = METROPOLE
+    return not (south <= lat <= north and west <= lon <= east)
+
+
+def payload(located: list[Located], options: MapOptions) -> dict:
+    """The data the browser needs, as plain JSON (texts escaped by the browser's textContent)."""
+    from . import countries
+
+    locale = "fr_FR" if options.lang == "fr" else "en_GB"
+    status_text = i18n.STATUS.get(options.lang, i18n.STATUS["fr"])
+    stages, insets = [], {}
+    for n, item in enumerate(located, start=1):
+        s, r = item.stage, item.place
+        point = r.point
+        partners = []
+        for partner, pr in zip(s.partners, item.partners):
+            entry = {"name": partner.name, "country": partner.country_fr if options.lang == "fr"
+                     else (countries.name(partner.iso) if partner.iso else partner.country),
+                     "lat": None, "lon": None, "arc": None}
+            if pr.point:
+                entry["lat"], entry["lon"] = pr.point
+                if point:
+                    entry["arc"] = great_circle(point, pr.point)
+            partners.append(entry)
+        when = s.when(locale)
+        stages.append({
+            "id": s.id, "dated": s.dated, "when": when[:1].upper() + when[1:],
+            "status": status_text[s.status(options.today)] if s.dated else "",
+            "status_class": _status_class(s, options.today),
+            "host": s.host, "title": s.title, "format": s.format, "place": s.place,
+            "description": s.description, "link": s.link, "partners": partners,
+            "lat": point[0] if point else None, "lon": point[1] if point else None,
+            "overseas": bool(point and _overseas(*point)),
+            "label": f"{n}. {s.host}, {when}",
+            "short": _SHORT_HOST.sub("", s.host),
+        })
+        if point and _overseas(*point):
+            label = _territory(*point) or s.host
+            group = insets.setdefault(label, {"label": label, "stages": [], "bounds": None})
+            group["stages"].append(s.id)
+            bounds = next(([[t[1], t[2]], [t[3], t[4]]] for t in TERRITORIES if t[0] == label),
+                          [[point[0] - 0.4, point[1] - 0.4], [point[0] + 0.4, point[1] + 0.4]])
+            group["bounds"] = bounds
+    return {"stages": stages, "insets": list(insets.values()), "texts": i18n.texts(options.lang)}
+
+
+def to_js(value) -> str:
+    """JSON safe inside a <script> element: no « </script> », no HTML-significant characters."""
+    text = json.dumps(value, ensure_ascii=True, separators=(",", ":"))
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+@lru_cache(maxsize=None)
+def asset_text(name: str) -> str:
+    text = (STATIC / name).read_text(encoding="utf-8")
+    # Nothing inlined may close its own element early.
+    return text.replace("</script", "<\\/script").replace("</style", "<\\/style")
+
+
+@lru_cache(maxsize=1)
+def land_js() -> str:
+    return to_js(json.loads((STATIC / LAND).read_text(encoding="utf-8")))
+
+
+class InlineAssets(MacroElement):
+    """Adds the named local assets to the page header, once each, inline."""
+
+    _template = Template("""
+{% macro header(this, kwargs) %}
+{% for css in this.css %}<style>{{ css }}</style>
+{% endfor %}{% for js in this.js %}<script>{{ js }}</script>
+{% endfor %}
+{% endmacro %}
+""")
+
+    def __init__(self, js=tuple(ASSETS_JS), css=tuple(ASSETS_CSS)):
+        super().__init__()
+        self._name = "InlineAssets"
+        self.js = [asset_text(ASSETS_JS[n]) for n in js]
+        self.css = [asset_text(ASSETS_CSS[n]) for n in css]
+
+
+class RelayLayer(MacroElement):
+    """Stages, partner links, timeline, cards, insets and presenter keys (``relay.js``)."""
+
+    _template = Template("""
+{% macro header(this, kwargs) %}
+<script>document.documentElement.className = {{ this.html_class }};
+document.documentElement.lang = {{ this.lang }};</script>
+{% endmacro %}
+{% macro html(this, kwargs) %}
+<aside class="cuf-timeline" aria-label="{{ this.timeline_label }}"></aside>
+{% endmacro %}
+{% macro script(this, kwargs) %}
+window.cufRelay = new CufRelay({{ this._parent.get_name() }}, {{ this.data }}, {{ this.options }});
+{% endmacro %}
+""")
+
+    def __init__(self, data: dict, options: MapOptions, land: bool = True,
+                 attribution: str = ""):
+        super().__init__()
+        self._name = "RelayLayer"
+        classes = ["cuf-layout"]
+        if options.presenter:
+            classes.append("cuf-presenter")
+        if not options.timeline:
+            classes.append("cuf-no-timeline")
+        self.html_class = to_js(" ".join(classes))
+        self.lang = to_js(options.lang)
+        self.timeline_label = data["texts"]["timeline"]  # interface text, not data
+        js_data = to_js(data)
+        if land:
+            js_data = js_data[:-1] + ',"land":' + land_js() + "}"
+        self.data = js_data
+        self.options = to_js({"presenter": options.presenter, "start": options.start,
+                              "autoplay": options.autoplay, "attribution": attribution})
+
+
+def build_map(located: list[Located], options: MapOptions = MapOptions()) -> folium.Map:
+    """The folium map of the relay (no CDN asset, tiles as configured)."""
+    m = folium.Map(location=[46.6, 2.4], zoom_start=6, tiles=None, control_scale=True,
+                   prefer_canvas=True, min_zoom=2, max_zoom=18, zoom_snap=0.25)
+    m.default_js, m.default_css = [], []  # everything is inlined by InlineAssets
+    texts = i18n.texts(options.lang)
+    m.get_root().header.add_child(Element(f"<title>{texts['title']}</title>"), name="title")
+    tiles = TILES.get(options.tiles)
+    if tiles:
+        url, attribution, max_zoom = tiles
+        folium.TileLayer(url, attr=f"{attribution} · {OUTLINES_ATTRIBUTION}", max_zoom=max_zoom,
+                         maxZoom=max_zoom, name=TILE_LABELS[options.tiles]).add_to(m)
+    m.add_child(InlineAssets())
+    m.add_child(RelayLayer(payload(located, options), options,
+                           attribution="" if tiles else OUTLINES_ATTRIBUTION))
+    return m
+
+
+def render(located: list[Located], options: MapOptions = MapOptions()) -> str:
+    """The complete, self-contained HTML document."""
+    return build_map(located, options).get_root().render()

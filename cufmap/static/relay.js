@@ -1,0 +1,421 @@
+/* cufmap — timeline-linked map of the Relais de la Coop Déc'.
+ * Data arrives as one GeoJSON-like payload; every text from the data is inserted with
+ * textContent (never innerHTML), so a cell holding <script> shows as text and runs nothing.
+ */
+(function () {
+  "use strict";
+
+  function el(tag, attrs, text) {
+    var node = document.createElement(tag);
+    if (attrs) Object.keys(attrs).forEach(function (k) { node.setAttribute(k, attrs[k]); });
+    if (text !== undefined && text !== null) node.textContent = text;
+    return node;
+  }
+
+  function safeHref(url) {
+    return /^https?:\/\//i.test(url || "") ? url : null;
+  }
+
+  function CufRelay(map, data, opts) {
+    this.map = map;
+    this.data = data;
+    this.opts = opts || {};
+    this.t = data.texts;
+    this.stages = data.stages;
+    this.byId = {};
+    this.markers = {};
+    this.items = {};
+    this.arcs = {};
+    this.partnerMarkers = [];
+    this.current = -1;
+    this.timer = null;
+    var self = this;
+    this.stages.forEach(function (s, i) { s.index = i; self.byId[s.id] = s; });
+    this.canvas = L.canvas({ padding: 0.5 });
+    if (this.opts.attribution) map.attributionControl.addAttribution(this.opts.attribution);
+    this.drawLand();
+    this.drawArcsAndPartners();
+    this.drawStages();
+    this.buildTimeline();
+    this.buildCard();
+    this.buildInsets();
+    this.buildLegend();
+    if (this.opts.presenter) this.buildPresenter();
+    this.bindKeys();
+    var start = this.opts.start && this.byId[this.opts.start];
+    if (start) this.select(start.id, { animate: false });
+    else this.overview(false);
+    document.documentElement.setAttribute("data-cuf-ready", "1");
+  }
+
+  CufRelay.prototype.drawLand = function () {
+    if (!this.data.land || typeof topojson === "undefined") return;
+    this.map.createPane("land");
+    this.map.getPane("land").style.zIndex = 150;  // under the tiles: visible when they fail
+    var world = this.data.land;
+    var features = topojson.feature(world, world.objects.countries);
+    L.geoJSON(features, {
+      pane: "land", interactive: false, renderer: L.canvas({ pane: "land" }),
+      style: { color: "#8a99a8", weight: 0.8, fillColor: "#f3efe6", fillOpacity: 1 }
+    }).addTo(this.map);
+  };
+
+  CufRelay.prototype.drawArcsAndPartners = function () {
+    var self = this;
+    this.stages.forEach(function (s) {
+      self.arcs[s.id] = [];
+      s.partners.forEach(function (p) {
+        if (p.arc) {
+          var line = L.polyline(p.arc, { renderer: self.canvas, color: "#7b3fa8", weight: 1.5,
+                                         opacity: 0.45, interactive: false });
+          line.addTo(self.map);
+          self.arcs[s.id].push(line);
+        }
+        if (p.lat !== null && p.lat !== undefined) {
+          var m = L.circleMarker([p.lat, p.lon], { renderer: self.canvas, radius: 5,
+            color: "#5a2d82", weight: 2, fillColor: "#fff", fillOpacity: 1 });
+          m.bindTooltip(p.name + " (" + p.country + ")");
+          m.on("click", function () { self.select(s.id); });
+          m.addTo(self.map);
+          self.partnerMarkers.push(m);
+        }
+      });
+    });
+  };
+
+  CufRelay.prototype.drawStages = function () {
+    var self = this;
+    var seen = {};
+    var size = this.opts.presenter ? 36 : 28;
+    this.stages.forEach(function (s) {
+      if (s.lat === null || s.lat === undefined) return;
+      var key = s.lat.toFixed(3) + "," + s.lon.toFixed(3);
+      var shift = (seen[key] = (seen[key] || 0) + 1) - 1;  // same place: fan out
+      var icon = L.divIcon({ className: "", iconSize: [size, size],
+        iconAnchor: [size / 2 - shift * (size * 0.7), size / 2],
+        html: "<div class='cuf-marker status-" + s.status_class + "' style='width:" + size +
+              "px;height:" + size + "px'>" + (s.index + 1) + "</div>" });
+      var m = L.marker([s.lat, s.lon], { icon: icon, keyboard: true, title: s.label,
+                                         alt: s.label, riseOnHover: true });
+      m.on("click", function () { self.select(s.id); });
+      m.addTo(self.map);
+      var node = m.getElement();
+      if (node) {
+        node.setAttribute("aria-label", s.label);
+        node.setAttribute("data-stage", s.id);
+        node.classList.add("cuf-stage");
+        node.addEventListener("keydown", function (e) {
+          if (e.key === "Enter" || e.key === " " || e.key === "Spacebar") {
+            e.preventDefault(); e.stopPropagation(); self.select(s.id);
+          }
+        });
+      }
+      self.markers[s.id] = m;
+    });
+  };
+
+  CufRelay.prototype.buildTimeline = function () {
+    var self = this, t = this.t;
+    var box = document.querySelector(".cuf-timeline");
+    if (!box) return;
+    box.appendChild(el("h2", { id: "cuf-timeline-title" }, t.timeline));
+    var dated = this.stages.filter(function (s) { return s.dated; });
+    var undated = this.stages.filter(function (s) { return !s.dated; });
+    function list(stages) {
+      var ol = el("ol", { "aria-labelledby": "cuf-timeline-title" });
+      stages.forEach(function (s) {
+        var li = el("li", { "class": "status-" + s.status_class });
+        var b = el("button", { type: "button", "data-stage": s.id, "aria-current": "false" });
+        b.appendChild(el("span", { "class": "num", "aria-hidden": "true" }, String(s.index + 1)));
+        b.appendChild(el("span", { "class": "when" }, s.when + (s.status ? " · " + s.status : "")));
+        b.appendChild(el("span", { "class": "host" }, s.host));
+        var line = s.title;
+        if (s.partners.length) {
+          b.appendChild(el("span", { "class": "title" }, line));
+          line = t.with + " " + s.partners.map(function (p) {
+            return p.name + " (" + p.country + ")"; }).join(", ");
+          b.appendChild(el("span", { "class": "partners" }, line));
+        } else {
+          b.appendChild(el("span", { "class": "title" }, line));
+        }
+        b.addEventListener("click", function () { self.select(s.id); });
+        li.appendChild(b);
+        ol.appendChild(li);
+        self.items[s.id] = b;
+      });
+      return ol;
+    }
+    if (!this.stages.length) box.appendChild(el("p", { "class": "cuf-empty" }, t.empty));
+    if (dated.length) box.appendChild(list(dated));
+    if (undated.length) {
+      box.appendChild(el("h3", null, t.undated));
+      box.appendChild(list(undated));
+    }
+  };
+
+  CufRelay.prototype.buildCard = function () {
+    var self = this;
+    var card = el("section", { "class": "cuf-card", "aria-live": "polite", hidden: "" });
+    card.setAttribute("aria-label", this.t.card);
+    this.map.getContainer().appendChild(card);
+    L.DomEvent.disableClickPropagation(card);
+    L.DomEvent.disableScrollPropagation(card);
+    this.card = card;
+    this.closeCard = function () { card.hidden = true; };
+    card.addEventListener("keydown", function (e) { if (e.key === "Escape") self.closeCard(); });
+  };
+
+  CufRelay.prototype.fillCard = function (s) {
+    var card = this.card, t = this.t;
+    card.textContent = "";
+    var close = el("button", { type: "button", "class": "close", "aria-label": t.close }, "×");
+    close.addEventListener("click", this.closeCard);
+    card.appendChild(close);
+    card.appendChild(el("div", { "class": "when" }, s.when));
+    card.appendChild(el("h2", null, s.title));
+    card.appendChild(el("p", { "class": "host" }, s.host));
+    if (s.format) card.appendChild(el("span", { "class": "format" }, s.format));
+    if (s.place) card.appendChild(el("p", { "class": "place" }, s.place));
+    if (s.description) card.appendChild(el("p", { "class": "description" }, s.description));
+    if (s.partners.length) {
+      card.appendChild(el("p", { "class": "partners-title" }, t.partners));
+      var ul = el("ul");
+      s.partners.forEach(function (p) { ul.appendChild(el("li", null, p.name + " (" + p.country + ")")); });
+      card.appendChild(ul);
+    }
+    var href = safeHref(s.link);
+    if (href) {
+      var a = el("a", { href: href, target: "_blank", rel: "noopener noreferrer" }, t.more);
+      card.appendChild(el("p")).appendChild(a);
+    }
+    card.hidden = false;
+  };
+
+  CufRelay.prototype.buildInsets = function () {
+    var self = this;
+    var groups = this.data.insets || [];
+    if (!groups.length || this.opts.presenter) return;
+    var box = el("div", { "class": "cuf-insets", "aria-hidden": "true" });
+    this.map.getContainer().appendChild(box);
+    L.DomEvent.disableClickPropagation(box);
+    groups.forEach(function (g) {
+      var div = el("div", { "class": "cuf-inset" });
+      box.appendChild(div);
+      var mini = L.map(div, { attributionControl: false, zoomControl: false, dragging: false,
+        scrollWheelZoom: false, doubleClickZoom: false, boxZoom: false, keyboard: false,
+        touchZoom: false, zoomSnap: 0.25 });
+      mini.fitBounds(g.bounds);
+      if (self.data.land) {
+        L.geoJSON(topojson.feature(self.data.land, self.data.land.objects.countries), {
+          interactive: false, style: { color: "#8a99a8", weight: 0.8, fillColor: "#f3efe6",
+                                       fillOpacity: 1 } }).addTo(mini);
+      }
+      g.stages.forEach(function (id) {
+        var s = self.byId[id];
+        if (!s) return;
+        L.circleMarker([s.lat, s.lon], { radius: 7, color: "#fff", weight: 2,
+          fillColor: "#0b4f8a", fillOpacity: 1 }).on("click", function () { self.select(id); })
+          .addTo(mini);
+      });
+      div.appendChild(el("div", { "class": "label" }, g.label));
+    });
+  };
+
+  CufRelay.prototype.buildLegend = function () {
+    var t = this.t;
+    var legend = L.control({ position: "bottomright" });
+    legend.onAdd = function () {
+      var div = el("div", { "class": "cuf-legend" });
+      [["#5f6b76", t.past], ["#b3261e", t.ongoing], ["#0b4f8a", t.upcoming]].forEach(function (r) {
+        var row = el("div");
+        row.appendChild(el("span", { "class": "dot", style: "background:" + r[0] }));
+        row.appendChild(document.createTextNode(r[1]));
+        div.appendChild(row);
+      });
+      var p = el("div");
+      p.appendChild(el("span", { "class": "line" }));
+      p.appendChild(document.createTextNode(t.partnership));
+      div.appendChild(p);
+      return div;
+    };
+    legend.addTo(this.map);
+  };
+
+  CufRelay.prototype.order = function () {
+    return this.stages.filter(function (s) { return s.lat !== null && s.lat !== undefined; });
+  };
+
+  CufRelay.prototype.overview = function (animate) {
+    var pts = this.order().filter(function (s) { return !s.overseas; })
+      .map(function (s) { return [s.lat, s.lon]; });
+    if (!pts.length) pts = this.order().map(function (s) { return [s.lat, s.lon]; });
+    if (!pts.length) { this.map.setView([46.6, 2.4], 5); }
+    else if (animate === false) this.map.fitBounds(pts, { padding: [40, 40], maxZoom: 9 });
+    else this.map.flyToBounds(pts, { padding: [40, 40], maxZoom: 9, duration: 0.8 });
+    var self = this;
+    Object.keys(this.arcs).forEach(function (id) {
+      self.arcs[id].forEach(function (a) { a.setStyle({ opacity: 0.45, weight: 1.5 }); });
+    });
+    Object.keys(this.markers).forEach(function (id) {
+      var n = self.markers[id].getElement();
+      if (n) n.firstChild && n.firstChild.classList.remove("selected");
+    });
+    Object.keys(this.items).forEach(function (id) { self.items[id].setAttribute("aria-current", "false"); });
+    if (this.card) this.card.hidden = true;
+    this.current = -1;
+    this.updateStrip();
+  };
+
+  CufRelay.prototype.select = function (id, o) {
+    var s = this.byId[id];
+    if (!s) return;
+    o = o || {};
+    var self = this;
+    Object.keys(this.items).forEach(function (k) {
+      self.items[k].setAttribute("aria-current", k === id ? "true" : "false");
+    });
+    if (this.items[id]) this.items[id].scrollIntoView({ block: "nearest" });
+    Object.keys(this.markers).forEach(function (k) {
+      var n = self.markers[k].getElement();
+      if (n && n.firstChild) n.firstChild.classList.toggle("selected", k === id);
+    });
+    Object.keys(this.arcs).forEach(function (k) {
+      self.arcs[k].forEach(function (a) {
+        a.setStyle(k === id ? { opacity: 0.95, weight: 3 } : { opacity: 0.12, weight: 1 });
+        if (k === id) a.bringToFront();
+      });
+    });
+    this.fillCard(s);
+    this.current = this.order().indexOf(s);
+    if (s.lat !== null && s.lat !== undefined) {
+      var pts = [[s.lat, s.lon]].concat(s.partners.filter(function (p) { return p.lat !== null; })
+        .map(function (p) { return [p.lat, p.lon]; }));
+      var animate = o.animate !== false;
+      var duration = this.opts.presenter ? 1.2 : 0.7;
+      // Keep the stage clear of the card, which sits bottom-left.
+      var size = this.map.getSize();
+      var cardW = Math.min(this.card.offsetWidth + 40, size.x / 2);
+      var fit = { paddingTopLeft: [cardW, 60], paddingBottomRight: [60, 60], maxZoom: 9,
+                  duration: duration };
+      if (pts.length === 1) {
+        pts = [[s.lat - 0.25, s.lon - 0.35], [s.lat + 0.25, s.lon + 0.35]];
+      }
+      if (animate) this.map.flyToBounds(pts, fit);
+      else this.map.fitBounds(pts, fit);
+    }
+    this.updateStrip();
+    if (this.opts.onselect) this.opts.onselect(id);
+  };
+
+  CufRelay.prototype.step = function (delta) {
+    var order = this.order();
+    if (!order.length) return;
+    var next = this.current + delta;
+    if (next < 0) { this.overview(); return; }
+    if (next >= order.length) next = order.length - 1;
+    this.select(order[next].id);
+  };
+
+  CufRelay.prototype.bindKeys = function () {
+    var self = this;
+    function onKey(e) {
+      if (e.defaultPrevented || e.altKey || e.ctrlKey || e.metaKey) return;
+      var tag = (e.target && e.target.tagName) || "";
+      if (/INPUT|SELECT|TEXTAREA/.test(tag)) return;
+      var presenter = !!self.opts.presenter;
+      var onMarker = e.target && e.target.classList && e.target.classList.contains("cuf-stage");
+      var onButton = tag === "BUTTON";
+      switch (e.key) {
+        case "ArrowRight": case "PageDown":
+          if (!presenter && !onMarker) return;
+          e.preventDefault(); self.step(1); break;
+        case " ": case "Spacebar":
+          if (!presenter || onButton || onMarker) return;
+          e.preventDefault(); self.step(1); break;
+        case "ArrowLeft": case "PageUp":
+          if (!presenter && !onMarker) return;
+          e.preventDefault(); self.step(-1); break;
+        case "Home":
+          if (!presenter) return;
+          e.preventDefault(); self.overview(); break;
+        case "Escape":
+          if (self.card && !self.card.hidden) { self.closeCard(); }
+          break;
+        case "p": case "P":
+          if (presenter) { e.preventDefault(); self.toggleAutoplay(); }
+          break;
+      }
+    }
+    document.addEventListener("keydown", onKey);
+    if (this.opts.presenter) {
+      // A clicker sends its keys to the page that has the focus: listen there too.
+      try {
+        if (window.parent && window.parent !== window && window.parent.document) {
+          window.parent.document.addEventListener("keydown", onKey);
+        }
+      } catch (err) { /* another origin: keys reach us once the map has the focus */ }
+      window.focus();
+    }
+  };
+
+  CufRelay.prototype.buildPresenter = function () {
+    var self = this, t = this.t;
+    var strip = el("nav", { "class": "cuf-strip", "aria-label": t.strip });
+    var prev = el("button", { type: "button", "aria-label": t.previous }, "◀");
+    var counter = el("span", { "class": "counter", "aria-live": "polite" });
+    var next = el("button", { type: "button", "aria-label": t.next }, "▶");
+    var ol = el("ol");
+    this.order().forEach(function (s) {
+      var li = el("li", { "data-stage": s.id, title: s.label }, (s.index + 1) + ". " + s.short);
+      li.addEventListener("click", function () { self.select(s.id); });
+      ol.appendChild(li);
+    });
+    var play = el("button", { type: "button", "class": "play", "aria-pressed": "false" }, t.play);
+    var delay = el("select", { "aria-label": t.delay });
+    [5, 10, 20, 30].forEach(function (n) {
+      var o = el("option", { value: String(n) }, n + " s");
+      if (n === (self.opts.autoplay || 10)) o.selected = true;
+      delay.appendChild(o);
+    });
+    prev.addEventListener("click", function () { self.step(-1); });
+    next.addEventListener("click", function () { self.step(1); });
+    play.addEventListener("click", function () { self.toggleAutoplay(); });
+    delay.addEventListener("change", function () { if (self.timer) { self.toggleAutoplay(); self.toggleAutoplay(); } });
+    [prev, counter, next].forEach(function (n) { strip.appendChild(n); });
+    strip.appendChild(ol);
+    strip.appendChild(play);
+    strip.appendChild(delay);
+    document.body.appendChild(strip);
+    this.strip = { ol: ol, counter: counter, play: play, delay: delay };
+  };
+
+  CufRelay.prototype.toggleAutoplay = function () {
+    var self = this;
+    if (this.timer) {
+      clearInterval(this.timer);
+      this.timer = null;
+    } else {
+      var seconds = this.strip ? Number(this.strip.delay.value) : (this.opts.autoplay || 10);
+      this.timer = setInterval(function () {
+        if (self.current >= self.order().length - 1) self.overview(); else self.step(1);
+      }, seconds * 1000);
+    }
+    if (this.strip) {
+      this.strip.play.setAttribute("aria-pressed", this.timer ? "true" : "false");
+      this.strip.play.textContent = this.timer ? this.t.pause : this.t.play;
+    }
+  };
+
+  CufRelay.prototype.updateStrip = function () {
+    if (!this.strip) return;
+    var current = this.current;
+    var items = this.strip.ol.children;
+    for (var i = 0; i < items.length; i++) {
+      items[i].className = i === current ? "current" : (i < current ? "done" : "");
+    }
+    this.strip.counter.textContent = current < 0 ? this.t.overview :
+      (current + 1) + " / " + this.order().length;
+  };
+
+  window.CufRelay = CufRelay;
+})();

@@ -1,0 +1,25 @@
+"""Mode présentation : la carte en plein écran, étape par étape, au clavier ou à la télécommande."""
+
+import datetime as dt
+
+import streamlit as st
+
+from cufmap import DEFAULT_DATA, filters
+from cufmap.geocoding import DEFAULT_PLACES
+from cufmap.mapdoc import TILE_LABELS, MapOptions
+from cufmap.web import PRESENTER_CSS, load_relay, map_document
+
+st.html(PRESENTER_CSS)
+
+params = st.query_params
+relay = load_relay(str(DEFAULT_DATA))
+if relay.error:
+    st.error(relay.error)
+    st.stop()
+tiles = params.get("tuiles", "osm-fr")
+options = MapOptions(tiles=tiles if tiles in TILE_LABELS else "osm-fr", presenter=True,
+                     start=params.get("etape", ""),
+                     today=filters.parse_reference_date(params.get("date")) or dt.date.today())
+document, _ = map_document(str(DEFAULT_DATA), str(DEFAULT_PLACES),
+                           filters.Filters.from_params(params), options)
+st.iframe(document, height=900)

@@ -1,0 +1,89 @@
+"""Helpers for the browser tests: a real `streamlit run` and Debian's chromium, offline."""
+
+import contextlib
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from .conftest import ROOT
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+ARTIFACTS = ROOT / "tests" / "artifacts"
+LOCAL = ("http://127.0.0.1", "http://localhost", "ws://127.0.0.1", "ws://localhost", "data:",
+         "blob:", "about:", "file:")
+TILE_HOSTS = ("tile.openstreetmap", "data.geopf.fr")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextlib.contextmanager
+def streamlit_server(data: Path, places: Path):
+    port = free_port()
+    env = {**os.environ, "CUFMAP_DATA": str(data), "CUFMAP_PLACES": str(places),
+           "CUFMAP_OFFLINE": "1"}
+    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py",
+                             "--server.port", str(port), "--server.address", "127.0.0.1",
+                             "--server.headless", "true", "--browser.gatherUsageStats", "false"],
+                            cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE, text=True)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1) as r:
+                    if r.status == 200:
+                        break
+            except OSError:
+                if time.monotonic() > deadline or proc.poll() is not None:
+                    raise RuntimeError("streamlit did not start: " + proc.stderr.read()[-2000:])
+                time.sleep(0.2)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        proc.stderr.close()
+
+
+def require_chromium():
+    if not Path(CHROMIUM).exists():
+        pytest.fail("Debian's chromium is required for browser tests (apt-get install chromium)")
+
+
+class Offline:
+    """Routes a browser context as if only 127.0.0.1 were reachable; records what was tried."""
+
+    def __init__(self, context):
+        self.external: list[str] = []
+        self.failed: list[str] = []
+        context.route("**/*", self._route)
+
+    def _route(self, route):
+        url = route.request.url
+        if url.startswith(LOCAL):
+            route.continue_()
+        else:
+            self.external.append(url)
+            route.abort("internetdisconnected")
+
+    def watch(self, page):
+        page.on("requestfailed", lambda r: self.failed.append(r.url))
+
+    def non_tile_failures(self) -> list[str]:
+        return [u for u in self.failed if not any(h in u for h in TILE_HOSTS)]

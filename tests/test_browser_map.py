@@ -1,0 +1,200 @@
+"""The map page and the presenter mode, in a real browser against `streamlit run` (offline)."""
+
+import re
+import shutil
+
+import pytest
+from playwright.sync_api import expect, sync_playwright
+
+from .browser import (ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, Offline, require_chromium,
+                      streamlit_server)
+from .conftest import DATA, ROOT
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    require_chromium()
+    folder = tmp_path_factory.mktemp("data")
+    data = folder / "relais.csv"
+    text = DATA.read_text(encoding="utf-8").replace(
+        "Randonnée de la coopération décentralisée à Suippes",
+        "Randonnée <img src=x onerror=alert(1)> à Suippes")
+    data.write_text(text, encoding="utf-8")
+    places = folder / "lieux.csv"
+    shutil.copy(ROOT / "data" / "lieux.csv", places)
+    with streamlit_server(data, places) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1600, "height": 1000}, locale="fr-FR")
+    offline = Offline(context)
+    page = context.new_page()
+    offline.watch(page)
+    dialogs = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.offline, page.dialogs = offline, dialogs
+    yield page
+    context.close()
+
+
+def open_map(page, url):
+    page.goto(url)
+    frame = page.frame_locator("iframe").first
+    frame.locator("html[data-cuf-ready='1']").wait_for(timeout=30_000)
+    return frame
+
+
+def test_every_stage_marker_is_visible_focusable_and_named(page, server):
+    frame = open_map(page, server + "/?date=2025-04-09")
+    markers = frame.locator(".cuf-stage")
+    expect(markers).to_have_count(20)
+    for i in range(20):
+        expect(markers.nth(i)).to_be_visible()
+    suippes = frame.locator(".cuf-stage[data-stage='suippes-2025-04-01']")
+    expect(suippes).to_have_attribute("aria-label", "1. Ville de Suippes, mardi 1er avril 2025")
+    expect(suippes).to_have_attribute("tabindex", "0")
+    # Overseas stages are in insets while the map shows metropolitan France.
+    expect(frame.locator(".cuf-inset .label")).to_have_text(["Martinique", "La Réunion"])
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+
+
+def test_timeline_selection_flies_to_stage_and_opens_its_card(page, server):
+    frame = open_map(page, server)
+    before = page.frames[-1].evaluate("() => window.cufRelay.map.getCenter().lat")
+    frame.locator(".cuf-timeline button[data-stage='billere-2025-05-08']").click()
+    card = frame.locator(".cuf-card")
+    expect(card).to_be_visible()
+    expect(card.locator(".when")).to_have_text("Jeudi 8 mai 2025")
+    expect(card).to_contain_text("Ville de Billère")
+    expect(card).to_contain_text("Sabiñánigo (Espagne)")
+    expect(card).to_contain_text("Petersberg (Allemagne)")
+    expect(frame.locator(".cuf-stage[data-stage='billere-2025-05-08'] .cuf-marker")) \
+        .to_have_class(re.compile("selected"))
+    page.wait_for_timeout(1200)
+    after = page.frames[-1].evaluate("() => window.cufRelay.map.getCenter().lat")
+    assert after != before
+
+
+def test_marker_click_and_keyboard_highlight_the_timeline(page, server):
+    frame = open_map(page, server)
+    frame.locator(".cuf-stage[data-stage='chartres-2025-05-31']").click()
+    item = frame.locator(".cuf-timeline button[data-stage='chartres-2025-05-31']")
+    expect(item).to_have_attribute("aria-current", "true")
+    expect(frame.locator(".cuf-card")).to_contain_text("Samedi 31 mai 2025, 9 h 15 – 12 h")
+    frame.locator(".cuf-stage[data-stage='rennes-2025-06-26']").focus()
+    page.keyboard.press("Enter")
+    expect(frame.locator(".cuf-timeline button[data-stage='rennes-2025-06-26']")) \
+        .to_have_attribute("aria-current", "true")
+
+
+def test_reference_date_sets_past_current_and_upcoming(page, server):
+    frame = open_map(page, server + "/?date=2025-04-09")
+    status = {sid: frame.locator(f".cuf-stage[data-stage='{sid}'] .cuf-marker")
+              for sid in ("suippes-2025-04-01", "cuf-webinaire-2025-04-09", "lyon-2025-04-16",
+                          "strasbourg-date-a-venir")}
+    expect(status["suippes-2025-04-01"]).to_have_class(re.compile("status-passee"))
+    expect(status["cuf-webinaire-2025-04-09"]).to_have_class(re.compile("status-en-cours"))
+    expect(status["lyon-2025-04-16"]).to_have_class(re.compile("status-a-venir"))
+    expect(status["strasbourg-date-a-venir"]).to_have_class(re.compile("status-sans-date"))
+    frame = open_map(page, server + "/?date=2025-07-03")
+    expect(frame.locator(".cuf-stage[data-stage='lyon-2025-04-16'] .cuf-marker")) \
+        .to_have_class(re.compile("status-passee"))
+
+
+def test_filters_travel_in_the_url(page, server):
+    frame = open_map(page, server + "/?pays=KR")
+    expect(frame.locator(".cuf-stage")).to_have_count(1)
+    expect(frame.locator(".cuf-timeline")).to_contain_text("Ville de Suippes")
+    frame = open_map(page, server + "/?q=Billère")
+    expect(frame.locator(".cuf-stage")).to_have_count(1)
+    frame = open_map(page, server + "/?mois=2025-04,a-venir")
+    expect(frame.locator(".cuf-stage")).to_have_count(11)
+
+
+def test_cell_text_is_shown_never_run(page, server):
+    frame = open_map(page, server)
+    frame.locator(".cuf-timeline button[data-stage='suippes-2025-04-01']").click()
+    expect(frame.locator(".cuf-card h2")).to_have_text("Randonnée <img src=x onerror=alert(1)> à Suippes")
+    assert frame.locator(".cuf-card img").count() == 0
+    assert page.dialogs == []
+
+
+def test_offline_map_renders_land_and_fails_nothing_but_tiles(page, server):
+    frame = open_map(page, server + "/?date=2025-04-09")
+    page.wait_for_timeout(1500)
+    assert page.offline.non_tile_failures() == []
+    assert all(any(h in u for h in ("tile.openstreetmap",)) for u in page.offline.external), \
+        page.offline.external
+    land = frame.locator(".leaflet-land-pane canvas")
+    expect(land).to_have_count(1)
+    filled = page.frames[-1].evaluate("""() => {
+        const c = document.querySelector('.leaflet-land-pane canvas');
+        const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+        let n = 0; for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++;
+        return n / (c.width * c.height); }""")
+    assert filled > 0.3  # France and its neighbours are drawn without any tile
+    page.set_viewport_size({"width": 1920, "height": 1080})
+    page.wait_for_timeout(800)
+    page.screenshot(path=str(ARTIFACTS / "carte-1920x1080.png"))
+
+
+def test_presenter_steps_in_the_browser_without_talking_to_the_server(page, server):
+    page.set_viewport_size({"width": 1920, "height": 1080})
+    frame = open_map(page, server + "/presentation?date=2025-04-09")
+    card = frame.locator(".cuf-card")
+    expect(card).to_be_hidden()
+    expect(frame.locator(".cuf-strip .counter")).to_have_text("Vue d'ensemble")
+    sent = []
+    for ws in page.context.pages[0].context.pages:
+        pass
+    page.on("request", lambda r: sent.append(r.url) if "127.0.0.1" in r.url else None)
+    frames_sent = []
+    page.on("websocket", lambda ws: ws.on("framesent", lambda f: frames_sent.append(f)))
+    page.frame_locator("iframe").first.locator("body").click(position={"x": 960, "y": 300})
+    page.keyboard.press("ArrowRight")
+    expect(card.locator(".when")).to_have_text("Mardi 1er avril 2025")
+    expect(frame.locator(".cuf-strip .counter")).to_have_text("1 / 20")
+    page.keyboard.press("PageDown")
+    expect(card).to_contain_text("Coup d'envoi")
+    page.keyboard.press("Space")
+    expect(card).to_contain_text("Webinaire des 50 ans")
+    page.keyboard.press("PageUp")
+    expect(card).to_contain_text("Coup d'envoi")
+    page.keyboard.press("ArrowLeft")
+    expect(frame.locator(".cuf-strip .counter")).to_have_text("1 / 20")
+    for _ in range(7):
+        page.keyboard.press("ArrowRight")
+    expect(card).to_contain_text("Ville de Billère")
+    page.wait_for_timeout(1400)
+    page.screenshot(path=str(ARTIFACTS / "presentation-1920x1080.png"))
+    page.keyboard.press("Home")
+    expect(card).to_be_hidden()
+    expect(frame.locator(".cuf-strip .counter")).to_have_text("Vue d'ensemble")
+    assert sent == [] and frames_sent == []
+    # Keys pressed on the Streamlit page itself (the clicker's focus) reach the map too.
+    page.locator("body").press("ArrowRight")
+    expect(card.locator(".when")).to_have_text("Mardi 1er avril 2025")
+
+
+def test_presenter_autoplay(page, server):
+    frame = open_map(page, server + "/presentation")
+    frame.locator(".cuf-strip select").select_option("5")
+    frame.locator(".cuf-strip .play").click()
+    expect(frame.locator(".cuf-strip .play")).to_have_attribute("aria-pressed", "true")
+    page.frames[-1].evaluate("() => { window.cufRelay.toggleAutoplay(); }")  # stop
+    page.frames[-1].evaluate("() => { window.cufRelay.opts.autoplay = 0.05; }")
+    # One tick of the timer, run by hand so the test does not wait 5 s.
+    page.frames[-1].evaluate("() => window.cufRelay.step(1)")
+    expect(frame.locator(".cuf-strip .counter")).to_have_text("1 / 20")
