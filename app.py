@@ -1,16 +1,91 @@
 """cufmap : la carte du « Relais de la Coop Déc' » (Cités Unies France, 50 ans).
 
-Point d'entrée : ``streamlit run app.py``. Les pages elles-mêmes sont dans ``pages/``.
+Page publique, lancée par ``streamlit run app.py`` ; le mode présentation est dans ``pages/``.
 """
+
+import datetime as dt
 
 import streamlit as st
 
+from cufmap import DEFAULT_DATA, countries, filters, schema
+from cufmap.gazetteer import ATTRIBUTION
+from cufmap.geocoding import DEFAULT_PLACES
+from cufmap.mapdoc import TILE_LABELS, MapOptions
+from cufmap.web import load_relay, map_document
+
 st.set_page_config(page_title="Relais de la Coop Déc' — Cités Unies France", page_icon="🗺️",
                    layout="wide")
+params = st.query_params
+relay = load_relay(str(DEFAULT_DATA))
+if relay.error:
+    st.title("Relais de la Coop Déc'")
+    st.error(relay.error)
+    st.stop()
+stages = relay.stages
 
-navigation = st.navigation([
-    st.Page("pages/carte.py", title="Carte du relais", icon="🗺️", default=True),
-    st.Page("pages/presentation.py", title="Mode présentation", icon="🖥️",
-            url_path="presentation"),
-])
-navigation.run()
+st.markdown("### Relais de la Coop Déc' — les 50 ans de Cités Unies France")
+controls = st.container()  # filled after the map, so the map reaches the browser first
+caption = st.empty()
+
+# The selection: the widgets' values once they exist, else the URL (a shared view).
+state = st.session_state
+from_url = filters.Filters.from_params(params)
+chosen = filters.Filters(
+    months=tuple(state.get("f_mois", from_url.months)),
+    host_types=tuple(state.get("f_type", from_url.host_types)),
+    formats=tuple(state.get("f_format", from_url.formats)),
+    countries=tuple(state.get("f_pays", from_url.countries)),
+    text=state.get("f_q", from_url.text), host=from_url.host)
+tiles = state.get("f_tuiles", params.get("tuiles") if params.get("tuiles") in TILE_LABELS
+                  else "osm-fr")
+reference = state.get("f_date", filters.parse_reference_date(params.get("date"))
+                      or dt.date.today())
+
+options = MapOptions(tiles=tiles, start=params.get("etape", ""), today=reference,
+                     lang="en" if params.get("langue") == "en" else "fr")
+document, shown = map_document(str(DEFAULT_DATA), str(DEFAULT_PLACES), chosen, options)
+st.iframe(document, height=680)
+if shown < len(stages):
+    caption.caption(f"{shown} étape(s) sur {len(stages)} correspondent à la sélection.")
+st.caption(f"Données : La Lettre de Cités Unies France (mars-avril 2025). Lieux — {ATTRIBUTION}")
+
+months = sorted({filters.month_key(s) for s in stages},
+                key=lambda k: (k == filters.UNDATED, k))
+host_types = [t for t in schema.TYPES_COLLECTIVITE if any(s.host_type == t for s in stages)]
+formats = [f for f in schema.FORMATS if any(s.format == f for s in stages)]
+partner_countries = sorted({p.iso for s in stages for p in s.partners if p.iso},
+                           key=countries.name)
+
+with controls.expander("Filtrer les étapes", expanded=chosen != filters.Filters()):
+    c1, c2, c3, c4, c5 = st.columns([1.2, 1.2, 1, 1, 1.4])
+    c1.multiselect("Mois", months, [m for m in chosen.months if m in months],
+                   format_func=filters.month_label, key="f_mois")
+    c2.multiselect("Type de collectivité", host_types,
+                   [t for t in chosen.host_types if t in host_types], key="f_type")
+    c3.multiselect("Format", formats, [f for f in chosen.formats if f in formats],
+                   key="f_format")
+    c4.multiselect("Pays partenaire", partner_countries,
+                   [c for c in chosen.countries if c in partner_countries],
+                   format_func=countries.name, key="f_pays")
+    c5.text_input("Rechercher un nom", chosen.text, placeholder="Billère, Corée, Yangpyeong…",
+                  key="f_q")
+
+with st.sidebar:
+    st.page_link("pages/presentation.py", label="Mode présentation (plein écran)", icon="🖥️")
+    st.markdown("**Affichage**")
+    st.selectbox("Fond de carte", list(TILE_LABELS), index=list(TILE_LABELS).index(tiles),
+                 format_func=TILE_LABELS.get, key="f_tuiles")
+    st.date_input("Date de référence (étapes passées / à venir)", reference,
+                  format="DD/MM/YYYY", key="f_date")
+
+# The URL carries the current selection, so a view can be shared.
+wanted = chosen.to_params()
+if tiles != "osm-fr":
+    wanted["tuiles"] = tiles
+if reference != dt.date.today():
+    wanted["date"] = reference.isoformat()
+for key in ("etape", "langue"):
+    if params.get(key):
+        wanted[key] = params[key]
+if dict(params) != wanted:
+    st.query_params.from_dict(wanted)

@@ -107,7 +107,8 @@ class Gazetteer:
         return [self.place(i) for i in self.ids(f"#code:{code.strip().upper()}")]
 
     def lookup(self, name: str, country: str | None = None, kind: str | None = None,
-               departement: str | None = None, code: str | None = None) -> Match:
+               departement: str | None = None, code: str | None = None,
+               suggest: bool = True) -> Match:
         """Find ``name``. Hints: ``country`` (name or ISO), ``kind`` (type_collectivite),
         ``departement`` (code), ``code`` (INSEE/SIREN). Never guesses between homonyms."""
         iso = countries.code(country) if country else None
@@ -147,12 +148,13 @@ class Gazetteer:
             candidates = [self.place(i) for i in epcis]
         if not candidates and "," in name:
             # « Parc Sainte-Marie, Nancy »: the place after the last comma.
-            inner = self.lookup(name.rsplit(",", 1)[1], country, None, departement)
+            inner = self.lookup(name.rsplit(",", 1)[1], country, None, departement,
+                                suggest=suggest)
             if inner.place:
                 return Match("trouvé", inner.place, confidence=min(inner.confidence, 0.7),
                              note=f"lieu ramené à {inner.place.name}", approximate=True)
             return inner
-        return self._decide(candidates, name, iso, {names.key(name), core})
+        return self._decide(candidates, name, iso, {names.key(name), core}, suggest)
 
     def _prefilter(self, ids: np.ndarray, iso: str | None, family: str | None) -> np.ndarray:
         """Cheap filtering on the raw arrays, before any Place is built."""
@@ -187,9 +189,10 @@ class Gazetteer:
         return Match("trouvé", place, confidence=confidence, note=note)
 
     def _decide(self, candidates: list[Place], name: str, iso: str | None,
-                wanted: set[str]) -> Match:
+                wanted: set[str], suggest: bool = True) -> Match:
         if not candidates:
-            return Match("introuvable", suggestions=tuple(self.suggest(name, iso)))
+            return Match("introuvable",
+                         suggestions=tuple(self.suggest(name, iso)) if suggest else ())
         # Places whose own name is the query come before those known by an alternate name.
         own = [p for p in candidates if names.key_variants(p.name) & wanted]
         if own:

@@ -204,7 +204,7 @@ def build(tgz: Path, whl: Path, output: Path = OUTPUT, min_population: int = 500
 
 def _blob(values: list[str]) -> tuple[np.ndarray, np.ndarray]:
     encoded = [v.encode("utf-8") for v in values]
-    offsets = np.zeros(len(encoded) + 1, dtype=np.int64)
+    offsets = np.zeros(len(encoded) + 1, dtype=np.int32)
     np.cumsum([len(e) for e in encoded], out=offsets[1:])
     return np.frombuffer(b"".join(encoded), dtype=np.uint8), offsets
 
@@ -231,7 +231,7 @@ def _write(b: _Builder, output: Path) -> dict:
         attribution=np.array(ATTRIBUTION),
     )
     output.parent.mkdir(parents=True, exist_ok=True)
-    np.savez_compressed(output, **arrays)
+    np.savez(output, **arrays)  # uncompressed: loads in ~40 ms instead of ~110 ms
     counts = defaultdict(int)
     for r in rows:
         counts[names.KINDS[r["kind"]]] += 1

@@ -45,6 +45,7 @@ class Query:
     code: str = ""
     lat: float | None = None
     lon: float | None = None
+    suggest: bool = True  # close spellings when not found (costs a scan of all names)
 
     @property
     def iso(self) -> str:
@@ -105,7 +106,8 @@ class OfflineGazetteer(Geocoder):
 
     def geocode(self, query: Query) -> Result:
         m = self.gazetteer.lookup(query.name, query.country or None, query.kind or None,
-                                  query.departement or None, query.code or None)
+                                  query.departement or None, query.code or None,
+                                  suggest=query.suggest)
         if m.status == FOUND:
             return replace(_from_place(query, m.place, self.source, m.confidence, m.note),
                            approximate=m.approximate)
@@ -376,8 +378,8 @@ def stage_queries(stage) -> list[Query]:
     out = []
     if stage.lat is not None and stage.lon is not None:
         out.append(Query(stage.host, "France", stage.host_type, lat=stage.lat, lon=stage.lon))
-    if stage.place:
-        out.append(Query(stage.place, "France"))
+    if stage.place:  # tried first; the host answers if it is not a known place
+        out.append(Query(stage.place, "France", suggest=False))
     out.append(Query(stage.host, "France", stage.host_type, code=stage.code))
     return out
 

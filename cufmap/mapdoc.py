@@ -136,37 +136,42 @@ def _overseas(lat: float, lon: float) -> bool:
 
 
 def payload(located: list[Located], options: MapOptions) -> dict:
-    """The data the browser needs, as plain JSON (texts escaped by the browser's textContent)."""
+    """The data the browser needs, as one GeoJSON FeatureCollection: a Point per stage (in
+    timeline order) and a great-circle LineString per partnership. The browser inserts every
+    text with textContent, never as HTML."""
     from . import countries
 
     locale = "fr_FR" if options.lang == "fr" else "en_GB"
     status_text = i18n.STATUS.get(options.lang, i18n.STATUS["fr"])
-    stages, insets = [], {}
+    features, insets = [], {}
     for n, item in enumerate(located, start=1):
         s, r = item.stage, item.place
         point = r.point
         partners = []
         for partner, pr in zip(s.partners, item.partners):
-            entry = {"name": partner.name, "country": partner.country_fr if options.lang == "fr"
-                     else (countries.name(partner.iso) if partner.iso else partner.country),
-                     "lat": None, "lon": None, "arc": None}
-            if pr.point:
-                entry["lat"], entry["lon"] = pr.point
-                if point:
-                    entry["arc"] = great_circle(point, pr.point)
-            partners.append(entry)
+            country = partner.country_fr if options.lang == "fr" else (
+                countries.name(partner.iso) if partner.iso else partner.country)
+            partners.append({"name": partner.name, "country": country,
+                             "position": [pr.lon, pr.lat] if pr.point else None})
+            if point and pr.point:
+                features.append({"type": "Feature", "geometry": {
+                    "type": "LineString",
+                    "coordinates": [[lon, lat] for lat, lon in great_circle(point, pr.point)]},
+                    "properties": {"kind": "lien", "stage": s.id, "partner": partner.name}})
         when = s.when(locale)
-        stages.append({
-            "id": s.id, "dated": s.dated, "when": when[:1].upper() + when[1:],
-            "status": status_text[s.status(options.today)] if s.dated else "",
-            "status_class": _status_class(s, options.today),
-            "host": s.host, "title": s.title, "format": s.format, "place": s.place,
-            "description": s.description, "link": s.link, "partners": partners,
-            "lat": point[0] if point else None, "lon": point[1] if point else None,
-            "overseas": bool(point and _overseas(*point)),
-            "label": f"{n}. {s.host}, {when}",
-            "short": _SHORT_HOST.sub("", s.host),
-        })
+        features.append({
+            "type": "Feature", "id": s.id,
+            "geometry": {"type": "Point", "coordinates": [point[1], point[0]]} if point else None,
+            "properties": {
+                "kind": "etape", "dated": s.dated, "when": when[:1].upper() + when[1:],
+                "date": s.start.isoformat() if s.start else None,
+                "status": status_text[s.status(options.today)] if s.dated else "",
+                "status_class": _status_class(s, options.today),
+                "host": s.host, "title": s.title, "format": s.format, "place": s.place,
+                "description": s.description, "link": s.link, "partners": partners,
+                "overseas": bool(point and _overseas(*point)),
+                "label": f"{n}. {s.host}, {when}", "short": _SHORT_HOST.sub("", s.host),
+            }})
         if point and _overseas(*point):
             label = _territory(*point) or s.host
             group = insets.setdefault(label, {"label": label, "stages": [], "bounds": None})
@@ -174,7 +179,9 @@ def payload(located: list[Located], options: MapOptions) -> dict:
             bounds = next(([[t[1], t[2]], [t[3], t[4]]] for t in TERRITORIES if t[0] == label),
                           [[point[0] - 0.4, point[1] - 0.4], [point[0] + 0.4, point[1] + 0.4]])
             group["bounds"] = bounds
-    return {"stages": stages, "insets": list(insets.values()), "texts": i18n.texts(options.lang)}
+    # One GeoJSON FeatureCollection; insets and interface texts ride along as foreign members.
+    return {"type": "FeatureCollection", "features": features, "insets": list(insets.values()),
+            "texts": i18n.texts(options.lang)}
 
 
 def to_js(value) -> str:

@@ -9,6 +9,8 @@ from cufmap.geocoding import DEFAULT_PLACES
 from cufmap.mapdoc import TILE_LABELS, MapOptions
 from cufmap.web import PRESENTER_CSS, load_relay, map_document
 
+st.set_page_config(page_title="Présentation — Relais de la Coop Déc'", layout="wide",
+                   initial_sidebar_state="collapsed")
 st.html(PRESENTER_CSS)
 
 params = st.query_params

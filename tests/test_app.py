@@ -38,23 +38,18 @@ def _document(at) -> str:
     return frames[0].proto.srcdoc
 
 
-def test_entry_point_runs_the_map_page(app):
-    at = app("app.py")
-    assert "Relais de la Coop Déc'" in at.markdown[0].value
-    assert "Suippes" in _document(at)
-
-
 def test_map_page_builds_the_document_from_the_data(app):
-    at = app("pages/carte.py", date="2025-04-09")
+    at = app("app.py", date="2025-04-09")
     html = _document(at)
     assert '"id":"suippes-2025-04-01"' in html and '"status_class":"passee"' in html
+    assert '"type":"FeatureCollection"' in html
     assert "Mardi 1er avril 2025" in html
     assert "cdn" not in html.lower() and "<script src=" not in html
     assert "Lieux — Découpage administratif" in at.caption[-1].value
 
 
 def test_map_page_filters_from_the_url(app):
-    at = app("pages/carte.py", pays="KR")
+    at = app("app.py", pays="KR")
     assert at.caption[0].value == "1 étape(s) sur 20 correspondent à la sélection."
     assert at.multiselect[3].value == ["KR"]
     assert at.query_params["pays"] in ("KR", ["KR"])
@@ -67,6 +62,6 @@ def test_presenter_page_runs(app):
 
 def test_pages_show_a_french_error_for_a_broken_file(app):
     app.data.write_bytes(b"\x00\x01binaire")
-    for page in ("pages/carte.py", "pages/presentation.py"):
+    for page in ("app.py", "pages/presentation.py"):
         at = app(page)
         assert at.error and "ne peut pas être lu" in at.error[0].value

@@ -157,8 +157,6 @@ def test_presenter_steps_in_the_browser_without_talking_to_the_server(page, serv
     expect(card).to_be_hidden()
     expect(frame.locator(".cuf-strip .counter")).to_have_text("Vue d'ensemble")
     sent = []
-    for ws in page.context.pages[0].context.pages:
-        pass
     page.on("request", lambda r: sent.append(r.url) if "127.0.0.1" in r.url else None)
     frames_sent = []
     page.on("websocket", lambda ws: ws.on("framesent", lambda f: frames_sent.append(f)))

@@ -21,7 +21,20 @@
     this.data = data;
     this.opts = opts || {};
     this.t = data.texts;
-    this.stages = data.stages;
+    this.stages = data.features.filter(function (f) { return f.properties.kind === "etape"; })
+      .map(function (f) {
+        var s = {}, p = f.properties;
+        Object.keys(p).forEach(function (k) { s[k] = p[k]; });
+        s.id = f.id;
+        s.lat = f.geometry ? f.geometry.coordinates[1] : null;
+        s.lon = f.geometry ? f.geometry.coordinates[0] : null;
+        s.partners = p.partners.map(function (q) {
+          return { name: q.name, country: q.country,
+                   lat: q.position ? q.position[1] : null, lon: q.position ? q.position[0] : null };
+        });
+        return s;
+      });
+    this.links = data.features.filter(function (f) { return f.properties.kind === "lien"; });
     this.byId = {};
     this.markers = {};
     this.items = {};
@@ -33,19 +46,24 @@
     this.stages.forEach(function (s, i) { s.index = i; self.byId[s.id] = s; });
     this.canvas = L.canvas({ padding: 0.5 });
     if (this.opts.attribution) map.attributionControl.addAttribution(this.opts.attribution);
-    this.drawLand();
-    this.drawArcsAndPartners();
+    // Markers and the timeline first (what people look for), the rest on the next tick.
     this.drawStages();
     this.buildTimeline();
     this.buildCard();
-    this.buildInsets();
     this.buildLegend();
     if (this.opts.presenter) this.buildPresenter();
     this.bindKeys();
     var start = this.opts.start && this.byId[this.opts.start];
     if (start) this.select(start.id, { animate: false });
     else this.overview(false);
-    document.documentElement.setAttribute("data-cuf-ready", "1");
+    setTimeout(function () {
+      self.drawLand();
+      self.drawArcsAndPartners();
+      self.buildInsets();
+      if (self.current >= 0) self.styleArcs(self.order()[self.current].id);
+      window.cufReadyAt = performance.now();
+      document.documentElement.setAttribute("data-cuf-ready", "1");
+    }, 0);
   }
 
   CufRelay.prototype.drawLand = function () {
@@ -53,7 +71,7 @@
     this.map.createPane("land");
     this.map.getPane("land").style.zIndex = 150;  // under the tiles: visible when they fail
     var world = this.data.land;
-    var features = topojson.feature(world, world.objects.countries);
+    var features = this.landFeatures = topojson.feature(world, world.objects.countries);
     L.geoJSON(features, {
       pane: "land", interactive: false, renderer: L.canvas({ pane: "land" }),
       style: { color: "#8a99a8", weight: 0.8, fillColor: "#f3efe6", fillOpacity: 1 }
@@ -62,15 +80,16 @@
 
   CufRelay.prototype.drawArcsAndPartners = function () {
     var self = this;
+    this.stages.forEach(function (s) { self.arcs[s.id] = []; });
+    this.links.forEach(function (f) {
+      var coords = f.geometry.coordinates.map(function (c) { return [c[1], c[0]]; });
+      var line = L.polyline(coords, { renderer: self.canvas, color: "#7b3fa8", weight: 1.5,
+                                      opacity: 0.45, interactive: false });
+      line.addTo(self.map);
+      (self.arcs[f.properties.stage] = self.arcs[f.properties.stage] || []).push(line);
+    });
     this.stages.forEach(function (s) {
-      self.arcs[s.id] = [];
       s.partners.forEach(function (p) {
-        if (p.arc) {
-          var line = L.polyline(p.arc, { renderer: self.canvas, color: "#7b3fa8", weight: 1.5,
-                                         opacity: 0.45, interactive: false });
-          line.addTo(self.map);
-          self.arcs[s.id].push(line);
-        }
         if (p.lat !== null && p.lat !== undefined) {
           var m = L.circleMarker([p.lat, p.lon], { renderer: self.canvas, radius: 5,
             color: "#5a2d82", weight: 2, fillColor: "#fff", fillOpacity: 1 });
@@ -203,11 +222,11 @@
       box.appendChild(div);
       var mini = L.map(div, { attributionControl: false, zoomControl: false, dragging: false,
         scrollWheelZoom: false, doubleClickZoom: false, boxZoom: false, keyboard: false,
-        touchZoom: false, zoomSnap: 0.25 });
+        touchZoom: false, zoomSnap: 0.25, preferCanvas: true });
       mini.fitBounds(g.bounds);
-      if (self.data.land) {
-        L.geoJSON(topojson.feature(self.data.land, self.data.land.objects.countries), {
-          interactive: false, style: { color: "#8a99a8", weight: 0.8, fillColor: "#f3efe6",
+      if (self.landFeatures) {
+        L.geoJSON(self.landFeatures, {
+          interactive: false, renderer: L.canvas(), style: { color: "#8a99a8", weight: 0.8, fillColor: "#f3efe6",
                                        fillOpacity: 1 } }).addTo(mini);
       }
       g.stages.forEach(function (id) {
@@ -279,12 +298,7 @@
       var n = self.markers[k].getElement();
       if (n && n.firstChild) n.firstChild.classList.toggle("selected", k === id);
     });
-    Object.keys(this.arcs).forEach(function (k) {
-      self.arcs[k].forEach(function (a) {
-        a.setStyle(k === id ? { opacity: 0.95, weight: 3 } : { opacity: 0.12, weight: 1 });
-        if (k === id) a.bringToFront();
-      });
-    });
+    this.styleArcs(id);
     this.fillCard(s);
     this.current = this.order().indexOf(s);
     if (s.lat !== null && s.lat !== undefined) {
@@ -305,6 +319,16 @@
     }
     this.updateStrip();
     if (this.opts.onselect) this.opts.onselect(id);
+  };
+
+  CufRelay.prototype.styleArcs = function (id) {
+    var self = this;
+    Object.keys(this.arcs).forEach(function (k) {
+      self.arcs[k].forEach(function (a) {
+        a.setStyle(k === id ? { opacity: 0.95, weight: 3 } : { opacity: 0.12, weight: 1 });
+        if (k === id) a.bringToFront();
+      });
+    });
   };
 
   CufRelay.prototype.step = function (delta) {

@@ -1,0 +1,66 @@
+"""The map builder's output: GeoJSON payload, arcs, escaping, no CDN."""
+
+import datetime as dt
+import json
+import re
+
+import pytest
+
+from cufmap import geocoding, mapdoc
+from cufmap.relay import load_stages
+
+from .conftest import DATA, ROOT
+
+
+@pytest.fixture(scope="module")
+def located():
+    chain = geocoding.Chain(places=geocoding.PlacesFile(ROOT / "data" / "lieux.csv"))
+    return mapdoc.locate(load_stages(DATA), chain)
+
+
+def test_payload_is_one_geojson_feature_collection(located):
+    data = mapdoc.payload(located, mapdoc.MapOptions(today=dt.date(2025, 4, 9)))
+    assert data["type"] == "FeatureCollection"
+    stages = [f for f in data["features"] if f["properties"]["kind"] == "etape"]
+    links = [f for f in data["features"] if f["properties"]["kind"] == "lien"]
+    assert len(stages) == 20 and len(links) == 3
+    assert [f["id"] for f in stages][:3] == ["suippes-2025-04-01", "cuf-lancement-2025-04-03",
+                                             "cuf-webinaire-2025-04-09"]
+    suippes = stages[0]
+    lon, lat = suippes["geometry"]["coordinates"]
+    assert (round(lat, 2), round(lon, 2)) == (49.13, 4.53)
+    assert suippes["properties"]["status_class"] == "passee"
+    assert suippes["properties"]["when"] == "Mardi 1er avril 2025"
+    assert suippes["properties"]["partners"][0]["country"] == "Corée du Sud"
+    arc = next(f for f in links if f["properties"]["partner"] == "Yangpyeong")
+    coords = arc["geometry"]["coordinates"]
+    assert coords[0] == pytest.approx([lon, lat], abs=1e-3)
+    assert coords[-1] == pytest.approx([127.49, 37.49], abs=0.01)
+    assert max(c[1] for c in coords) > 55  # a great circle from France to Korea goes north
+    assert [g["label"] for g in data["insets"]] == ["Martinique", "La Réunion"]
+
+
+def test_great_circle_does_not_jump_the_dateline():
+    arc = mapdoc.great_circle((48.85, 2.35), (-17.5, -149.6))  # Paris -> Tahiti
+    steps = [abs(b[1] - a[1]) for a, b in zip(arc, arc[1:])]
+    assert max(steps) < 30
+
+
+def test_to_js_cannot_close_the_script_element():
+    text = mapdoc.to_js({"t": "</script><script>alert(1)</script> & <!--"})
+    assert "<" not in text and ">" not in text and "&" not in text
+    assert json.loads(text)["t"] == "</script><script>alert(1)</script> & <!--"
+
+
+def test_document_is_self_contained(located):
+    html = mapdoc.render(located, mapdoc.MapOptions(tiles="aucune"))
+    assert not re.search(r"<(script|link)[^>]+(src|href)=", html)
+    assert "cdn" not in html.lower()
+    assert "tile.openstreetmap" not in html
+    with_tiles = mapdoc.render(located, mapdoc.MapOptions(tiles="ign"))
+    assert "data.geopf.fr" in with_tiles and "Plan IGN" in with_tiles
+
+
+def test_english_interface(located):
+    html = mapdoc.render(located, mapdoc.MapOptions(lang="en"))
+    assert "Stages of the relay" in html and "Tuesday, 1 April 2025" in html
