@@ -120,23 +120,15 @@ def _result_columns(r) -> dict:
 
 
 def _read_input(path: Path) -> tuple[list[dict], list[str]]:
-    import csv
-    import io
-
-    from .reading import _decode, _guess_delimiter, clean_cell
-    from .text import snake
+    from .reading import read_plain_table
 
     try:
         data = path.read_bytes()
     except OSError as exc:
         raise UnreadableTable(f"impossible de lire le fichier ({exc.strerror}).") from None
-    text, _ = _decode(data)
-    records = [r for r in csv.reader(io.StringIO(text, newline=""),
-                                     delimiter=_guess_delimiter(text)) if any(r)]
-    if not records:
+    columns, rows = read_plain_table(data)
+    if not columns:
         raise UnreadableTable("aucune ligne.")
-    columns = [snake(h) for h in records[0]]
-    rows = [dict(zip(columns, (clean_cell(v) for v in r))) for r in records[1:]]
     return rows, columns
 
 

@@ -210,21 +210,10 @@ def _point(lat: str, lon: str) -> tuple[float, float] | None:
 
 def _read_places(data: bytes) -> list[dict]:
     """Rows of the places file, decoded as tolerantly as the relay file."""
-    from .reading import _decode, _guess_delimiter, clean_cell
+    from .reading import read_plain_table
 
-    text, _ = _decode(data)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_guess_delimiter(text))
-    rows = [r for r in reader if any(c.strip() for c in r)]
-    if not rows:
-        return []
-    header = [names.key(h).replace(" ", "_") for h in rows[0]]
-    out = []
-    for r in rows[1:]:
-        rec = dict.fromkeys(PLACE_COLUMNS, "")
-        rec.update({h: clean_cell(v) for h, v in zip(header, r)})
-        if rec.get("nom"):
-            out.append(rec)
-    return out
+    _, rows = read_plain_table(data)
+    return [{**dict.fromkeys(PLACE_COLUMNS, ""), **r} for r in rows if r.get("nom")]
 
 
 # --- Online services ----------------------------------------------------------------------

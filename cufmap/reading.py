@@ -61,6 +61,20 @@ def read_path(path) -> Table:
     return read_bytes(data, filename=str(path))
 
 
+def read_plain_table(data: bytes) -> tuple[list[str], list[dict[str, str]]]:
+    """A table with its own columns (the places file, a list to geocode), read as tolerantly
+    as the relay's: returns snake_case headers and the non-blank rows as dicts."""
+    from .text import snake
+
+    text, _ = _decode(data)
+    records = [r for r in csv.reader(io.StringIO(text, newline=""),
+                                     delimiter=_guess_delimiter(text)) if any(c.strip() for c in r)]
+    if not records:
+        return [], []
+    header = [snake(h) for h in records[0]]
+    return header, [dict(zip(header, (clean_cell(v) for v in r))) for r in records[1:]]
+
+
 def _decode(data: bytes) -> tuple[str, str]:
     if not data.strip(b" \t\r\n\xef\xbb\xbf"):
         raise UnreadableTable("Le fichier est vide : il doit contenir au moins la ligne d'en-tête "
