@@ -30,6 +30,7 @@ STATIC = Path(__file__).parent / "static"
 ASSETS_JS = {"leaflet": "leaflet.js", "topojson": "topojson-client.min.js", "relay": "relay.js"}
 ASSETS_CSS = {"leaflet": "leaflet.css", "relay": "relay.css"}
 LAND = "countries-110m.json"
+OVERSEAS_OUTLINES = "outremer.json"  # finer outlines for the insets (cufmap/outlines_build.py)
 
 TILES = {
     "osm-fr": ("https://{s}.tile.openstreetmap.fr/osmfr/{z}/{x}/{y}.png",
@@ -202,6 +203,11 @@ def land_js() -> str:
     return to_js(json.loads((STATIC / LAND).read_text(encoding="utf-8")))
 
 
+@lru_cache(maxsize=1)
+def overseas_js() -> str:
+    return to_js(json.loads((STATIC / OVERSEAS_OUTLINES).read_text(encoding="utf-8")))
+
+
 class InlineAssets(MacroElement):
     """Adds the named local assets to the page header, once each, inline."""
 
@@ -250,7 +256,10 @@ window.cufRelay = new CufRelay({{ this._parent.get_name() }}, {{ this.data }}, {
         self.timeline_label = data["texts"]["timeline"]  # interface text, not data
         js_data = to_js(data)
         if land:
-            js_data = js_data[:-1] + ',"land":' + land_js() + "}"
+            js_data = js_data[:-1] + ',"land":' + land_js()
+            if data["insets"]:
+                js_data += ',"outremer":' + overseas_js()
+            js_data += "}"
         self.data = js_data
         self.options = to_js({"presenter": options.presenter, "start": options.start,
                               "autoplay": options.autoplay, "attribution": attribution})

@@ -40,6 +40,17 @@ def test_payload_is_one_geojson_feature_collection(located):
     assert [g["label"] for g in data["insets"]] == ["Martinique", "La Réunion"]
 
 
+def test_insets_get_fine_overseas_outlines(located):
+    html = mapdoc.render(located, mapdoc.MapOptions())
+    assert '"outremer":{"type":"FeatureCollection"' in html
+    from cufmap import outlines_build
+
+    names = [f["properties"]["name"] for f in
+             json.loads((mapdoc.STATIC / mapdoc.OVERSEAS_OUTLINES).read_text())["features"]]
+    assert {"Martinique", "La Réunion", "Guadeloupe", "Guyane", "Mayotte"} <= set(names)
+    assert outlines_build.OUTPUT == mapdoc.STATIC / mapdoc.OVERSEAS_OUTLINES
+
+
 def test_great_circle_does_not_jump_the_dateline():
     arc = mapdoc.great_circle((48.85, 2.35), (-17.5, -149.6))  # Paris -> Tahiti
     steps = [abs(b[1] - a[1]) for a, b in zip(arc, arc[1:])]

@@ -224,10 +224,12 @@
         scrollWheelZoom: false, doubleClickZoom: false, boxZoom: false, keyboard: false,
         touchZoom: false, zoomSnap: 0.25, preferCanvas: true });
       mini.fitBounds(g.bounds);
-      if (self.landFeatures) {
-        L.geoJSON(self.landFeatures, {
-          interactive: false, renderer: L.canvas(), style: { color: "#8a99a8", weight: 0.8, fillColor: "#f3efe6",
-                                       fillOpacity: 1 } }).addTo(mini);
+      var outlines = self.data.outremer || self.landFeatures;
+      if (outlines) {
+        L.geoJSON(outlines, {
+          interactive: false, renderer: L.canvas(), style: { color: "#8a99a8", weight: 0.8,
+                                                             fillColor: "#f3efe6", fillOpacity: 1 }
+        }).addTo(mini);
       }
       g.stages.forEach(function (id) {
         var s = self.byId[id];
@@ -268,9 +270,12 @@
     var pts = this.order().filter(function (s) { return !s.overseas; })
       .map(function (s) { return [s.lat, s.lon]; });
     if (!pts.length) pts = this.order().map(function (s) { return [s.lat, s.lon]; });
+    // Leave room on the left for the overseas insets.
+    var left = (this.data.insets || []).length && !this.opts.presenter ? 160 : 40;
+    var fit = { paddingTopLeft: [left, 40], paddingBottomRight: [40, 40], maxZoom: 9 };
     if (!pts.length) { this.map.setView([46.6, 2.4], 5); }
-    else if (animate === false) this.map.fitBounds(pts, { padding: [40, 40], maxZoom: 9 });
-    else this.map.flyToBounds(pts, { padding: [40, 40], maxZoom: 9, duration: 0.8 });
+    else if (animate === false) this.map.fitBounds(pts, fit);
+    else { fit.duration = 0.8; this.map.flyToBounds(pts, fit); }
     var self = this;
     Object.keys(this.arcs).forEach(function (id) {
       self.arcs[id].forEach(function (a) { a.setStyle({ opacity: 0.45, weight: 1.5 }); });
