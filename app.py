@@ -30,12 +30,15 @@ caption = st.empty()
 # The selection: the widgets' values once they exist, else the URL (a shared view).
 state = st.session_state
 from_url = filters.Filters.from_params(params)
+filtering = state.get("f_on", from_url != filters.Filters(host=from_url.host)
+                      or "tuiles" in params or "date" in params)
 chosen = filters.Filters(
     months=tuple(state.get("f_mois", from_url.months)),
     host_types=tuple(state.get("f_type", from_url.host_types)),
     formats=tuple(state.get("f_format", from_url.formats)),
     countries=tuple(state.get("f_pays", from_url.countries)),
-    text=state.get("f_q", from_url.text), host=from_url.host)
+    text=state.get("f_q", from_url.text), host=from_url.host) if filtering else \
+    filters.Filters(host=from_url.host)
 tiles = state.get("f_tuiles", params.get("tuiles") if params.get("tuiles") in TILE_LABELS
                   else "osm-fr")
 reference = state.get("f_date", filters.parse_reference_date(params.get("date"))
@@ -49,15 +52,18 @@ if shown < len(stages):
     caption.caption(f"{shown} étape(s) sur {len(stages)} correspondent à la sélection.")
 st.caption(f"Données : La Lettre de Cités Unies France (mars-avril 2025). Lieux — {ATTRIBUTION}")
 
-months = sorted({filters.month_key(s) for s in stages},
-                key=lambda k: (k == filters.UNDATED, k))
-host_types = [t for t in schema.TYPES_COLLECTIVITE if any(s.host_type == t for s in stages)]
-formats = [f for f in schema.FORMATS if any(s.format == f for s in stages)]
-partner_countries = sorted({p.iso for s in stages for p in s.partners if p.iso},
-                           key=countries.name)
-
-with controls.expander("Filtrer les étapes", expanded=chosen != filters.Filters()):
-    c1, c2, c3, c4, c5 = st.columns([1.2, 1.2, 1, 1, 1.4])
+# Filters are built only when asked for (or when the URL carries some): the public map
+# loads faster without a dozen widgets it does not need.
+top_left, top_right = controls.columns([3, 1])
+top_right.page_link("pages/presentation.py", label="Mode présentation (plein écran)")
+if top_left.toggle("Filtres et affichage", value=filtering, key="f_on"):
+    months = sorted({filters.month_key(s) for s in stages},
+                    key=lambda k: (k == filters.UNDATED, k))
+    host_types = [t for t in schema.TYPES_COLLECTIVITE if any(s.host_type == t for s in stages)]
+    formats = [f for f in schema.FORMATS if any(s.format == f for s in stages)]
+    partner_countries = sorted({p.iso for s in stages for p in s.partners if p.iso},
+                               key=countries.name)
+    c1, c2, c3, c4, c5 = controls.columns([1.2, 1.2, 1, 1, 1.4])
     c1.multiselect("Mois", months, [m for m in chosen.months if m in months],
                    format_func=filters.month_label, key="f_mois")
     c2.multiselect("Type de collectivité", host_types,
@@ -69,14 +75,14 @@ with controls.expander("Filtrer les étapes", expanded=chosen != filters.Filters
                    format_func=countries.name, key="f_pays")
     c5.text_input("Rechercher un nom", chosen.text, placeholder="Billère, Corée, Yangpyeong…",
                   key="f_q")
-
-with st.sidebar:
-    st.page_link("pages/presentation.py", label="Mode présentation (plein écran)", icon="🖥️")
-    st.markdown("**Affichage**")
-    st.selectbox("Fond de carte", list(TILE_LABELS), index=list(TILE_LABELS).index(tiles),
+    d1, d2, _ = controls.columns([1.2, 1.2, 3.6])
+    d1.selectbox("Fond de carte", list(TILE_LABELS), index=list(TILE_LABELS).index(tiles),
                  format_func=TILE_LABELS.get, key="f_tuiles")
-    st.date_input("Date de référence (étapes passées / à venir)", reference,
-                  format="DD/MM/YYYY", key="f_date")
+    d2.date_input("Date de référence (passé / à venir)", reference, format="DD/MM/YYYY",
+                  key="f_date")
+else:  # switched off: forget the choices, so switching on again starts afresh
+    for key in ("f_mois", "f_type", "f_format", "f_pays", "f_q", "f_tuiles", "f_date"):
+        state.pop(key, None)
 
 # The URL carries the current selection, so a view can be shared.
 wanted = chosen.to_params()

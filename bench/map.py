@@ -127,6 +127,7 @@ def main() -> None:
             ours.append(cold_start(browser, "app.py", "/", ".cuf-stage", 20))
         r = presenter(browser)
         browser.close()
+    print("runs (s): cufmap", [round(x, 2) for x in ours], "minimal", [round(x, 2) for x in ref])
     mo, mr = statistics.median(ours), statistics.median(ref)
     print(f"cold start, median of {args.runs}: cufmap {mo:.2f} s (20 markers), minimal st_folium "
           f"{mr:.2f} s (1 marker) -> ratio {mo / mr:.2f} (target <= 1.15)")

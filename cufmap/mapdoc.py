@@ -3,8 +3,9 @@
 Used by the map page, the presenter page and the static export. Stage and link data reach the
 browser as one JSON payload (not one folium object per marker); the behaviour (timeline,
 arcs, cards, insets, presenter keys) lives in ``static/relay.js``, added by the small folium
-plugin :class:`RelayLayer`; every asset is inlined by :class:`InlineAssets`, so nothing is
-loaded from a CDN and the map renders with no network at all (tiles aside).
+plugin :class:`RelayLayer`; the assets are added by :class:`LocalAssets`, inlined or served
+by the app itself, so nothing is loaded from a CDN and the map renders with no network at all
+(tiles aside).
 """
 
 from __future__ import annotations
@@ -74,6 +75,8 @@ class MapOptions:
     today: dt.date = field(default_factory=dt.date.today)
     lang: str = "fr"
     autoplay: int = 10  # seconds between steps when autoplay is on
+    # Where the browser fetches the bundled assets; "" inlines them (self-contained file).
+    assets_url: str = ""
 
 
 @dataclass(frozen=True)
@@ -208,22 +211,37 @@ def overseas_js() -> str:
     return to_js(json.loads((STATIC / OVERSEAS_OUTLINES).read_text(encoding="utf-8")))
 
 
-class InlineAssets(MacroElement):
-    """Adds the named local assets to the page header, once each, inline."""
+class LocalAssets(MacroElement):
+    """Adds the named local assets to the page header, once each: inline (self-contained
+    document) or as links to ``base`` (the app's own static files, cached by the browser)."""
 
     _template = Template("""
 {% macro header(this, kwargs) %}
-{% for css in this.css %}<style>{{ css }}</style>
-{% endfor %}{% for js in this.js %}<script>{{ js }}</script>
+{% for css in this.css %}{{ css }}
+{% endfor %}{% for js in this.js %}{{ js }}
 {% endfor %}
 {% endmacro %}
 """)
 
-    def __init__(self, js=tuple(ASSETS_JS), css=tuple(ASSETS_CSS)):
+    def __init__(self, base: str = "", js=tuple(ASSETS_JS), css=tuple(ASSETS_CSS)):
         super().__init__()
-        self._name = "InlineAssets"
-        self.js = [asset_text(ASSETS_JS[n]) for n in js]
-        self.css = [asset_text(ASSETS_CSS[n]) for n in css]
+        self._name = "LocalAssets"
+        if base:
+            self.js = [f'<script src="{base}{ASSETS_JS[n]}?v={asset_version(ASSETS_JS[n])}">'
+                       "</script>" for n in js]
+            self.css = [f'<link rel="stylesheet" href="{base}{ASSETS_CSS[n]}'
+                        f'?v={asset_version(ASSETS_CSS[n])}">' for n in css]
+        else:
+            self.js = [f"<script>{asset_text(ASSETS_JS[n])}</script>" for n in js]
+            self.css = [f"<style>{asset_text(ASSETS_CSS[n])}</style>" for n in css]
+
+
+@lru_cache(maxsize=None)
+def asset_version(name: str) -> str:
+    """Short content hash, so a browser never keeps a stale copy of a served asset."""
+    import hashlib
+
+    return hashlib.sha256((STATIC / name).read_bytes()).hexdigest()[:10]
 
 
 class RelayLayer(MacroElement):
@@ -243,7 +261,7 @@ window.cufRelay = new CufRelay({{ this._parent.get_name() }}, {{ this.data }}, {
 """)
 
     def __init__(self, data: dict, options: MapOptions, land: bool = True,
-                 attribution: str = ""):
+                 attribution: str = "", land_url: str = ""):
         super().__init__()
         self._name = "RelayLayer"
         classes = ["cuf-layout"]
@@ -256,20 +274,23 @@ window.cufRelay = new CufRelay({{ this._parent.get_name() }}, {{ this.data }}, {
         self.timeline_label = data["texts"]["timeline"]  # interface text, not data
         js_data = to_js(data)
         if land:
-            js_data = js_data[:-1] + ',"land":' + land_js()
+            js_data = js_data[:-1]
+            if not land_url:  # fetched by the browser when served by the app
+                js_data += ',"land":' + land_js()
             if data["insets"]:
                 js_data += ',"outremer":' + overseas_js()
             js_data += "}"
         self.data = js_data
         self.options = to_js({"presenter": options.presenter, "start": options.start,
-                              "autoplay": options.autoplay, "attribution": attribution})
+                              "autoplay": options.autoplay, "attribution": attribution,
+                              "landUrl": land_url})
 
 
 def build_map(located: list[Located], options: MapOptions = MapOptions()) -> folium.Map:
     """The folium map of the relay (no CDN asset, tiles as configured)."""
     m = folium.Map(location=[46.6, 2.4], zoom_start=6, tiles=None, control_scale=True,
                    prefer_canvas=True, min_zoom=2, max_zoom=18, zoom_snap=0.25)
-    m.default_js, m.default_css = [], []  # everything is inlined by InlineAssets
+    m.default_js, m.default_css = [], []  # LocalAssets adds our own copies instead
     texts = i18n.texts(options.lang)
     m.get_root().header.add_child(Element(f"<title>{texts['title']}</title>"), name="title")
     tiles = TILES.get(options.tiles)
@@ -277,9 +298,10 @@ def build_map(located: list[Located], options: MapOptions = MapOptions()) -> fol
         url, attribution, max_zoom = tiles
         folium.TileLayer(url, attr=f"{attribution} · {OUTLINES_ATTRIBUTION}", max_zoom=max_zoom,
                          maxZoom=max_zoom, name=TILE_LABELS[options.tiles]).add_to(m)
-    m.add_child(InlineAssets())
+    m.add_child(LocalAssets(options.assets_url))
+    land_url = f"{options.assets_url}{LAND}?v={asset_version(LAND)}" if options.assets_url else ""
     m.add_child(RelayLayer(payload(located, options), options,
-                           attribution="" if tiles else OUTLINES_ATTRIBUTION))
+                           attribution="" if tiles else OUTLINES_ATTRIBUTION, land_url=land_url))
     return m
 
 

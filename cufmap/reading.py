@@ -13,8 +13,6 @@ import datetime as dt
 import io
 from dataclasses import dataclass, field
 
-import pandas as pd
-
 from . import schema
 from .errors import UnreadableTable
 
@@ -27,14 +25,28 @@ _FORMULA_START = tuple("=+-@")
 
 @dataclass
 class Table:
-    """A table read from a file: canonical columns first, unknown columns kept after."""
+    """A table read from a file: canonical columns first, unknown columns kept after.
 
-    frame: pd.DataFrame  # all values are str ("" when empty)
-    lines: list[int]  # spreadsheet row number of each frame row (header is row 1)
+    ``rows`` are plain dicts of text (no pandas needed to read the relay for the map);
+    ``frame`` is the same table as a pandas DataFrame, built on first use.
+    """
+
+    rows: list[dict[str, str]]  # every schema column present, "" when empty
+    columns: list[str]
+    lines: list[int]  # spreadsheet row number of each row (header is row 1)
     encoding: str = "utf-8"
     delimiter: str = ","
     missing: list[str] = field(default_factory=list)  # required columns absent from the header
     problems: list = field(default_factory=list)  # validation.Problem found while reading
+    _frame: object = field(default=None, repr=False, compare=False)
+
+    @property
+    def frame(self):
+        if self._frame is None:
+            import pandas as pd
+
+            self._frame = pd.DataFrame(self.rows, columns=self.columns, dtype=object).fillna("")
+        return self._frame
 
 
 def read_bytes(data: bytes, filename: str = "") -> Table:
@@ -198,11 +210,8 @@ def _table_from_records(records: list[list[str]], encoding: str, delimiter: str)
         row.update(zip(names, cells))
         rows.append(row)
         lines.append(number)
-    frame = pd.DataFrame(rows, columns=ordered, dtype=object).fillna("")
-    for column in schema.COLUMNS:  # absent optional columns are simply empty
-        if column.name not in frame.columns:
-            frame[column.name] = ""
-    frame = frame[[*schema.NAMES, *extras]]
+    columns = [*schema.NAMES, *extras]  # absent optional columns are simply empty
+    rows = [{c: row.get(c, "") for c in columns} for row in rows]
     missing = [c.name for c in schema.COLUMNS if c.required and c.name not in seen]
-    return Table(frame=frame, lines=lines, encoding=encoding, delimiter=delimiter,
-                 missing=missing, problems=problems)
+    return Table(rows=rows, columns=columns, lines=lines, encoding=encoding,
+                 delimiter=delimiter, missing=missing, problems=problems)

@@ -6,11 +6,9 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import pandas as pd
 from babel.dates import format_date
 
 from . import schema, validation
-from .store import Store
 
 LOCALE = "fr_FR"
 
@@ -92,10 +90,15 @@ def _float(value: str) -> float | None:
         return None
 
 
-def stages_from_frame(frame: pd.DataFrame) -> list[Stage]:
+def stages_from_frame(frame) -> list[Stage]:
+    """Typed stages of a DataFrame of text (see :func:`stages_from_rows`)."""
+    return stages_from_rows(frame.to_dict("records"))
+
+
+def stages_from_rows(rows: list[dict]) -> list[Stage]:
     """Typed stages, dated ones by date (then time, host), undated ones after, by host."""
     out = []
-    for rec in validation.normalise(frame).to_dict("records"):
+    for rec in map(validation.normalise_row, rows):
         out.append(Stage(
             id=rec["id"], start=_date(rec["date_debut"]), end=_date(rec["date_fin"]),
             host=rec["collectivite"], host_type=rec["type_collectivite"], title=rec["titre"],
@@ -112,4 +115,7 @@ def stages_from_frame(frame: pd.DataFrame) -> list[Stage]:
 
 
 def load_stages(path: str | Path) -> list[Stage]:
-    return stages_from_frame(Store(path).load().frame)
+    """The stages of a relay file (read only: no pandas, no lock)."""
+    from .reading import read_path
+
+    return stages_from_rows(read_path(path).rows)

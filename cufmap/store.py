@@ -144,9 +144,8 @@ class Store:
     def load(self) -> Snapshot:
         data = self.path.read_bytes() if self.path.exists() else b""
         if not data:
-            frame = pd.DataFrame({name: pd.Series(dtype=object) for name in schema.NAMES})
-            table = reading.Table(frame=frame, lines=[])
-            return Snapshot(frame, digest(data) if self.path.exists() else "", table)
+            table = reading.Table(rows=[], columns=list(schema.NAMES), lines=[])
+            return Snapshot(table.frame, digest(data) if self.path.exists() else "", table)
         table = reading.read_bytes(data, filename=self.path.name)
         return Snapshot(validation.normalise(table.frame), digest(data), table)
 

@@ -12,8 +12,6 @@ import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-import pandas as pd
-
 from . import countries, schema
 from .text import fold
 
@@ -195,9 +193,16 @@ def _check_value(col: schema.Column, value: str, row: int) -> list[Problem]:
     return out
 
 
-def validate(frame: pd.DataFrame, lines: list[int] | None = None,
+def validate(frame, lines: list[int] | None = None,
              missing: list[str] | None = None) -> list[Problem]:
-    """Every problem of ``frame`` (values as text). ``lines``: spreadsheet row of each row."""
+    """Every problem of ``frame`` (a DataFrame of text). ``lines``: spreadsheet row of each
+    row (default: the row order after the header)."""
+    return validate_rows(frame.to_dict("records"), list(frame.columns), lines, missing)
+
+
+def validate_rows(records: list[dict], column_names: list[str], lines: list[int] | None = None,
+                  missing: list[str] | None = None) -> list[Problem]:
+    """Every problem of ``records`` (dicts of text), as :func:`validate`."""
     problems: list[Problem] = []
     for name in missing or []:
         col = schema.BY_NAME[name]
@@ -205,11 +210,11 @@ def validate(frame: pd.DataFrame, lines: list[int] | None = None,
                                 f"Ligne 1 : la colonne obligatoire « {name} » ({col.label}) est "
                                 "absente ; ajoutez-la à la ligne d'en-tête."))
     if lines is None:
-        lines = [i + 2 for i in range(len(frame))]
+        lines = [i + 2 for i in range(len(records))]
     ids: dict[str, int] = {}
     hosts_by_day: dict[tuple[str, str], int] = {}
-    columns = [schema.BY_NAME[c] for c in schema.NAMES if c in frame.columns]
-    for row, record in zip(lines, frame.to_dict("records")):
+    columns = [schema.BY_NAME[c] for c in schema.NAMES if c in column_names]
+    for row, record in zip(lines, records):
         values = {k: ("" if v is None or (isinstance(v, float) and v != v) else str(v).strip())
                   for k, v in record.items()}
         for col in columns:
@@ -281,7 +286,13 @@ def errors(problems: list[Problem]) -> list[Problem]:
     return [p for p in problems if p.level == ERROR]
 
 
-def normalise(frame: pd.DataFrame) -> pd.DataFrame:
+def normalise_row(record: dict) -> dict:
+    """:func:`normalise` for one row given as a dict of text."""
+    return {k: (_normalise_value(schema.BY_NAME[k], "" if v is None else str(v).strip())
+                if k in schema.BY_NAME else v) for k, v in record.items()}
+
+
+def normalise(frame):
     """Canonical text of every valid value (ISO dates, HH:MM, dot decimals, tidy lists).
 
     Values that do not parse are left as they are, for validation to report.

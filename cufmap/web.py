@@ -10,8 +10,7 @@ from dataclasses import dataclass
 import streamlit as st
 
 from .errors import CufmapError
-from .relay import Stage, stages_from_frame
-from .store import Store
+from .relay import Stage, load_stages
 
 
 @dataclass(frozen=True)
@@ -32,7 +31,7 @@ def load_relay(path: str) -> Relay:
 @st.cache_resource(show_spinner=False, max_entries=8)
 def _load(path: str, mtime: int) -> Relay:
     try:
-        return Relay(stages_from_frame(Store(path).load().frame))
+        return Relay(load_stages(path))
     except CufmapError as exc:
         return Relay([], f"Le fichier des étapes ne peut pas être lu : {exc}")
 
@@ -79,8 +78,7 @@ def _located(path: str, mtime: int, places: str, places_mtime: int):
     from .geocoding import Chain
     from .mapdoc import locate
 
-    stages = stages_from_frame(Store(path).load().frame)
-    return locate(stages, Chain.default(places))
+    return locate(load_stages(path), Chain.default(places))
 
 
 def located_relay(path: str, places: str):
@@ -96,8 +94,13 @@ def _document(path: str, mtime: int, places: str, places_mtime: int, filters, ti
     located = _located(path, mtime, places, places_mtime)
     kept = [item for item in located if filters.keeps(item.stage)]
     options = MapOptions(tiles=tiles, presenter=presenter, timeline=timeline, start=start,
-                         today=today, lang=lang)
+                         today=today, lang=lang, assets_url=ASSETS_URL)
     return render(kept, options), len(kept)
+
+
+#: The bundled assets as the app serves them (``static/`` -> ``cufmap/static``, with
+#: ``server.enableStaticServing``): the browser caches them instead of receiving them inline.
+ASSETS_URL = "/app/static/"
 
 
 def map_document(path: str, places: str, filters, options) -> tuple[str, int]:

@@ -1,5 +1,6 @@
 """AppTest smoke tests of every page (headless, no browser)."""
 
+import re
 import shutil
 
 import pytest
@@ -44,7 +45,10 @@ def test_map_page_builds_the_document_from_the_data(app):
     assert '"id":"suippes-2025-04-01"' in html and '"status_class":"passee"' in html
     assert '"type":"FeatureCollection"' in html
     assert "Mardi 1er avril 2025" in html
-    assert "cdn" not in html.lower() and "<script src=" not in html
+    assert "cdn" not in html.lower()
+    # Assets come from the app's own static files (browser-cached), never from elsewhere.
+    assert re.findall(r'<script src="([^"?]+)', html) == [
+        "/app/static/leaflet.js", "/app/static/topojson-client.min.js", "/app/static/relay.js"]
     assert "Lieux — Découpage administratif" in at.caption[-1].value
 
 
@@ -65,3 +69,17 @@ def test_pages_show_a_french_error_for_a_broken_file(app):
     for page in ("app.py", "pages/presentation.py"):
         at = app(page)
         assert at.error and "ne peut pas être lu" in at.error[0].value
+
+
+def test_filters_switch_on_select_and_off(app):
+    at = app("app.py")
+    assert not at.multiselect  # no filter widgets until asked for
+    at.toggle(key="f_on").set_value(True).run()
+    at.multiselect(key="f_pays").select("DE").run()
+    assert at.caption[0].value == "1 étape(s) sur 20 correspondent à la sélection."
+    assert '"id":"billere-2025-05-08"' in _document(at)
+    assert '"id":"suippes-2025-04-01"' not in _document(at)
+    assert at.query_params["pays"] in ("DE", ["DE"])
+    at.toggle(key="f_on").set_value(False).run()
+    assert '"id":"suippes-2025-04-01"' in _document(at)
+    assert "pays" not in at.query_params

@@ -56,14 +56,23 @@
     var start = this.opts.start && this.byId[this.opts.start];
     if (start) this.select(start.id, { animate: false });
     else this.overview(false);
-    setTimeout(function () {
+    function rest() {
       self.drawLand();
       self.drawArcsAndPartners();
       self.buildInsets();
       if (self.current >= 0) self.styleArcs(self.order()[self.current].id);
       window.cufReadyAt = performance.now();
       document.documentElement.setAttribute("data-cuf-ready", "1");
-    }, 0);
+    }
+    if (this.opts.landUrl && !data.land) {
+      // Served by the app: the outlines come from its own static files (browser-cached).
+      fetch(this.opts.landUrl).then(function (r) { return r.json(); })
+        .then(function (land) { data.land = land; })
+        .catch(function () { /* no outlines: the map still works */ })
+        .then(rest);
+    } else {
+      setTimeout(rest, 0);
+    }
   }
 
   CufRelay.prototype.drawLand = function () {
