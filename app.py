@@ -65,14 +65,15 @@ if top_left.toggle("Filtres et affichage", value=filtering, key="f_on"):
                                key=countries.name)
     c1, c2, c3, c4, c5 = controls.columns([1.2, 1.2, 1, 1, 1.4])
     c1.multiselect("Mois", months, [m for m in chosen.months if m in months],
-                   format_func=filters.month_label, key="f_mois")
+                   format_func=filters.month_label, key="f_mois", placeholder="Tous")
     c2.multiselect("Type de collectivité", host_types,
-                   [t for t in chosen.host_types if t in host_types], key="f_type")
+                   [t for t in chosen.host_types if t in host_types], key="f_type",
+                   placeholder="Tous")
     c3.multiselect("Format", formats, [f for f in chosen.formats if f in formats],
-                   key="f_format")
+                   key="f_format", placeholder="Tous")
     c4.multiselect("Pays partenaire", partner_countries,
                    [c for c in chosen.countries if c in partner_countries],
-                   format_func=countries.name, key="f_pays")
+                   format_func=countries.name, key="f_pays", placeholder="Tous")
     c5.text_input("Rechercher un nom", chosen.text, placeholder="Billère, Corée, Yangpyeong…",
                   key="f_q")
     d1, d2, _ = controls.columns([1.2, 1.2, 3.6])

@@ -276,8 +276,13 @@
   };
 
   CufRelay.prototype.overview = function (animate) {
-    var pts = this.order().filter(function (s) { return !s.overseas; })
-      .map(function (s) { return [s.lat, s.lon]; });
+    var shown = this.order().filter(function (s) { return !s.overseas; });
+    var pts = shown.map(function (s) { return [s.lat, s.lon]; });
+    if (shown.length <= 3) {  // a small selection: show its partners too
+      shown.forEach(function (s) {
+        s.partners.forEach(function (p) { if (p.lat !== null) pts.push([p.lat, p.lon]); });
+      });
+    }
     if (!pts.length) pts = this.order().map(function (s) { return [s.lat, s.lon]; });
     // Leave room on the left for the overseas insets.
     var left = (this.data.insets || []).length && !this.opts.presenter ? 160 : 40;
