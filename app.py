@@ -54,8 +54,9 @@ st.caption(f"Données : La Lettre de Cités Unies France (mars-avril 2025). Lieu
 
 # Filters are built only when asked for (or when the URL carries some): the public map
 # loads faster without a dozen widgets it does not need.
-top_left, top_right = controls.columns([3, 1])
-top_right.page_link("pages/presentation.py", label="Mode présentation (plein écran)")
+top_left, top_mid, top_right = controls.columns([3, 1, 1])
+top_mid.page_link("pages/presentation.py", label="Mode présentation (plein écran)")
+top_right.page_link("pages/integrer.py", label="Intégrer la carte")
 if top_left.toggle("Filtres et affichage", value=filtering, key="f_on"):
     months = sorted({filters.month_key(s) for s in stages},
                     key=lambda k: (k == filters.UNDATED, k))

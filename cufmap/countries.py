@@ -66,8 +66,10 @@ def code(value: str) -> str | None:
     return by_name.get(fold(value))
 
 
-def name(iso: str) -> str:
-    """French name of an ISO alpha-2 code (the code itself if unknown)."""
+def name(iso: str, lang: str = "fr") -> str:
+    """Name of an ISO alpha-2 code in French (or ``lang``); the code itself if unknown."""
+    if lang != "fr":
+        return Locale(lang).territories.get(iso.upper(), iso)
     return _table()[1].get(iso.upper(), iso)
 
 

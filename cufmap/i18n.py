@@ -12,6 +12,7 @@ TEXTS = {
         "empty": "Aucune étape ne correspond à la sélection.",
         "title": "Carte du Relais de la Coop Déc' — Cités Unies France",
         "map": "Carte des étapes du relais",
+        "s_passee": "passée", "s_en-cours": "en cours", "s_a-venir": "à venir",
     },
     "en": {
         "timeline": "Stages of the relay", "undated": "Date to be announced", "with": "with",
@@ -23,6 +24,7 @@ TEXTS = {
         "empty": "No stage matches the selection.",
         "title": "Map of the Relais de la Coop Déc' — Cités Unies France",
         "map": "Map of the relay's stages",
+        "s_passee": "past", "s_en-cours": "ongoing", "s_a-venir": "upcoming",
     },
 }
 

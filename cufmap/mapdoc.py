@@ -148,14 +148,14 @@ def payload(located: list[Located], options: MapOptions) -> dict:
     locale = "fr_FR" if options.lang == "fr" else "en_GB"
     status_text = i18n.STATUS.get(options.lang, i18n.STATUS["fr"])
     features, insets = [], {}
-    for n, item in enumerate(located, start=1):
+    for item in located:
         s, r = item.stage, item.place
         point = r.point
         partners = []
         for partner, pr in zip(s.partners, item.partners):
             country = partner.country_fr if options.lang == "fr" else (
-                countries.name(partner.iso) if partner.iso else partner.country)
-            partners.append({"name": partner.name, "country": country,
+                countries.name(partner.iso, options.lang) if partner.iso else partner.country)
+            partners.append({"name": partner.name, "country": country, "iso": partner.iso or "",
                              "position": [pr.lon, pr.lat] if pr.point else None})
             if point and pr.point:
                 features.append({"type": "Feature", "geometry": {
@@ -169,12 +169,13 @@ def payload(located: list[Located], options: MapOptions) -> dict:
             "properties": {
                 "kind": "etape", "dated": s.dated, "when": when[:1].upper() + when[1:],
                 "date": s.start.isoformat() if s.start else None,
+                "end": (s.end or s.start).isoformat() if s.start else None,
                 "status": status_text[s.status(options.today)] if s.dated else "",
                 "status_class": _status_class(s, options.today),
                 "host": s.host, "title": s.title, "format": s.format, "place": s.place,
                 "description": s.description, "link": s.link, "partners": partners,
                 "overseas": bool(point and _overseas(*point)),
-                "label": f"{n}. {s.host}, {when}", "short": _SHORT_HOST.sub("", s.host),
+                "label": f"{s.host}, {when}", "short": _SHORT_HOST.sub("", s.host),
             }})
         if point and _overseas(*point):
             label = _territory(*point) or s.host
@@ -249,8 +250,16 @@ class RelayLayer(MacroElement):
 
     _template = Template("""
 {% macro header(this, kwargs) %}
-<script>document.documentElement.className = {{ this.html_class }};
-document.documentElement.lang = {{ this.lang }};</script>
+<script>(function () {
+  var cls = {{ this.html_class }}, lang = {{ this.lang }};
+  if ({{ this.read_url }}) {  // exported page: options in its own URL (?chronologie=0&langue=en)
+    var q = new URLSearchParams(location.search);
+    if (q.get("chronologie") === "0") cls += " cuf-no-timeline";
+    if (q.get("langue") === "en") lang = "en";
+  }
+  document.documentElement.className = cls;
+  document.documentElement.lang = lang;
+})();</script>
 {% endmacro %}
 {% macro html(this, kwargs) %}
 <aside class="cuf-timeline" aria-label="{{ this.timeline_label }}"></aside>
@@ -260,8 +269,8 @@ window.cufRelay = new CufRelay({{ this._parent.get_name() }}, {{ this.data }}, {
 {% endmacro %}
 """)
 
-    def __init__(self, data: dict, options: MapOptions, land: bool = True,
-                 attribution: str = "", land_url: str = ""):
+    def __init__(self, payloads: dict[str, dict], options: MapOptions, land: bool = True,
+                 attribution: str = "", land_url: str = "", read_url: bool = False):
         super().__init__()
         self._name = "RelayLayer"
         classes = ["cuf-layout"]
@@ -271,23 +280,27 @@ window.cufRelay = new CufRelay({{ this._parent.get_name() }}, {{ this.data }}, {
             classes.append("cuf-no-timeline")
         self.html_class = to_js(" ".join(classes))
         self.lang = to_js(options.lang)
-        self.timeline_label = data["texts"]["timeline"]  # interface text, not data
-        js_data = to_js(data)
-        if land:
-            js_data = js_data[:-1]
-            if not land_url:  # fetched by the browser when served by the app
-                js_data += ',"land":' + land_js()
-            if data["insets"]:
-                js_data += ',"outremer":' + overseas_js()
-            js_data += "}"
-        self.data = js_data
+        self.read_url = "true" if read_url else "false"
+        first = payloads[options.lang] if options.lang in payloads else next(iter(payloads.values()))
+        self.timeline_label = first["texts"]["timeline"]  # interface text, not data
+        js_data = '{"payloads":' + to_js(payloads)
+        if land and not land_url:  # fetched by the browser when served by the app
+            js_data += ',"land":' + land_js()
+        if land and any(p["insets"] for p in payloads.values()):
+            js_data += ',"outremer":' + overseas_js()
+        self.data = js_data + "}"
         self.options = to_js({"presenter": options.presenter, "start": options.start,
                               "autoplay": options.autoplay, "attribution": attribution,
-                              "landUrl": land_url})
+                              "landUrl": land_url, "lang": options.lang, "readUrl": read_url})
 
 
-def build_map(located: list[Located], options: MapOptions = MapOptions()) -> folium.Map:
-    """The folium map of the relay (no CDN asset, tiles as configured)."""
+def build_map(located: list[Located], options: MapOptions = MapOptions(),
+              languages: tuple[str, ...] = (), read_url: bool = False) -> folium.Map:
+    """The folium map of the relay (no CDN asset, tiles as configured).
+
+    ``languages``: interface languages embedded (default: ``options.lang`` only);
+    ``read_url``: the page applies ``?collectivite=``, ``?pays=``, ``?etape=``, ``?langue=``
+    and ``?chronologie=0`` itself (static export, no server)."""
     m = folium.Map(location=[46.6, 2.4], zoom_start=6, tiles=None, control_scale=True,
                    prefer_canvas=True, min_zoom=2, max_zoom=18, zoom_snap=0.25)
     m.default_js, m.default_css = [], []  # LocalAssets adds our own copies instead
@@ -300,11 +313,16 @@ def build_map(located: list[Located], options: MapOptions = MapOptions()) -> fol
                          maxZoom=max_zoom, name=TILE_LABELS[options.tiles]).add_to(m)
     m.add_child(LocalAssets(options.assets_url))
     land_url = f"{options.assets_url}{LAND}?v={asset_version(LAND)}" if options.assets_url else ""
-    m.add_child(RelayLayer(payload(located, options), options,
-                           attribution="" if tiles else OUTLINES_ATTRIBUTION, land_url=land_url))
+    from dataclasses import replace
+
+    payloads = {lang: payload(located, replace(options, lang=lang))
+                for lang in (languages or (options.lang,))}
+    m.add_child(RelayLayer(payloads, options, attribution="" if tiles else OUTLINES_ATTRIBUTION,
+                           land_url=land_url, read_url=read_url))
     return m
 
 
-def render(located: list[Located], options: MapOptions = MapOptions()) -> str:
-    """The complete, self-contained HTML document."""
-    return build_map(located, options).get_root().render()
+def render(located: list[Located], options: MapOptions = MapOptions(),
+           languages: tuple[str, ...] = (), read_url: bool = False) -> str:
+    """The complete HTML document (self-contained unless ``options.assets_url`` is set)."""
+    return build_map(located, options, languages, read_url).get_root().render()

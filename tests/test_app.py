@@ -83,3 +83,18 @@ def test_filters_switch_on_select_and_off(app):
     at.toggle(key="f_on").set_value(False).run()
     assert '"id":"suippes-2025-04-01"' in _document(at)
     assert "pays" not in at.query_params
+
+
+def test_embed_page_builds_the_iframe_snippet_and_a_preview(app):
+    at = app("pages/integrer.py")
+    code = at.code[0].value
+    assert code.startswith('<iframe src="https://www.exemple.fr/carte-relais/index.html"')
+    assert 'title="Carte du Relais de la Coop Déc\'"' in code
+    at.selectbox[0].select("Ville de Billère").run()
+    at.selectbox[3].select("en").run()
+    at.toggle[0].set_value(False).run()
+    code = at.code[0].value
+    assert "?collectivite=Ville+de+Bill%C3%A8re&amp;langue=en&amp;chronologie=0" in code
+    preview = _document(at)
+    assert '"id":"billere-2025-05-08"' in preview and '"id":"suippes-2025-04-01"' not in preview
+    assert "cuf-no-timeline" in preview and "Stages of the relay" in preview

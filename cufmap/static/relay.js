@@ -16,10 +16,22 @@
     return /^https?:\/\//i.test(url || "") ? url : null;
   }
 
-  function CufRelay(map, data, opts) {
+  function fold(text) {
+    return String(text || "").normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase()
+      .replace(/[^a-z0-9]+/g, " ").trim();
+  }
+
+  function CufRelay(map, bundle, opts) {
     this.map = map;
-    this.data = data;
     this.opts = opts || {};
+    var query = this.opts.readUrl ? new URLSearchParams(location.search) : null;
+    var lang = (query && query.get("langue")) || this.opts.lang || "fr";
+    var data = bundle.payloads[lang] || bundle.payloads[this.opts.lang] ||
+               bundle.payloads[Object.keys(bundle.payloads)[0]];
+    data.land = bundle.land;
+    data.outremer = bundle.outremer;
+    this.data = data;
+    if (query && query.get("etape")) this.opts.start = query.get("etape");
     this.t = data.texts;
     this.stages = data.features.filter(function (f) { return f.properties.kind === "etape"; })
       .map(function (f) {
@@ -29,12 +41,33 @@
         s.lat = f.geometry ? f.geometry.coordinates[1] : null;
         s.lon = f.geometry ? f.geometry.coordinates[0] : null;
         s.partners = p.partners.map(function (q) {
-          return { name: q.name, country: q.country,
+          return { name: q.name, country: q.country, iso: q.iso,
                    lat: q.position ? q.position[1] : null, lon: q.position ? q.position[0] : null };
         });
         return s;
       });
-    this.links = data.features.filter(function (f) { return f.properties.kind === "lien"; });
+    if (query) {  // exported page: ?collectivite=… and ?pays=… select stages in the browser
+      var host = fold(query.get("collectivite")), country = (query.get("pays") || "").toUpperCase();
+      this.stages = this.stages.filter(function (s) {
+        return (!host || fold(s.host) === host) &&
+          (!country || s.partners.some(function (p) { return p.iso === country; }));
+      });
+    }
+    if (query) {  // a static page is read long after its export: statuses from today's date
+      var today = /^\d{4}-\d{2}-\d{2}$/.test(query.get("date") || "") ? query.get("date") :
+        new Date().toISOString().slice(0, 10);
+      var t = this.t;
+      this.stages.forEach(function (s) {
+        if (!s.date) return;
+        s.status_class = s.end < today ? "passee" : (s.date <= today ? "en-cours" : "a-venir");
+        s.status = t["s_" + s.status_class];
+      });
+    }
+    var kept = {};
+    this.stages.forEach(function (s, i) { kept[s.id] = true; s.label = (i + 1) + ". " + s.label; });
+    this.links = data.features.filter(function (f) {
+      return f.properties.kind === "lien" && kept[f.properties.stage];
+    });
     this.byId = {};
     this.markers = {};
     this.items = {};
@@ -44,6 +77,9 @@
     this.timer = null;
     var self = this;
     this.stages.forEach(function (s, i) { s.index = i; self.byId[s.id] = s; });
+    this.insets = (data.insets || []).filter(function (g) {
+      return g.stages.some(function (id) { return self.byId[id]; });
+    });
     this.canvas = L.canvas({ padding: 0.5 });
     if (this.opts.attribution) map.attributionControl.addAttribution(this.opts.attribution);
     // Markers and the timeline first (what people look for), the rest on the next tick.
@@ -221,7 +257,7 @@
 
   CufRelay.prototype.buildInsets = function () {
     var self = this;
-    var groups = this.data.insets || [];
+    var groups = this.insets;
     if (!groups.length || this.opts.presenter) return;
     var box = el("div", { "class": "cuf-insets", "aria-hidden": "true" });
     this.map.getContainer().appendChild(box);
@@ -285,7 +321,7 @@
     }
     if (!pts.length) pts = this.order().map(function (s) { return [s.lat, s.lon]; });
     // Leave room on the left for the overseas insets.
-    var left = (this.data.insets || []).length && !this.opts.presenter ? 160 : 40;
+    var left = this.insets.length && !this.opts.presenter ? 160 : 40;
     var fit = { paddingTopLeft: [left, 40], paddingBottomRight: [40, 40], maxZoom: 9 };
     if (!pts.length) { this.map.setView([46.6, 2.4], 5); }
     else if (animate === false) this.map.fitBounds(pts, fit);

@@ -1,0 +1,56 @@
+"""« Intégrer la carte » : le code iframe pour un site, avec aperçu, et la commande d'export."""
+
+import html
+from urllib.parse import urlencode
+
+import streamlit as st
+
+from cufmap import DEFAULT_DATA, countries, filters
+from cufmap.geocoding import DEFAULT_PLACES
+from cufmap.mapdoc import MapOptions
+from cufmap.web import load_relay, map_document
+
+st.set_page_config(page_title="Intégrer la carte — Relais de la Coop Déc'", layout="wide")
+st.markdown("### Intégrer la carte sur un site")
+relay = load_relay(str(DEFAULT_DATA))
+if relay.error:
+    st.error(relay.error)
+    st.stop()
+stages = relay.stages
+
+st.markdown(
+    "1. Exportez la carte en fichiers statiques : `cufmap export carte-relais/` (fichiers "
+    "`index.html`, `relais.geojson`, `relais.ics`, sans aucune ressource extérieure).\n"
+    "2. Publiez le dossier sur votre site (ou celui de CUF).\n"
+    "3. Collez le code ci-dessous dans votre page, après avoir choisi les options.")
+
+c1, c2, c3 = st.columns(3)
+url = c1.text_input("Adresse de la carte publiée", "https://www.exemple.fr/carte-relais/index.html")
+hosts = sorted({s.host for s in stages})
+host = c2.selectbox("Une seule collectivité", [""] + hosts,
+                    format_func=lambda h: h or "Toutes les collectivités")
+isos = sorted({p.iso for s in stages for p in s.partners if p.iso}, key=countries.name)
+country = c3.selectbox("Un seul pays partenaire", [""] + isos,
+                       format_func=lambda c: countries.name(c) if c else "Tous les pays")
+d1, d2, d3, d4 = st.columns(4)
+ids = [s.id for s in stages]
+titles = {s.id: f"{s.host} — {s.title}" for s in stages}
+start = d1.selectbox("Commencer sur l'étape", [""] + ids,
+                     format_func=lambda i: titles.get(i, "Vue d'ensemble"))
+lang = d2.selectbox("Langue", ["fr", "en"], format_func={"fr": "Français", "en": "English"}.get)
+timeline = d3.toggle("Afficher la chronologie", value=True)
+height = d4.number_input("Hauteur (pixels)", min_value=320, max_value=1400, value=600, step=20)
+
+params = {k: v for k, v in {"collectivite": host, "pays": country, "etape": start,
+                            "langue": "en" if lang == "en" else "",
+                            "chronologie": "" if timeline else "0"}.items() if v}
+src = url + ("?" + urlencode(params) if params else "")
+snippet = (f'<iframe src="{html.escape(src)}" title="Carte du Relais de la Coop Déc\'" '
+           f'width="100%" height="{int(height)}" style="border:0" loading="lazy"></iframe>')
+st.code(snippet, language="html")
+
+st.markdown("**Aperçu**")
+preview = filters.Filters(host=host, countries=(country,) if country else ())
+options = MapOptions(start=start, lang=lang, timeline=timeline)
+document, shown = map_document(str(DEFAULT_DATA), str(DEFAULT_PLACES), preview, options)
+st.iframe(document, height=int(height))

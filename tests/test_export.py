@@ -1,0 +1,211 @@
+"""Static export: self-contained page, options in its URL, GeoJSON, iCalendar, accessibility,
+privacy — the page served on 127.0.0.1 and opened in headless chromium with the network cut."""
+
+import contextlib
+import functools
+import http.server
+import json
+import shutil
+import threading
+
+import icalendar
+import pytest
+from playwright.sync_api import expect, sync_playwright
+
+from cufmap import export as exporting
+
+from .browser import CHROMIUM, CHROMIUM_ARGS, Offline, require_chromium
+from .conftest import DATA, ROOT, run_cli
+
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def _export(tmp_path, tiles="aucune", text=None):
+    data = tmp_path / "relais.csv"
+    data.write_text(text or DATA.read_text(encoding="utf-8"), encoding="utf-8")
+    places = tmp_path / "lieux.csv"
+    shutil.copy(ROOT / "data" / "lieux.csv", places)
+    out = tmp_path / "export"
+    return out, exporting.export(out, data, places, tiles=tiles, allow_online=False)
+
+
+def test_export_writes_three_files_within_budget(tmp_path):
+    out, done = _export(tmp_path)
+    assert set(done.files) == {"index.html", "relais.geojson", "relais.ics"}
+    assert done.files["index.html"] <= 400 * 1024
+    page = (out / "index.html").read_text(encoding="utf-8")
+    assert "<script src=" not in page and "<link rel=\"stylesheet\" href=" not in page
+    assert "cdn" not in page.lower()
+    geo = json.loads((out / "relais.geojson").read_text(encoding="utf-8"))
+    assert geo["type"] == "FeatureCollection"
+    points = [f for f in geo["features"] if f["geometry"] and f["geometry"]["type"] == "Point"]
+    assert len(points) == 20 and points[0]["id"] == "suippes-2025-04-01"
+    cal = icalendar.Calendar.from_ical((out / "relais.ics").read_bytes())
+    events = cal.walk("VEVENT")
+    assert len(events) == 15  # dated stages only
+    chartres = next(e for e in events if "Chartres" in str(e["summary"]))
+    assert chartres.decoded("dtstart").isoformat() == "2025-05-31T09:15:00+02:00"
+    assert chartres.decoded("dtend").isoformat() == "2025-05-31T12:00:00+02:00"
+    suippes = next(e for e in events if "Suippes" in str(e["summary"]))
+    assert suippes.decoded("dtstart").isoformat() == "2025-04-01"
+    assert "Yangpyeong (Corée du Sud)" in str(suippes["description"])
+
+
+def test_cli_export(tmp_path):
+    result = run_cli("export", tmp_path / "out", "--tuiles", "aucune", "--offline")
+    assert result.returncode == 0, result.stderr
+    assert "20 étape(s) exportée(s)." in result.stdout
+    assert (tmp_path / "out" / "index.html").exists()
+
+
+@contextlib.contextmanager
+def serve(folder):
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    handler = functools.partial(Quiet, directory=str(folder))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture(scope="module")
+def exported(tmp_path_factory):
+    require_chromium()
+    tmp = tmp_path_factory.mktemp("exp")
+    text = DATA.read_text(encoding="utf-8").replace(
+        "Marche des villes jumelées à Chartres", "Marche <script>alert(1)</script> à Chartres")
+    out, _ = _export(tmp, tiles="osm-fr", text=text)
+    bare = tmp / "bare"
+    bare_out, _ = _export(bare, tiles="aucune") if bare.mkdir() is None else (None, None)
+    with serve(out) as url, serve(bare_out) as bare_url:
+        yield url, bare_url
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    offline = Offline(context)
+    page = context.new_page()
+    offline.watch(page)
+    dialogs = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.offline, page.dialogs = offline, dialogs
+    yield page
+    context.close()
+
+
+def ready(page, url):
+    page.goto(url)
+    page.locator("html[data-cuf-ready='1']").wait_for()
+    return page
+
+
+def test_exported_page_renders_offline_and_asks_only_the_tile_server(page, exported):
+    url, bare_url = exported
+    ready(page, url + "/index.html")
+    expect(page.locator(".cuf-stage")).to_have_count(20)
+    page.wait_for_timeout(500)
+    assert page.offline.non_tile_failures() == []
+    assert page.offline.external and all(".tile.openstreetmap.fr/" in u
+                                         for u in page.offline.external)
+    assert page.context.cookies() == []
+
+
+def test_exported_page_without_tiles_makes_no_outside_request(page, exported):
+    _, bare_url = exported
+    ready(page, bare_url + "/index.html")
+    expect(page.locator(".cuf-stage")).to_have_count(20)
+    page.wait_for_timeout(500)
+    assert page.offline.external == [] and page.offline.failed == []
+    assert page.evaluate("document.cookie") == ""
+
+
+def test_options_in_the_exported_page_url(page, exported):
+    url, _ = exported
+    ready(page, url + "/index.html?collectivite=ville%20de%20billere")
+    expect(page.locator(".cuf-stage")).to_have_count(1)
+    ready(page, url + "/index.html?pays=KR")
+    expect(page.locator(".cuf-timeline .host")).to_have_text(["Ville de Suippes"])
+    ready(page, url + "/index.html?etape=billere-2025-05-08&langue=en&date=2025-04-09")
+    expect(page.locator(".cuf-card .when")).to_have_text("Thursday, 8 May 2025")
+    expect(page.locator(".cuf-card")).to_contain_text("Petersberg (Germany)")
+    expect(page.locator(".cuf-timeline h2")).to_have_text("Stages of the relay")
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.locator(".cuf-stage[data-stage='suippes-2025-04-01'] .cuf-marker")) \
+        .to_have_class("cuf-marker status-passee")
+    ready(page, url + "/index.html?chronologie=0")
+    expect(page.locator(".cuf-timeline")).to_be_hidden()
+
+
+def test_exported_page_fits_a_phone(page, exported):
+    url, _ = exported
+    page.set_viewport_size({"width": 320, "height": 640})
+    ready(page, url + "/index.html")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
+    expect(page.locator(".cuf-timeline")).to_be_visible()
+    box = page.locator(".folium-map").bounding_box()
+    assert box["width"] == 320 and box["height"] > 250
+
+
+def test_cell_html_is_text_in_the_exported_page(page, exported):
+    url, _ = exported
+    ready(page, url + "/index.html?etape=chartres-2025-05-31")
+    expect(page.locator(".cuf-card h2")).to_have_text("Marche <script>alert(1)</script> à Chartres")
+    page.wait_for_timeout(300)
+    assert page.dialogs == []
+
+
+def _axe(page):
+    if not AXE.exists():
+        pytest.fail("axe-core is missing: run « npm install » (README's test command)")
+    page.add_script_tag(content=AXE.read_text(encoding="utf-8"))
+    result = page.evaluate("async () => (await axe.run(document, {resultTypes: ['violations']}))"
+                           ".violations.map(v => ({id: v.id, impact: v.impact, n: v.nodes.length,"
+                           " target: v.nodes[0].target}))")
+    return [v for v in result if v["impact"] in ("serious", "critical")]
+
+
+def test_axe_finds_no_serious_violation_on_the_exported_page(page, exported):
+    url, _ = exported
+    ready(page, url + "/index.html?etape=billere-2025-05-08")
+    assert _axe(page) == []
+
+
+def test_axe_finds_no_serious_violation_on_the_app_page(page, tmp_path):
+    from .browser import streamlit_server
+
+    data = tmp_path / "relais.csv"
+    shutil.copy(DATA, data)
+    places = tmp_path / "lieux.csv"
+    shutil.copy(ROOT / "data" / "lieux.csv", places)
+    with streamlit_server(data, places) as url:
+        page.goto(url + "/?date=2025-04-09")
+        page.frame_locator("iframe").first.locator("html[data-cuf-ready='1']").wait_for()
+        assert _axe(page) == []
+        frame = page.frames[-1]
+        frame.add_script_tag(content=AXE.read_text(encoding="utf-8"))
+        inner = frame.evaluate("async () => (await axe.run(document)).violations"
+                               ".filter(v => ['serious', 'critical'].includes(v.impact))"
+                               ".map(v => v.id)")
+        assert inner == []
+
+
+def test_the_axe_check_itself_catches_a_violation(page):
+    page.set_content("<html lang='fr'><body><main><img src='x.png'>"
+                     "<button></button></main></body></html>")
+    assert {v["id"] for v in _axe(page)} >= {"image-alt", "button-name"}
