@@ -33,9 +33,10 @@ def export(outdir: str | Path, data: str | Path, places: str | Path, tiles: str 
     chain = geocoding.Chain.default(places, allow_online=allow_online)
     located = mapdoc.locate(load_stages(data), chain)
     options = mapdoc.MapOptions(tiles=tiles)
+    data = mapdoc.payload(located, options, ("fr", "en"))
     files = {
-        "index.html": mapdoc.render(located, options, languages=("fr", "en"), read_url=True),
-        "relais.geojson": geojson(located),
+        "index.html": mapdoc.render(located, options, read_url=True, data=data),
+        "relais.geojson": geojson(data),
         "relais.ics": icalendar(located),
     }
     sizes = {}
@@ -45,52 +46,90 @@ def export(outdir: str | Path, data: str | Path, places: str | Path, tiles: str 
     return Exported(sizes, len(located))
 
 
-def geojson(located: list[mapdoc.Located]) -> str:
-    data = mapdoc.payload(located, mapdoc.MapOptions())
-    collection = {"type": "FeatureCollection", "features": data["features"]}
-    return json.dumps(collection, ensure_ascii=False, indent=1) + "\n"
+def geojson(data: dict) -> str:
+    """The payload's features as a plain GeoJSON file (stages and partnership lines)."""
+    collection = {"type": "FeatureCollection", "features": data["features"],
+                  "countries": data["countries"]}
+    return json.dumps(collection, ensure_ascii=False, separators=(",", ":")) + "\n"
+
+
+def _text(value: str) -> str:
+    """RFC 5545 TEXT escaping."""
+    return (value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
+            .replace("\r\n", "\\n").replace("\n", "\\n"))
+
+
+def _fold(line: str) -> str:
+    """RFC 5545 line folding: at most 75 octets a line, continuation lines start with a space."""
+    out, current = [], b""
+    for char in line:
+        encoded = char.encode("utf-8")
+        if len(current) + len(encoded) > (75 if not out else 74):
+            out.append(current.decode("utf-8"))
+            current = b""
+        current += encoded
+    out.append(current.decode("utf-8"))
+    return "\r\n ".join(out)
+
+
+# Europe/Paris as RFC 5545 needs it next to TZID references (rules in force since 1996).
+_PARIS = """BEGIN:VTIMEZONE
+TZID:Europe/Paris
+BEGIN:DAYLIGHT
+TZOFFSETFROM:+0100
+TZOFFSETTO:+0200
+TZNAME:CEST
+DTSTART:19700329T020000
+RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU
+END:DAYLIGHT
+BEGIN:STANDARD
+TZOFFSETFROM:+0200
+TZOFFSETTO:+0100
+TZNAME:CET
+DTSTART:19701025T030000
+RRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU
+END:STANDARD
+END:VTIMEZONE"""
 
 
 def icalendar(located: list[mapdoc.Located]) -> str:
-    """One VEVENT per dated stage (all-day, or timed in Europe/Paris when hours are known)."""
-    from zoneinfo import ZoneInfo
+    """One VEVENT per dated stage: all-day, or timed in Europe/Paris when hours are known.
 
-    import icalendar as ical
-
-    paris = ZoneInfo("Europe/Paris")
-    cal = ical.Calendar()
-    cal.add("prodid", "-//Cités Unies France//cufmap//FR")
-    cal.add("version", "2.0")
-    cal.add("x-wr-calname", "Relais de la Coop Déc' — Cités Unies France")
+    Written directly (a few thousand events in milliseconds); the tests read it back with the
+    ``icalendar`` library."""
+    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Cités Unies France//cufmap//FR",
+             "CALSCALE:GREGORIAN", "X-WR-CALNAME:" + _text("Relais de la Coop Déc' — Cités "
+                                                          "Unies France")]
+    timed = False
     for item in located:
         s = item.stage
         if not s.start:
             continue
-        event = ical.Event()
-        event.add("uid", f"{s.id}@{CALENDAR_ID}")
-        event.add("dtstamp", dt.datetime(2025, 3, 1, tzinfo=dt.timezone.utc))
-        event.add("summary", f"{s.title} — {s.host}")
+        lines += ["BEGIN:VEVENT", f"UID:{s.id}@{CALENDAR_ID}", "DTSTAMP:20250301T000000Z",
+                  "SUMMARY:" + _text(f"{s.title} — {s.host}")]
         if s.start_time:
-            start = dt.datetime.combine(s.start, dt.time.fromisoformat(s.start_time), paris)
-            event.add("dtstart", start)
+            timed = True
+            lines.append(f"DTSTART;TZID=Europe/Paris:{s.start:%Y%m%d}T"
+                         f"{s.start_time.replace(':', '')}00")
             if s.end_time:
-                end_day = s.end or s.start
-                event.add("dtend", dt.datetime.combine(end_day, dt.time.fromisoformat(s.end_time),
-                                                       paris))
+                lines.append(f"DTEND;TZID=Europe/Paris:{(s.end or s.start):%Y%m%d}T"
+                             f"{s.end_time.replace(':', '')}00")
         else:
-            event.add("dtstart", s.start)
-            event.add("dtend", (s.end or s.start) + dt.timedelta(days=1))
+            lines.append(f"DTSTART;VALUE=DATE:{s.start:%Y%m%d}")
+            lines.append(f"DTEND;VALUE=DATE:{(s.end or s.start) + dt.timedelta(days=1):%Y%m%d}")
         description = s.description
         if s.partners:
             description += "\nPartenaires : " + "; ".join(
                 f"{p.name} ({p.country_fr})" for p in s.partners)
-        event.add("description", description.strip())
-        where = ", ".join(filter(None, [s.place, s.host]))
-        event.add("location", where)
+        if description.strip():
+            lines.append("DESCRIPTION:" + _text(description.strip()))
+        lines.append("LOCATION:" + _text(", ".join(filter(None, [s.place, s.host]))))
         if item.place.point:
-            event.add("geo", item.place.point)
+            lines.append(f"GEO:{item.place.lat:.5f};{item.place.lon:.5f}")
         if s.link:
-            event.add("url", s.link)
-        cal.add_component(event)
-    cal.add_missing_timezones()
-    return cal.to_ical().decode("utf-8")
+            lines.append("URL:" + s.link)
+        lines.append("END:VEVENT")
+    if timed:
+        lines[5:5] = _PARIS.splitlines()
+    lines.append("END:VCALENDAR")
+    return "\r\n".join(_fold(line) for line in lines) + "\r\n"

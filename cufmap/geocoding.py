@@ -362,25 +362,26 @@ class Chain(Geocoder):
         return result
 
 
-def stage_queries(stage) -> list[Query]:
+def stage_queries(stage, suggest: bool = True) -> list[Query]:
     """Queries for a stage's position, most precise first: lieu, then host."""
     out = []
     if stage.lat is not None and stage.lon is not None:
         out.append(Query(stage.host, "France", stage.host_type, lat=stage.lat, lon=stage.lon))
     if stage.place:  # tried first; the host answers if it is not a known place
         out.append(Query(stage.place, "France", suggest=False))
-    out.append(Query(stage.host, "France", stage.host_type, code=stage.code))
+    out.append(Query(stage.host, "France", stage.host_type, code=stage.code, suggest=suggest))
     return out
 
 
-def partner_query(partner) -> Query:
-    return Query(partner.name, partner.country)
+def partner_query(partner, suggest: bool = True) -> Query:
+    return Query(partner.name, partner.country, suggest=suggest)
 
 
-def locate_stage(chain: Geocoder, stage) -> Result:
-    """The stage's position: its lieu when that resolves, else its host."""
-    results = [chain.geocode(q) for q in stage_queries(stage)]
-    for r in results:
-        if r.status == FOUND:
-            return r
-    return results[-1]
+def locate_stage(chain: Geocoder, stage, suggest: bool = True) -> Result:
+    """The stage's position: its lieu when that resolves, else its host (the first found)."""
+    for query in stage_queries(stage, suggest):
+        result = chain.geocode(query)
+        if result.status == FOUND:
+            return result
+    return result
+

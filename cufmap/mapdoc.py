@@ -87,11 +87,15 @@ class Located:
 
 
 def locate(stages: list[Stage], chain: geocoding.Geocoder) -> list[Located]:
-    """Position of every stage and of each of its partners (through the geocoding chain)."""
+    """Position of every stage and of each of its partners (through the geocoding chain).
+
+    No spelling suggestions here (they cost a scan of every name): ``cufmap geocode`` gives
+    them to staff."""
     out = []
     for stage in stages:
-        place = geocoding.locate_stage(chain, stage)
-        partners = tuple(chain.geocode(geocoding.partner_query(p)) for p in stage.partners)
+        place = geocoding.locate_stage(chain, stage, suggest=False)
+        partners = tuple(chain.geocode(geocoding.partner_query(p, suggest=False))
+                         for p in stage.partners)
         out.append(Located(stage, place, partners))
     return out
 
@@ -117,7 +121,7 @@ def great_circle(a: tuple[float, float], b: tuple[float, float], steps: int = 40
             while lon - previous < -180:
                 lon += 360
         previous = lon
-        points.append([round(lat, 4), round(lon, 4)])
+        points.append([round(lat, 3), round(lon, 3)])
     return points
 
 
@@ -139,44 +143,58 @@ def _overseas(lat: float, lon: float) -> bool:
     return not (south <= lat <= north and west <= lon <= east)
 
 
-def payload(located: list[Located], options: MapOptions) -> dict:
+def payload(located: list[Located], options: MapOptions,
+            languages: tuple[str, ...] = ()) -> dict:
     """The data the browser needs, as one GeoJSON FeatureCollection: a Point per stage (in
-    timeline order) and a great-circle LineString per partnership. The browser inserts every
-    text with textContent, never as HTML."""
+    timeline order) and a LineString per partnership (its two ends; the browser draws the
+    great circle between them). With several ``languages``, the dates are {lang: text}
+    objects; country names come once, in a table keyed by ISO code. The browser inserts
+    every text with textContent, never as HTML."""
     from . import countries
 
-    locale = "fr_FR" if options.lang == "fr" else "en_GB"
-    status_text = i18n.STATUS.get(options.lang, i18n.STATUS["fr"])
-    features, insets = [], {}
+    languages = languages or (options.lang,)
+    locales = {lang: "fr_FR" if lang == "fr" else "en_GB" for lang in languages}
+    features, insets, isos = [], {}, set()
     for item in located:
         s, r = item.stage, item.place
         point = r.point
         partners = []
         for partner, pr in zip(s.partners, item.partners):
-            country = partner.country_fr if options.lang == "fr" else (
-                countries.name(partner.iso, options.lang) if partner.iso else partner.country)
-            partners.append({"name": partner.name, "country": country, "iso": partner.iso or "",
-                             "position": [pr.lon, pr.lat] if pr.point else None})
+            entry = {"name": partner.name}
+            if partner.iso:
+                entry["iso"] = partner.iso
+                isos.add(partner.iso)
+            else:
+                entry["country"] = partner.country
+            if pr.point:
+                entry["position"] = [pr.lon, pr.lat]
+            partners.append(entry)
             if point and pr.point:
                 features.append({"type": "Feature", "geometry": {
-                    "type": "LineString",
-                    "coordinates": [[lon, lat] for lat, lon in great_circle(point, pr.point)]},
-                    "properties": {"kind": "lien", "stage": s.id, "partner": partner.name}})
-        when = s.when(locale)
+                    "type": "LineString", "coordinates": [[point[1], point[0]],
+                                                          [pr.lon, pr.lat]]},
+                    "properties": {"kind": "lien", "stage": s.id}})
+        when = {}
+        for lang in languages:
+            text = s.when(locales[lang])
+            when[lang] = text[:1].upper() + text[1:]
+        properties = {
+            "kind": "etape", "when": when[languages[0]] if len(languages) == 1 else when,
+            "status_class": _status_class(s, options.today), "host": s.host,
+            "title": s.title, "partners": partners}
+        if s.start:
+            properties["date"] = s.start.isoformat()
+            properties["end"] = (s.end or s.start).isoformat()
+        for name, value in (("format", s.format), ("place", s.place),
+                            ("description", s.description), ("link", s.link)):
+            if value:
+                properties[name] = value
+        if point and _overseas(*point):
+            properties["overseas"] = True
         features.append({
             "type": "Feature", "id": s.id,
             "geometry": {"type": "Point", "coordinates": [point[1], point[0]]} if point else None,
-            "properties": {
-                "kind": "etape", "dated": s.dated, "when": when[:1].upper() + when[1:],
-                "date": s.start.isoformat() if s.start else None,
-                "end": (s.end or s.start).isoformat() if s.start else None,
-                "status": status_text[s.status(options.today)] if s.dated else "",
-                "status_class": _status_class(s, options.today),
-                "host": s.host, "title": s.title, "format": s.format, "place": s.place,
-                "description": s.description, "link": s.link, "partners": partners,
-                "overseas": bool(point and _overseas(*point)),
-                "label": f"{s.host}, {when}", "short": _SHORT_HOST.sub("", s.host),
-            }})
+            "properties": properties})
         if point and _overseas(*point):
             label = _territory(*point) or s.host
             group = insets.setdefault(label, {"label": label, "stages": [], "bounds": None})
@@ -184,9 +202,17 @@ def payload(located: list[Located], options: MapOptions) -> dict:
             bounds = next(([[t[1], t[2]], [t[3], t[4]]] for t in TERRITORIES if t[0] == label),
                           [[point[0] - 0.4, point[1] - 0.4], [point[0] + 0.4, point[1] + 0.4]])
             group["bounds"] = bounds
-    # One GeoJSON FeatureCollection; insets and interface texts ride along as foreign members.
+    names = {iso: {lang: countries.name(iso, lang) for lang in languages} for iso in sorted(isos)}
+    # One GeoJSON FeatureCollection; insets, country names and interface texts ride along as
+    # foreign members.
     return {"type": "FeatureCollection", "features": features, "insets": list(insets.values()),
-            "texts": i18n.texts(options.lang)}
+            "countries": names, "texts": {lang: i18n.texts(lang) for lang in languages}}
+
+
+def arc_steps(a: tuple[float, float], b: tuple[float, float]) -> int:
+    """Points per arc by length (level of detail): a neighbour 2, the antipodes about 40."""
+    degrees = math.hypot(a[0] - b[0], (a[1] - b[1]) * math.cos(math.radians((a[0] + b[0]) / 2)))
+    return max(2, min(40, int(degrees / 4) + 2))
 
 
 def to_js(value) -> str:
@@ -269,7 +295,7 @@ window.cufRelay = new CufRelay({{ this._parent.get_name() }}, {{ this.data }}, {
 {% endmacro %}
 """)
 
-    def __init__(self, payloads: dict[str, dict], options: MapOptions, land: bool = True,
+    def __init__(self, data: dict, options: MapOptions, land: bool = True,
                  attribution: str = "", land_url: str = "", read_url: bool = False):
         super().__init__()
         self._name = "RelayLayer"
@@ -281,12 +307,12 @@ window.cufRelay = new CufRelay({{ this._parent.get_name() }}, {{ this.data }}, {
         self.html_class = to_js(" ".join(classes))
         self.lang = to_js(options.lang)
         self.read_url = "true" if read_url else "false"
-        first = payloads[options.lang] if options.lang in payloads else next(iter(payloads.values()))
-        self.timeline_label = first["texts"]["timeline"]  # interface text, not data
-        js_data = '{"payloads":' + to_js(payloads)
+        texts = data["texts"].get(options.lang) or next(iter(data["texts"].values()))
+        self.timeline_label = texts["timeline"]  # interface text, not data
+        js_data = to_js(data)[:-1]
         if land and not land_url:  # fetched by the browser when served by the app
             js_data += ',"land":' + land_js()
-        if land and any(p["insets"] for p in payloads.values()):
+        if land and data["insets"]:
             js_data += ',"outremer":' + overseas_js()
         self.data = js_data + "}"
         self.options = to_js({"presenter": options.presenter, "start": options.start,
@@ -295,7 +321,8 @@ window.cufRelay = new CufRelay({{ this._parent.get_name() }}, {{ this.data }}, {
 
 
 def build_map(located: list[Located], options: MapOptions = MapOptions(),
-              languages: tuple[str, ...] = (), read_url: bool = False) -> folium.Map:
+              languages: tuple[str, ...] = (), read_url: bool = False,
+              data: dict | None = None) -> folium.Map:
     """The folium map of the relay (no CDN asset, tiles as configured).
 
     ``languages``: interface languages embedded (default: ``options.lang`` only);
@@ -313,16 +340,16 @@ def build_map(located: list[Located], options: MapOptions = MapOptions(),
                          maxZoom=max_zoom, name=TILE_LABELS[options.tiles]).add_to(m)
     m.add_child(LocalAssets(options.assets_url))
     land_url = f"{options.assets_url}{LAND}?v={asset_version(LAND)}" if options.assets_url else ""
-    from dataclasses import replace
-
-    payloads = {lang: payload(located, replace(options, lang=lang))
-                for lang in (languages or (options.lang,))}
-    m.add_child(RelayLayer(payloads, options, attribution="" if tiles else OUTLINES_ATTRIBUTION,
+    if data is None:
+        data = payload(located, options, languages or (options.lang,))
+    m.add_child(RelayLayer(data, options, attribution="" if tiles else OUTLINES_ATTRIBUTION,
                            land_url=land_url, read_url=read_url))
     return m
 
 
 def render(located: list[Located], options: MapOptions = MapOptions(),
-           languages: tuple[str, ...] = (), read_url: bool = False) -> str:
-    """The complete HTML document (self-contained unless ``options.assets_url`` is set)."""
-    return build_map(located, options, languages, read_url).get_root().render()
+           languages: tuple[str, ...] = (), read_url: bool = False,
+           data: dict | None = None) -> str:
+    """The complete HTML document (self-contained unless ``options.assets_url`` is set);
+    ``data``: the payload, when the caller already built it."""
+    return build_map(located, options, languages, read_url, data).get_root().render()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from functools import lru_cache
 
 from .text import fold
 
@@ -54,6 +55,7 @@ _ABBREVIATIONS = [
 _ARTICLE = re.compile(r"^(la|le|les|l) ")
 
 
+@lru_cache(maxsize=65536)
 def key(name: str) -> str:
     """Lookup key: folded, abbreviations expanded (« St-Denis » = « Saint Denis »)."""
     folded = fold(name.replace("s/", " sur "))

@@ -85,6 +85,10 @@ def test_timeline_selection_flies_to_stage_and_opens_its_card(page, server):
     page.wait_for_timeout(1200)
     after = page.frames[-1].evaluate("() => window.cufRelay.map.getCenter().lat")
     assert after != before
+    # The link to Yangpyeong is drawn as a great circle: it passes far north of both ends.
+    north = page.frames[-1].evaluate(
+        "() => Math.max(...window.cufRelay.arcPoints['suippes-2025-04-01'][0].map(p => p[0]))")
+    assert north > 55
 
 
 def test_marker_click_and_keyboard_highlight_the_timeline(page, server):

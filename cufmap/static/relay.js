@@ -16,32 +16,179 @@
     return /^https?:\/\//i.test(url || "") ? url : null;
   }
 
+  var SHORT_HOST = /^(?:Ville|Commune|Département|Conseil départemental|Métropole|Région|Communauté)(?: de la| de l'| du| des| de| d')? ?/;
+
+  // Points of the great-circle arc from a to b ([lat, lon]), longitudes unwrapped.
+  function greatCircle(a, b) {
+    var rad = Math.PI / 180, lat1 = a[0] * rad, lon1 = a[1] * rad, lat2 = b[0] * rad, lon2 = b[1] * rad;
+    var d = 2 * Math.asin(Math.sqrt(Math.pow(Math.sin((lat2 - lat1) / 2), 2) +
+      Math.cos(lat1) * Math.cos(lat2) * Math.pow(Math.sin((lon2 - lon1) / 2), 2)));
+    if (d < 1e-9) return [a, b];
+    var steps = Math.max(2, Math.min(40, Math.round(d / rad / 4) + 2)), pts = [], prev = null;
+    for (var i = 0; i <= steps; i++) {
+      var f = i / steps, s1 = Math.sin((1 - f) * d) / Math.sin(d), s2 = Math.sin(f * d) / Math.sin(d);
+      var x = s1 * Math.cos(lat1) * Math.cos(lon1) + s2 * Math.cos(lat2) * Math.cos(lon2);
+      var y = s1 * Math.cos(lat1) * Math.sin(lon1) + s2 * Math.cos(lat2) * Math.sin(lon2);
+      var z = s1 * Math.sin(lat1) + s2 * Math.sin(lat2);
+      var lat = Math.atan2(z, Math.sqrt(x * x + y * y)) / rad, lon = Math.atan2(y, x) / rad;
+      if (prev !== null) { while (lon - prev > 180) lon -= 360; while (lon - prev < -180) lon += 360; }
+      prev = lon;
+      pts.push([lat, lon]);
+    }
+    return pts;
+  }
+
+  // Thousands of dots on one canvas, drawn in one pass (level of detail for Atlas-sized maps):
+  // clicks and hovers find the nearest dot; the overlay follows the map while dragging and is
+  // redrawn when the move ends.
+  var Dots = L.Layer.extend({
+    initialize: function (points, onClick) { this.points = points; this.onClick = onClick; },
+    onAdd: function (map) {
+      this._canvas = L.DomUtil.create("canvas", "cuf-dots");
+      this._canvas.style.position = "absolute";
+      this._canvas.style.pointerEvents = "none";
+      map.getPanes().overlayPane.appendChild(this._canvas);
+      this._tip = L.tooltip({ direction: "top", offset: [0, -6] });
+      map.on("moveend zoomend resize viewreset", this.redraw, this);
+      map.on("zoomstart", this._hide, this);
+      map.on("click", this._click, this);
+      map.on("mousemove", this._hover, this);
+      this.redraw();
+    },
+    onRemove: function (map) {
+      L.DomUtil.remove(this._canvas);
+      map.off("moveend zoomend resize viewreset", this.redraw, this);
+      map.off("zoomstart", this._hide, this);
+      map.off("click", this._click, this);
+      map.off("mousemove", this._hover, this);
+    },
+    _hide: function () { this._canvas.style.visibility = "hidden"; },
+    redraw: function () {
+      var map = this._map, size = map.getSize(), c = this._canvas, ratio = window.devicePixelRatio || 1;
+      c.width = size.x * ratio; c.height = size.y * ratio;
+      c.style.width = size.x + "px"; c.style.height = size.y + "px";
+      L.DomUtil.setPosition(c, map.containerPointToLayerPoint([0, 0]));
+      var ctx = c.getContext("2d");
+      ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+      var bounds = map.getBounds().pad(0.05);
+      this._screen = [];
+      for (var i = 0; i < this.points.length; i++) {
+        var p = this.points[i];
+        if (!bounds.contains([p.lat, p.lon])) continue;
+        var pt = map.latLngToContainerPoint([p.lat, p.lon]);
+        this._screen.push([pt.x, pt.y, p]);
+        ctx.beginPath();
+        ctx.arc(pt.x, pt.y, p.radius, 0, 2 * Math.PI);
+        ctx.fillStyle = p.fill; ctx.fill();
+        ctx.lineWidth = p.weight; ctx.strokeStyle = p.stroke; ctx.stroke();
+      }
+      c.style.visibility = "visible";
+    },
+    nearest: function (point) {
+      var best = null, bestD = 64;  // within 8 px
+      for (var i = 0; i < (this._screen || []).length; i++) {
+        var s = this._screen[i], dx = s[0] - point.x, dy = s[1] - point.y, d = dx * dx + dy * dy;
+        if (d < bestD) { bestD = d; best = s[2]; }
+      }
+      return best;
+    },
+    _click: function (e) { var p = this.nearest(e.containerPoint); if (p && this.onClick) this.onClick(p); },
+    _hover: function (e) {
+      var p = this.nearest(e.containerPoint), map = this._map;
+      map.getContainer().style.cursor = p ? "pointer" : "";
+      if (p) this._tip.setLatLng([p.lat, p.lon]).setContent(p.title).addTo(map);
+      else this._tip.remove();
+    }
+  });
+
+  // Every link on one canvas, projected once per zoom level and drawn in one pass.
+  var Lines = L.Layer.extend({
+    initialize: function (lines, style) { this.lines = lines; this.style = style; this.selected = []; },
+    onAdd: function (map) {
+      this._canvas = L.DomUtil.create("canvas", "cuf-lines");
+      this._canvas.style.position = "absolute";
+      this._canvas.style.pointerEvents = "none";
+      map.getPanes().overlayPane.appendChild(this._canvas);
+      map.on("moveend zoomend resize viewreset", this.redraw, this);
+      map.on("zoomstart", this._hide, this);
+      this.redraw();
+    },
+    onRemove: function (map) {
+      L.DomUtil.remove(this._canvas);
+      map.off("moveend zoomend resize viewreset", this.redraw, this);
+      map.off("zoomstart", this._hide, this);
+    },
+    _hide: function () { this._canvas.style.visibility = "hidden"; },
+    select: function (lines) { this.selected = lines || []; if (this._map) this.redraw(); },
+    _projected: function (lines, zoom) {
+      var map = this._map;
+      return lines.map(function (pts) {
+        var out = new Float64Array(pts.length * 2);
+        for (var i = 0; i < pts.length; i++) {
+          var p = map.project([pts[i][0], pts[i][1]], zoom);
+          out[2 * i] = p.x; out[2 * i + 1] = p.y;
+        }
+        return out;
+      });
+    },
+    redraw: function () {
+      var map = this._map, size = map.getSize(), c = this._canvas, ratio = window.devicePixelRatio || 1;
+      var zoom = map.getZoom();
+      if (this._zoom !== zoom) { this._cache = this._projected(this.lines, zoom); this._zoom = zoom; }
+      c.width = size.x * ratio; c.height = size.y * ratio;
+      c.style.width = size.x + "px"; c.style.height = size.y + "px";
+      L.DomUtil.setPosition(c, map.containerPointToLayerPoint([0, 0]));
+      var ctx = c.getContext("2d"), origin = map.getPixelBounds().min;
+      ctx.setTransform(ratio, 0, 0, ratio, -origin.x * ratio, -origin.y * ratio);
+      function stroke(paths, colour, width, alpha) {
+        ctx.beginPath();
+        for (var k = 0; k < paths.length; k++) {
+          var a = paths[k];
+          ctx.moveTo(a[0], a[1]);
+          for (var i = 2; i < a.length; i += 2) ctx.lineTo(a[i], a[i + 1]);
+        }
+        ctx.strokeStyle = colour; ctx.lineWidth = width; ctx.globalAlpha = alpha; ctx.stroke();
+      }
+      stroke(this._cache, this.style.color, this.style.weight, this.style.opacity);
+      if (this.selected.length) stroke(this._projected(this.selected, zoom), this.style.color, 3, 0.95);
+      ctx.globalAlpha = 1;
+      c.style.visibility = "visible";
+    }
+  });
+
   function fold(text) {
     return String(text || "").normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase()
       .replace(/[^a-z0-9]+/g, " ").trim();
   }
 
-  function CufRelay(map, bundle, opts) {
+  function CufRelay(map, data, opts) {
     this.map = map;
     this.opts = opts || {};
     var query = this.opts.readUrl ? new URLSearchParams(location.search) : null;
     var lang = (query && query.get("langue")) || this.opts.lang || "fr";
-    var data = bundle.payloads[lang] || bundle.payloads[this.opts.lang] ||
-               bundle.payloads[Object.keys(bundle.payloads)[0]];
-    data.land = bundle.land;
-    data.outremer = bundle.outremer;
+    if (!data.texts[lang]) lang = this.opts.lang in data.texts ? this.opts.lang : Object.keys(data.texts)[0];
+    function tr(v) {  // translated values are {lang: text} when the page carries several
+      return v && typeof v === "object" ? (v[lang] !== undefined ? v[lang] : v.fr) : v;
+    }
     this.data = data;
     if (query && query.get("etape")) this.opts.start = query.get("etape");
-    this.t = data.texts;
+    var t = this.t = data.texts[lang];
     this.stages = data.features.filter(function (f) { return f.properties.kind === "etape"; })
       .map(function (f) {
         var s = {}, p = f.properties;
         Object.keys(p).forEach(function (k) { s[k] = p[k]; });
         s.id = f.id;
+        s.dated = !!p.date;
+        s.when = tr(p.when);
+        s.status = s.dated ? t["s_" + p.status_class] : "";
+        s.label = p.host + ", " + (lang === "fr" ? s.when.charAt(0).toLowerCase() + s.when.slice(1) : s.when);
+        s.short = p.host.replace(SHORT_HOST, "");
+        ["format", "place", "description", "link"].forEach(function (k) { s[k] = p[k] || ""; });
         s.lat = f.geometry ? f.geometry.coordinates[1] : null;
         s.lon = f.geometry ? f.geometry.coordinates[0] : null;
         s.partners = p.partners.map(function (q) {
-          return { name: q.name, country: q.country, iso: q.iso,
+          return { name: q.name, iso: q.iso || "",
+                   country: q.iso && data.countries[q.iso] ? tr(data.countries[q.iso]) : q.country,
                    lat: q.position ? q.position[1] : null, lon: q.position ? q.position[0] : null };
         });
         return s;
@@ -56,7 +203,6 @@
     if (query) {  // a static page is read long after its export: statuses from today's date
       var today = /^\d{4}-\d{2}-\d{2}$/.test(query.get("date") || "") ? query.get("date") :
         new Date().toISOString().slice(0, 10);
-      var t = this.t;
       this.stages.forEach(function (s) {
         if (!s.date) return;
         s.status_class = s.end < today ? "passee" : (s.date <= today ? "en-cours" : "a-venir");
@@ -126,13 +272,40 @@
   CufRelay.prototype.drawArcsAndPartners = function () {
     var self = this;
     this.stages.forEach(function (s) { self.arcs[s.id] = []; });
+    this.arcPoints = {};
+    var all = [];
     this.links.forEach(function (f) {
-      var coords = f.geometry.coordinates.map(function (c) { return [c[1], c[0]]; });
-      var line = L.polyline(coords, { renderer: self.canvas, color: "#7b3fa8", weight: 1.5,
-                                      opacity: 0.45, interactive: false });
-      line.addTo(self.map);
-      (self.arcs[f.properties.stage] = self.arcs[f.properties.stage] || []).push(line);
+      var c = f.geometry.coordinates;
+      var pts = greatCircle([c[0][1], c[0][0]], [c[1][1], c[1][0]]);
+      (self.arcPoints[f.properties.stage] = self.arcPoints[f.properties.stage] || []).push(pts);
+      all.push(pts);
     });
+    if (this.large) {
+      // Every link in one canvas pass, not thousands of layers.
+      this.highlight = new Lines(all, { color: "#7b3fa8", weight: 0.6, opacity: 0.35 })
+        .addTo(self.map);
+    } else {
+      Object.keys(this.arcPoints).forEach(function (id) {
+        self.arcs[id] = self.arcPoints[id].map(function (pts) {
+          return L.polyline(pts, { renderer: self.canvas, color: "#7b3fa8", weight: 1.5,
+                                   opacity: 0.45, interactive: false }).addTo(self.map);
+        });
+      });
+    }
+    if (this.large) {
+      var points = [];
+      this.stages.forEach(function (s) {
+        s.partners.forEach(function (p) {
+          if (p.lat === null || p.lat === undefined) return;
+          points.push({ lat: p.lat, lon: p.lon, radius: 3, weight: 1.5, stroke: "#5a2d82",
+                        fill: "#fff", title: p.name + " (" + p.country + ")", stage: s.id });
+        });
+      });
+      // Under the stage dots: added before them would need a pane; a second overlay suffices.
+      this.partnerDots = new Dots(points, function (p) { self.select(p.stage); }).addTo(this.map);
+      if (this.stageDots) { this.stageDots.remove(); this.stageDots.addTo(this.map); }
+      return;
+    }
     this.stages.forEach(function (s) {
       s.partners.forEach(function (p) {
         if (p.lat !== null && p.lat !== undefined) {
@@ -151,8 +324,19 @@
     var self = this;
     var seen = {};
     var size = this.opts.presenter ? 36 : 28;
+    // Level of detail: past a few hundred stages (the Atlas of partnerships), markers are
+    // drawn on a canvas; the timeline list stays their keyboard and screen-reader twin.
+    var large = this.large = this.stages.length > 400;
+    this.dots = [];
+    var colours = { "passee": "#5f6b76", "en-cours": "#b3261e", "a-venir": "#0b4f8a",
+                    "sans-date": "#0b4f8a" };
     this.stages.forEach(function (s) {
       if (s.lat === null || s.lat === undefined) return;
+      if (large) {
+        self.dots.push({ lat: s.lat, lon: s.lon, radius: 4, weight: 1, stroke: "#fff",
+                         fill: colours[s.status_class], title: s.label, stage: s.id });
+        return;
+      }
       var key = s.lat.toFixed(3) + "," + s.lon.toFixed(3);
       var shift = (seen[key] = (seen[key] || 0) + 1) - 1;  // same place: fan out
       var icon = L.divIcon({ className: "", iconSize: [size, size],
@@ -176,6 +360,9 @@
       }
       self.markers[s.id] = m;
     });
+    if (large) {
+      this.stageDots = new Dots(this.dots, function (p) { self.select(p.stage); }).addTo(this.map);
+    }
   };
 
   CufRelay.prototype.buildTimeline = function () {
@@ -327,12 +514,17 @@
     else if (animate === false) this.map.fitBounds(pts, fit);
     else { fit.duration = 0.8; this.map.flyToBounds(pts, fit); }
     var self = this;
+    if (this.highlight) this.highlight.select([]);
     Object.keys(this.arcs).forEach(function (id) {
       self.arcs[id].forEach(function (a) { a.setStyle({ opacity: 0.45, weight: 1.5 }); });
     });
+    if (this.large && this.selectedDot) {
+      this.selectedDot.remove();
+      this.selectedDot = null;
+    }
     Object.keys(this.markers).forEach(function (id) {
-      var n = self.markers[id].getElement();
-      if (n) n.firstChild && n.firstChild.classList.remove("selected");
+      var n = self.markers[id].getElement && self.markers[id].getElement();
+      if (n && n.firstChild) n.firstChild.classList.remove("selected");
     });
     Object.keys(this.items).forEach(function (id) { self.items[id].setAttribute("aria-current", "false"); });
     if (this.card) this.card.hidden = true;
@@ -349,10 +541,17 @@
       self.items[k].setAttribute("aria-current", k === id ? "true" : "false");
     });
     if (this.items[id]) this.items[id].scrollIntoView({ block: "nearest" });
-    Object.keys(this.markers).forEach(function (k) {
-      var n = self.markers[k].getElement();
-      if (n && n.firstChild) n.firstChild.classList.toggle("selected", k === id);
-    });
+    if (this.large) {
+      if (this.selectedDot) this.selectedDot.remove();
+      this.selectedDot = s.lat === null ? null : L.circleMarker([s.lat, s.lon], {
+        radius: 9, color: "#f2a900", weight: 3, fillColor: "#0b4f8a", fillOpacity: 1,
+        interactive: false }).addTo(this.map);
+    } else {
+      Object.keys(this.markers).forEach(function (k) {
+        var n = self.markers[k].getElement();
+        if (n && n.firstChild) n.firstChild.classList.toggle("selected", k === id);
+      });
+    }
     this.styleArcs(id);
     this.fillCard(s);
     this.current = this.order().indexOf(s);
@@ -378,6 +577,7 @@
 
   CufRelay.prototype.styleArcs = function (id) {
     var self = this;
+    if (this.highlight) { this.highlight.select((id && this.arcPoints[id]) || []); return; }
     Object.keys(this.arcs).forEach(function (k) {
       self.arcs[k].forEach(function (a) {
         a.setStyle(k === id ? { opacity: 0.95, weight: 3 } : { opacity: 0.12, weight: 1 });
