@@ -58,6 +58,7 @@ def _table() -> tuple[dict[str, str], dict[str, str]]:
     return by_name, french
 
 
+@lru_cache(maxsize=4096)
 def code(value: str) -> str | None:
     """ISO alpha-2 code of a country written in French, English, or as a code; else None."""
     if not value or not value.strip():

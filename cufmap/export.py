@@ -60,16 +60,19 @@ def _text(value: str) -> str:
 
 
 def _fold(line: str) -> str:
-    """RFC 5545 line folding: at most 75 octets a line, continuation lines start with a space."""
-    out, current = [], b""
-    for char in line:
-        encoded = char.encode("utf-8")
-        if len(current) + len(encoded) > (75 if not out else 74):
-            out.append(current.decode("utf-8"))
-            current = b""
-        current += encoded
-    out.append(current.decode("utf-8"))
-    return "\r\n ".join(out)
+    """RFC 5545 line folding: at most 75 octets a line, continuation lines start with a space,
+    never inside a UTF-8 character."""
+    data = line.encode("utf-8")
+    if len(data) <= 75:
+        return line
+    parts, start, limit = [], 0, 75
+    while start < len(data):
+        end = min(start + limit, len(data))
+        while end < len(data) and (data[end] & 0xC0) == 0x80:  # continuation byte
+            end -= 1
+        parts.append(data[start:end].decode("utf-8"))
+        start, limit = end, 74
+    return "\r\n ".join(parts)
 
 
 # Europe/Paris as RFC 5545 needs it next to TZID references (rules in force since 1996).

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from babel.dates import format_date
@@ -65,6 +66,7 @@ class Stage:
         return "à venir"
 
 
+@lru_cache(maxsize=2048)
 def long_date(day: dt.date, locale: str = LOCALE) -> str:
     """« mardi 1er avril 2025 », « mercredi 16 avril 2025 » (Babel, CLDR patterns)."""
     if locale.startswith("fr"):

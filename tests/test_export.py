@@ -209,3 +209,12 @@ def test_the_axe_check_itself_catches_a_violation(page):
     page.set_content("<html lang='fr'><body><main><img src='x.png'>"
                      "<button></button></main></body></html>")
     assert {v["id"] for v in _axe(page)} >= {"image-alt", "button-name"}
+
+
+def test_icalendar_lines_are_folded_at_75_octets_without_cutting_a_character():
+    from cufmap.export import _fold
+
+    for line in ["DESCRIPTION:" + "Sabiñánigo " * 20, "é" * 100, "x" * 75]:
+        parts = _fold(line).split("\r\n ")
+        assert "".join(parts) == line
+        assert all(len(p.encode("utf-8")) <= 75 for p in parts)

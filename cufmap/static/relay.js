@@ -121,12 +121,14 @@
     _hide: function () { this._canvas.style.visibility = "hidden"; },
     select: function (lines) { this.selected = lines || []; if (this._map) this.redraw(); },
     _projected: function (lines, zoom) {
-      var map = this._map;
+      // Spherical Mercator, as Leaflet's default CRS, without allocating a point per vertex.
+      var scale = 256 * Math.pow(2, zoom), rad = Math.PI / 180, max = 85.0511287798;
       return lines.map(function (pts) {
         var out = new Float64Array(pts.length * 2);
         for (var i = 0; i < pts.length; i++) {
-          var p = map.project([pts[i][0], pts[i][1]], zoom);
-          out[2 * i] = p.x; out[2 * i + 1] = p.y;
+          var lat = Math.max(Math.min(pts[i][0], max), -max) * rad;
+          out[2 * i] = (pts[i][1] + 180) / 360 * scale;
+          out[2 * i + 1] = (0.5 - Math.log(Math.tan(Math.PI / 4 + lat / 2)) / (2 * Math.PI)) * scale;
         }
         return out;
       });
