@@ -186,8 +186,14 @@ def main() -> None:
 
     from tests.browser import CHROMIUM, CHROMIUM_ARGS
 
+    shipped = out / "shipped"
+    small = export.export(shipped, ROOT / "data" / "relais.csv", ROOT / "data" / "lieux.csv",
+                          tiles="aucune", allow_online=False)
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        small_t, _ = draw(browser, (shipped / "index.html").as_uri(), "html[data-cuf-ready='1']")
+        print(f"shipped relay: index.html {small.files['index.html'] / 1024:.0f} KB "
+              f"(target <= 400 KB), first full draw {small_t / 1000:.2f} s (target <= 0.5 s)")
         ours_t, ours_pan = draw(browser, (out / "cufmap" / "index.html").as_uri(),
                                 "html[data-cuf-ready='1']")
         naive_t, naive_pan = draw(browser, (naive_dir / "index.html").as_uri(), "", runs=1)
