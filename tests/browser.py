@@ -87,3 +87,30 @@ class Offline:
 
     def non_tile_failures(self) -> list[str]:
         return [u for u in self.failed if not any(h in u for h in TILE_HOSTS)]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's chromium, headless (import this fixture into a test module to use it)."""
+    require_chromium()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser):
+    """A page that reaches only 127.0.0.1; ``page.offline`` records the rest, ``page.dialogs``
+    every alert() a page tried."""
+    context = browser.new_context(viewport={"width": 1600, "height": 1000}, locale="fr-FR")
+    offline = Offline(context)
+    page = context.new_page()
+    offline.watch(page)
+    dialogs = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.offline, page.dialogs = offline, dialogs
+    yield page
+    context.close()

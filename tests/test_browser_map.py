@@ -4,10 +4,9 @@ import re
 import shutil
 
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
-from .browser import (ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, Offline, require_chromium,
-                      streamlit_server)
+from .browser import ARTIFACTS, browser, page, require_chromium, streamlit_server  # noqa: F401
 from .conftest import DATA, ROOT
 
 pytestmark = pytest.mark.browser
@@ -26,27 +25,6 @@ def server(tmp_path_factory):
     shutil.copy(ROOT / "data" / "lieux.csv", places)
     with streamlit_server(data, places) as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        yield b
-        b.close()
-
-
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport={"width": 1600, "height": 1000}, locale="fr-FR")
-    offline = Offline(context)
-    page = context.new_page()
-    offline.watch(page)
-    dialogs = []
-    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-    page.offline, page.dialogs = offline, dialogs
-    yield page
-    context.close()
 
 
 def open_map(page, url):

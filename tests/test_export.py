@@ -10,11 +10,11 @@ import threading
 
 import icalendar
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from cufmap import export as exporting
 
-from .browser import CHROMIUM, CHROMIUM_ARGS, Offline, require_chromium
+from .browser import browser, page, require_chromium  # noqa: F401
 from .conftest import DATA, ROOT, run_cli
 
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
@@ -86,27 +86,6 @@ def exported(tmp_path_factory):
     bare_out, _ = _export(bare, tiles="aucune") if bare.mkdir() is None else (None, None)
     with serve(out) as url, serve(bare_out) as bare_url:
         yield url, bare_url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
-
-
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 800})
-    offline = Offline(context)
-    page = context.new_page()
-    offline.watch(page)
-    dialogs = []
-    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-    page.offline, page.dialogs = offline, dialogs
-    yield page
-    context.close()
 
 
 def ready(page, url):

@@ -41,35 +41,50 @@
   // Thousands of dots on one canvas, drawn in one pass (level of detail for Atlas-sized maps):
   // clicks and hovers find the nearest dot; the overlay follows the map while dragging and is
   // redrawn when the move ends.
-  var Dots = L.Layer.extend({
-    initialize: function (points, onClick) { this.points = points; this.onClick = onClick; },
+  // A canvas over the map that follows it while dragging and is redrawn when a move ends.
+  var CanvasOverlay = L.Layer.extend({
     onAdd: function (map) {
-      this._canvas = L.DomUtil.create("canvas", "cuf-dots");
+      this._canvas = L.DomUtil.create("canvas");
       this._canvas.style.position = "absolute";
       this._canvas.style.pointerEvents = "none";
       map.getPanes().overlayPane.appendChild(this._canvas);
-      this._tip = L.tooltip({ direction: "top", offset: [0, -6] });
-      map.on("moveend zoomend resize viewreset", this.redraw, this);
-      map.on("zoomstart", this._hide, this);
-      map.on("click", this._click, this);
-      map.on("mousemove", this._hover, this);
+      map.on(this.getEvents(), this);
       this.redraw();
     },
     onRemove: function (map) {
       L.DomUtil.remove(this._canvas);
-      map.off("moveend zoomend resize viewreset", this.redraw, this);
-      map.off("zoomstart", this._hide, this);
-      map.off("click", this._click, this);
-      map.off("mousemove", this._hover, this);
+      map.off(this.getEvents(), this);
+    },
+    getEvents: function () {
+      return { moveend: this.redraw, zoomend: this.redraw, resize: this.redraw,
+               viewreset: this.redraw, zoomstart: this._hide };
     },
     _hide: function () { this._canvas.style.visibility = "hidden"; },
-    redraw: function () {
+    _context: function () {  // canvas sized to the map, placed at its top-left corner
       var map = this._map, size = map.getSize(), c = this._canvas, ratio = window.devicePixelRatio || 1;
       c.width = size.x * ratio; c.height = size.y * ratio;
       c.style.width = size.x + "px"; c.style.height = size.y + "px";
       L.DomUtil.setPosition(c, map.containerPointToLayerPoint([0, 0]));
+      c.style.visibility = "visible";
       var ctx = c.getContext("2d");
       ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+      return ctx;
+    }
+  });
+
+  var Dots = CanvasOverlay.extend({
+    initialize: function (points, onClick) {
+      this.points = points; this.onClick = onClick;
+      this._tip = L.tooltip({ direction: "top", offset: [0, -6] });
+    },
+    getEvents: function () {
+      var events = CanvasOverlay.prototype.getEvents.call(this);
+      events.click = this._click;
+      events.mousemove = this._hover;
+      return events;
+    },
+    redraw: function () {
+      var map = this._map, ctx = this._context();
       var bounds = map.getBounds().pad(0.05);
       this._screen = [];
       for (var i = 0; i < this.points.length; i++) {
@@ -82,7 +97,6 @@
         ctx.fillStyle = p.fill; ctx.fill();
         ctx.lineWidth = p.weight; ctx.strokeStyle = p.stroke; ctx.stroke();
       }
-      c.style.visibility = "visible";
     },
     nearest: function (point) {
       var best = null, bestD = 64;  // within 8 px
@@ -102,23 +116,8 @@
   });
 
   // Every link on one canvas, projected once per zoom level and drawn in one pass.
-  var Lines = L.Layer.extend({
+  var Lines = CanvasOverlay.extend({
     initialize: function (lines, style) { this.lines = lines; this.style = style; this.selected = []; },
-    onAdd: function (map) {
-      this._canvas = L.DomUtil.create("canvas", "cuf-lines");
-      this._canvas.style.position = "absolute";
-      this._canvas.style.pointerEvents = "none";
-      map.getPanes().overlayPane.appendChild(this._canvas);
-      map.on("moveend zoomend resize viewreset", this.redraw, this);
-      map.on("zoomstart", this._hide, this);
-      this.redraw();
-    },
-    onRemove: function (map) {
-      L.DomUtil.remove(this._canvas);
-      map.off("moveend zoomend resize viewreset", this.redraw, this);
-      map.off("zoomstart", this._hide, this);
-    },
-    _hide: function () { this._canvas.style.visibility = "hidden"; },
     select: function (lines) { this.selected = lines || []; if (this._map) this.redraw(); },
     _projected: function (lines, zoom) {
       // Spherical Mercator, as Leaflet's default CRS, without allocating a point per vertex.
@@ -134,13 +133,9 @@
       });
     },
     redraw: function () {
-      var map = this._map, size = map.getSize(), c = this._canvas, ratio = window.devicePixelRatio || 1;
-      var zoom = map.getZoom();
+      var map = this._map, zoom = map.getZoom(), ratio = window.devicePixelRatio || 1;
       if (this._zoom !== zoom) { this._cache = this._projected(this.lines, zoom); this._zoom = zoom; }
-      c.width = size.x * ratio; c.height = size.y * ratio;
-      c.style.width = size.x + "px"; c.style.height = size.y + "px";
-      L.DomUtil.setPosition(c, map.containerPointToLayerPoint([0, 0]));
-      var ctx = c.getContext("2d"), origin = map.getPixelBounds().min;
+      var ctx = this._context(), origin = map.getPixelBounds().min;
       ctx.setTransform(ratio, 0, 0, ratio, -origin.x * ratio, -origin.y * ratio);
       function stroke(paths, colour, width, alpha) {
         ctx.beginPath();
@@ -154,7 +149,6 @@
       stroke(this._cache, this.style.color, this.style.weight, this.style.opacity);
       if (this.selected.length) stroke(this._projected(this.selected, zoom), this.style.color, 3, 0.95);
       ctx.globalAlpha = 1;
-      c.style.visibility = "visible";
     }
   });
 
