@@ -4,7 +4,6 @@ import base64
 from pathlib import Path
 
 import folium
-import streamlit as st
 from streamlit_folium import st_folium
 
 STATIC = Path(__file__).resolve().parent.parent / "cufmap" / "static"

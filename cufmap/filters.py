@@ -84,6 +84,6 @@ def month_label(key: str, lang: str = "fr") -> str:
 
 def parse_reference_date(value: str | None) -> dt.date | None:
     """``?date=2025-04-09`` (or 09/04/2025) -> date; None when absent or invalid."""
-    from .validation import _date_or_none
+    from .validation import date_or_none
 
-    return _date_or_none(value.strip()) if value else None
+    return date_or_none(value.strip()) if value else None

@@ -28,11 +28,5 @@ TEXTS = {
     },
 }
 
-STATUS = {
-    "fr": {"passée": "passée", "en cours": "en cours", "à venir": "à venir"},
-    "en": {"passée": "past", "en cours": "ongoing", "à venir": "upcoming"},
-}
-
-
 def texts(lang: str) -> dict:
     return TEXTS.get(lang, TEXTS["fr"])

@@ -23,7 +23,7 @@ from branca.element import Element, MacroElement
 from jinja2 import Template
 
 from . import geocoding, i18n
-from .relay import LOCALE, Stage
+from .relay import Stage
 
 STATIC = Path(__file__).parent / "static"
 

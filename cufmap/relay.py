@@ -82,7 +82,7 @@ def _hour(value: str) -> str:
 
 
 def _date(value: str) -> dt.date | None:
-    return validation._date_or_none(value)
+    return validation.date_or_none(value)
 
 
 def _float(value: str) -> float | None:
@@ -90,11 +90,6 @@ def _float(value: str) -> float | None:
         return validation.parse_number(value) if value else None
     except ValueError:
         return None
-
-
-def stages_from_frame(frame) -> list[Stage]:
-    """Typed stages of a DataFrame of text (see :func:`stages_from_rows`)."""
-    return stages_from_rows(frame.to_dict("records"))
 
 
 def stages_from_rows(rows: list[dict]) -> list[Stage]:

@@ -92,7 +92,7 @@ def _spreadsheet_frame(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _is_date(value: str) -> bool:
-    return bool(value) and validation._date_or_none(value) is not None
+    return bool(value) and validation.date_or_none(value) is not None
 
 
 def _is_number(value: str) -> bool:

@@ -240,7 +240,7 @@ def _check_row(values: dict, row: int, ids: dict, hosts_by_day: dict) -> list[Pr
                              "unique)."))
         else:
             ids[ident] = row
-    start, end = _date_or_none(values.get("date_debut")), _date_or_none(values.get("date_fin"))
+    start, end = date_or_none(values.get("date_debut")), date_or_none(values.get("date_fin"))
     if values.get("date_fin") and not values.get("date_debut"):
         out.append(_cell(row, "date_fin", values["date_fin"],
                          "est donnée sans date de début : remplissez date_debut."))
@@ -268,7 +268,7 @@ def _check_row(values: dict, row: int, ids: dict, hosts_by_day: dict) -> list[Pr
     return out
 
 
-def _date_or_none(value) -> dt.date | None:
+def date_or_none(value) -> dt.date | None:
     try:
         return parse_date(value) if value else None
     except ValueError:

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import html
 import os
-import re
 from dataclasses import dataclass
 
 import streamlit as st
@@ -36,34 +34,6 @@ def _load(path: str, mtime: int) -> Relay:
         return Relay([], f"Le fichier des étapes ne peut pas être lu : {exc}")
 
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>])")
-
-
-def md(text: str) -> str:
-    """Text from the CSV made inert in Streamlit Markdown: HTML escaped, Markdown escaped."""
-    return _MD_SPECIAL.sub(r"\\\1", html.escape(text, quote=False))
-
-
-def stage_list_markdown(stages: list[Stage]) -> str:
-    """The stages as a French Markdown list, dated first, then « Date à venir »."""
-    lines = []
-    undated_header = False
-    for stage in stages:
-        if not stage.dated and not undated_header:
-            lines += ["", "#### Date à venir", ""]
-            undated_header = True
-        host = md(stage.host)
-        title = md(stage.title)
-        when = md(stage.when().capitalize()) if stage.dated else ""
-        partners = "; ".join(f"{md(p.name)} \\({md(p.country_fr)}\\)"
-                             for p in stage.partners)
-        line = f"- **{when + ' — ' if when else ''}{host}** : {title}"
-        if partners:
-            line += f" — avec {partners}"
-        lines.append(line)
-    return "\n".join(lines)
-
-
 # --- The map document ---------------------------------------------------------------------
 
 def _mtime(path: str) -> int:
@@ -79,11 +49,6 @@ def _located(path: str, mtime: int, places: str, places_mtime: int):
     from .mapdoc import locate
 
     return locate(load_stages(path), Chain.default(places))
-
-
-def located_relay(path: str, places: str):
-    """Stages with their positions; recomputed when the data or the places file change."""
-    return _located(path, _mtime(path), places, _mtime(places))
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
