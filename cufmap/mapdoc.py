@@ -13,7 +13,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
-import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -62,9 +61,6 @@ TERRITORIES = (
     ("Polynésie française", -18.0, -150.0, -16.4, -149.0),
 )
 METROPOLE = (41.2, -5.6, 51.3, 9.8)
-_SHORT_HOST = re.compile(r"^(?:Ville|Commune|Département|Conseil départemental|Métropole|Région|"
-                         r"Communauté)(?: de la| de l'| du| des| de| d')? ?")
-
 
 @dataclass(frozen=True)
 class MapOptions:
@@ -228,14 +224,10 @@ def asset_text(name: str) -> str:
     return text.replace("</script", "<\\/script").replace("</style", "<\\/style")
 
 
-@lru_cache(maxsize=1)
-def land_js() -> str:
-    return to_js(json.loads((STATIC / LAND).read_text(encoding="utf-8")))
-
-
-@lru_cache(maxsize=1)
-def overseas_js() -> str:
-    return to_js(json.loads((STATIC / OVERSEAS_OUTLINES).read_text(encoding="utf-8")))
+@lru_cache(maxsize=None)
+def static_json_js(name: str) -> str:
+    """A bundled JSON file (world or overseas outlines), ready to inline in a script."""
+    return to_js(json.loads((STATIC / name).read_text(encoding="utf-8")))
 
 
 class LocalAssets(MacroElement):
@@ -311,9 +303,9 @@ window.cufRelay = new CufRelay({{ this._parent.get_name() }}, {{ this.data }}, {
         self.timeline_label = texts["timeline"]  # interface text, not data
         js_data = to_js(data)[:-1]
         if land and not land_url:  # fetched by the browser when served by the app
-            js_data += ',"land":' + land_js()
+            js_data += ',"land":' + static_json_js(LAND)
         if land and data["insets"]:
-            js_data += ',"outremer":' + overseas_js()
+            js_data += ',"outremer":' + static_json_js(OVERSEAS_OUTLINES)
         self.data = js_data + "}"
         self.options = to_js({"presenter": options.presenter, "start": options.start,
                               "autoplay": options.autoplay, "attribution": attribution,

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 from babel.dates import format_date
 
-from . import schema, validation
+from . import validation
 
 LOCALE = "fr_FR"
 
@@ -33,7 +33,6 @@ class Stage:
     end_time: str = ""
     co_organisers: tuple[str, ...] = ()
     link: str = ""
-    extra: dict = field(default_factory=dict, compare=False, hash=False)
 
     @property
     def dated(self) -> bool:
@@ -105,7 +104,6 @@ def stages_from_rows(rows: list[dict]) -> list[Stage]:
             lon=_float(rec["lon"]), start_time=rec["heure_debut"], end_time=rec["heure_fin"],
             co_organisers=tuple(validation.split_list(rec["co_organisateurs"])),
             link=rec["lien"],
-            extra={k: v for k, v in rec.items() if k not in schema.BY_NAME and v},
         ))
     return sorted(out, key=lambda s: (s.start is None, s.start or dt.date.max, s.start_time,
                                       s.host))

@@ -41,8 +41,8 @@ class Snapshot:
 
     @property
     def problems(self) -> list[validation.Problem]:
-        return self.table.problems + validation.validate(self.table.frame, self.table.lines,
-                                                         self.table.missing)
+        t = self.table
+        return t.problems + validation.validate_rows(t.rows, t.columns, t.lines, t.missing)
 
 
 @dataclass(frozen=True)

@@ -297,13 +297,10 @@ def normalise(frame):
 
     Values that do not parse are left as they are, for validation to report.
     """
-    out = frame.copy()
-    for col in schema.COLUMNS:
-        if col.name not in out.columns:
-            continue
-        out[col.name] = [_normalise_value(col, "" if v is None else str(v).strip())
-                         for v in out[col.name]]
-    return out.fillna("")
+    import pandas as pd
+
+    rows = [normalise_row(record) for record in frame.to_dict("records")]
+    return pd.DataFrame(rows, columns=frame.columns, index=frame.index, dtype=object).fillna("")
 
 
 def _normalise_value(col: schema.Column, value: str) -> str:
