@@ -127,6 +127,17 @@ def test_offline_map_renders_land_and_fails_nothing_but_tiles(page, server):
         let n = 0; for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++;
         return n / (c.width * c.height); }""")
     assert filled > 0.3  # France and its neighbours are drawn without any tile
+    # Martinique too, when the map flies to CAP Nord (the world outlines are too coarse).
+    frame.locator(".cuf-timeline button[data-stage='cap-nord-2025-04-25']").click()
+    page.wait_for_timeout(1500)
+    island = page.frames[-1].evaluate("""() => {
+        const c = document.querySelector('.leaflet-land-pane canvas');
+        const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+        let n = 0; for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++;
+        return n / (c.width * c.height); }""")
+    assert island > 0.005
+    frame.locator(".cuf-card .close").click()
+    page.frames[-1].evaluate("() => window.cufRelay.overview(false)")
     page.set_viewport_size({"width": 1920, "height": 1080})
     page.wait_for_timeout(800)
     page.screenshot(path=str(ARTIFACTS / "carte-1920x1080.png"))

@@ -259,10 +259,14 @@
     this.map.getPane("land").style.zIndex = 150;  // under the tiles: visible when they fail
     var world = this.data.land;
     var features = this.landFeatures = topojson.feature(world, world.objects.countries);
-    L.geoJSON(features, {
-      pane: "land", interactive: false, renderer: L.canvas({ pane: "land" }),
-      style: { color: "#8a99a8", weight: 0.8, fillColor: "#f3efe6", fillOpacity: 1 }
-    }).addTo(this.map);
+    var renderer = L.canvas({ pane: "land" });
+    var style = { color: "#8a99a8", weight: 0.8, fillColor: "#f3efe6", fillOpacity: 1 };
+    // The finer overseas outlines too: Martinique or La Réunion are too small for the world
+    // outlines, and selecting CAP Nord would otherwise fly to an empty sea.
+    [features, this.data.outremer].forEach(function (layer) {
+      if (layer) L.geoJSON(layer, { pane: "land", interactive: false, renderer: renderer,
+                                    style: style }).addTo(this.map);
+    }, this);
   };
 
   CufRelay.prototype.drawArcsAndPartners = function () {
