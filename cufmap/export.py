@@ -48,7 +48,8 @@ def export(outdir: str | Path, data: str | Path, places: str | Path, tiles: str 
 
 def geojson(data: dict) -> str:
     """The payload's features as a plain GeoJSON file (stages and partnership lines)."""
-    collection = {"type": "FeatureCollection", "features": data["features"],
+    collection = {"type": "FeatureCollection",
+                  "features": data["features"] + mapdoc.link_features(data),
                   "countries": data["countries"]}
     return json.dumps(collection, ensure_ascii=False, separators=(",", ":")) + "\n"
 

@@ -137,12 +137,19 @@ class PlacesFile(Geocoder):
         self.path = Path(path)
         self._rows: dict[tuple[str, str], dict] | None = None
         self._mtime = None
+        self._checked = -1.0
+
+    FRESHNESS = 1.0  # seconds: another process's edit to the file is seen within this delay
 
     @staticmethod
     def key(name: str, country: str) -> tuple[str, str]:
         return names.key(name), (countries.code(country) or "") if country else ""
 
     def rows(self) -> dict[tuple[str, str], dict]:
+        now = time.monotonic()
+        if self._rows is not None and now - self._checked < self.FRESHNESS:
+            return self._rows
+        self._checked = now
         mtime = self.path.stat().st_mtime_ns if self.path.exists() else None
         if self._rows is None or mtime != self._mtime:
             self._rows, self._mtime = {}, mtime

@@ -141,9 +141,10 @@ def _overseas(lat: float, lon: float) -> bool:
 
 def payload(located: list[Located], options: MapOptions,
             languages: tuple[str, ...] = ()) -> dict:
-    """The data the browser needs, as one GeoJSON FeatureCollection: a Point per stage (in
-    timeline order) and a LineString per partnership (its two ends; the browser draws the
-    great circle between them). With several ``languages``, the dates are {lang: text}
+    """The data the browser needs, as one GeoJSON FeatureCollection: a Point per stage, in
+    timeline order, whose partners carry their positions (the browser draws the great circle
+    from the stage to each of them; :func:`link_features` spells those links out as
+    LineStrings for the GeoJSON file). With several ``languages``, the dates are {lang: text}
     objects; country names come once, in a table keyed by ISO code. The browser inserts
     every text with textContent, never as HTML."""
     from . import countries
@@ -165,11 +166,6 @@ def payload(located: list[Located], options: MapOptions,
             if pr.point:
                 entry["position"] = [pr.lon, pr.lat]
             partners.append(entry)
-            if point and pr.point:
-                features.append({"type": "Feature", "geometry": {
-                    "type": "LineString", "coordinates": [[point[1], point[0]],
-                                                          [pr.lon, pr.lat]]},
-                    "properties": {"kind": "lien", "stage": s.id}})
         when = {}
         for lang in languages:
             text = s.when(locales[lang])
@@ -203,6 +199,22 @@ def payload(located: list[Located], options: MapOptions,
     # foreign members.
     return {"type": "FeatureCollection", "features": features, "insets": list(insets.values()),
             "countries": names, "texts": {lang: i18n.texts(lang) for lang in languages}}
+
+
+def link_features(data: dict) -> list[dict]:
+    """One LineString per placed partnership of a :func:`payload` (its two ends), for readers
+    of the GeoJSON file; the page derives the same links from the stages themselves."""
+    links = []
+    for f in data["features"]:
+        if f["properties"].get("kind") != "etape" or not f["geometry"]:
+            continue
+        for partner in f["properties"]["partners"]:
+            if "position" in partner:
+                links.append({"type": "Feature", "geometry": {
+                    "type": "LineString",
+                    "coordinates": [f["geometry"]["coordinates"], partner["position"]]},
+                    "properties": {"kind": "lien", "stage": f["id"], "partner": partner["name"]}})
+    return links
 
 
 def arc_steps(a: tuple[float, float], b: tuple[float, float]) -> int:

@@ -2,6 +2,7 @@
 privacy — the page served on 127.0.0.1 and opened in headless chromium with the network cut."""
 
 import contextlib
+import datetime as dt
 import functools
 import http.server
 import json
@@ -40,6 +41,10 @@ def test_export_writes_three_files_within_budget(tmp_path):
     assert geo["type"] == "FeatureCollection"
     points = [f for f in geo["features"] if f["geometry"] and f["geometry"]["type"] == "Point"]
     assert len(points) == 20 and points[0]["id"] == "suippes-2025-04-01"
+    lines = {f["properties"]["partner"]: f for f in geo["features"]
+             if f["geometry"] and f["geometry"]["type"] == "LineString"}
+    assert set(lines) == {"Yangpyeong", "Sabiñánigo", "Petersberg"}
+    assert lines["Yangpyeong"]["properties"]["stage"] == "suippes-2025-04-01"
     cal = icalendar.Calendar.from_ical((out / "relais.ics").read_bytes())
     events = cal.walk("VEVENT")
     assert len(events) == 15  # dated stages only
@@ -197,3 +202,38 @@ def test_icalendar_lines_are_folded_at_75_octets_without_cutting_a_character():
         parts = _fold(line).split("\r\n ")
         assert "".join(parts) == line
         assert all(len(p.encode("utf-8")) <= 75 for p in parts)
+
+
+def test_an_atlas_sized_map_draws_on_canvas_and_fills_its_whole_timeline(page, tmp_path):
+    """Past 400 stages the map draws dots and links on canvases and builds the timeline's
+    tail after the first draw: every stage still gets its entry, and a stage far down the list
+    can be selected from the URL, by its dot or by its entry."""
+    require_chromium()
+    lines = ["id;date_debut;collectivite;titre;partenaires;lat;lon"]
+    for i in range(600):
+        day = dt.date(2025, 4, 1) + dt.timedelta(days=i % 90)
+        partner = "Yangpyeong (Corée du Sud)" if i % 2 else ""
+        lines.append(f"etape-{i};{day:%d/%m/%Y};Commune {i};Rencontre {i};{partner};"
+                     f"{43 + (i % 30) * 0.25:.2f};{-1 + (i // 30) * 0.35:.2f}")
+    out, done = _export(tmp_path, text="\n".join(lines) + "\n")
+    assert done.stages == 600
+    with serve(out) as url:
+        ready(page, url + "/index.html?etape=etape-599")
+        expect(page.locator(".cuf-card .host")).to_have_text("Commune 599")
+        page.locator("html[data-cuf-timeline='1']").wait_for(state="attached")
+        expect(page.locator(".cuf-timeline li")).to_have_count(600)
+        expect(page.locator(".cuf-timeline ol[aria-busy]")).to_have_count(0)
+        expect(page.locator(".cuf-timeline button[aria-current='true'] .host")) \
+            .to_have_text("Commune 599")
+        assert page.locator(".cuf-stage").count() == 0  # no DOM marker per stage
+        # a dot on the canvas: click where the map puts etape-10
+        page.evaluate("window.cufRelay.overview(false)")
+        x, y = page.evaluate("""() => { const r = window.cufRelay, s = r.byId['etape-10'];
+            const p = r.map.latLngToContainerPoint([s.lat, s.lon]);
+            const box = r.map.getContainer().getBoundingClientRect();
+            return [box.left + p.x, box.top + p.y]; }""")
+        page.mouse.click(x, y)
+        expect(page.locator(".cuf-card .host")).to_have_text("Commune 10")
+        page.locator(".cuf-timeline button[data-stage='etape-420']").click()
+        expect(page.locator(".cuf-card .host")).to_have_text("Commune 420")
+        assert page.offline.non_tile_failures() == []

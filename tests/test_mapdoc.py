@@ -22,8 +22,9 @@ def test_payload_is_one_geojson_feature_collection(located):
     data = mapdoc.payload(located, mapdoc.MapOptions(today=dt.date(2025, 4, 9)))
     assert data["type"] == "FeatureCollection"
     stages = [f for f in data["features"] if f["properties"]["kind"] == "etape"]
-    links = [f for f in data["features"] if f["properties"]["kind"] == "lien"]
-    assert len(stages) == 20 and len(links) == 3
+    assert len(stages) == len(data["features"]) == 20  # links are derived, not repeated
+    links = mapdoc.link_features(data)
+    assert len(links) == 3
     assert [f["id"] for f in stages][:3] == ["suippes-2025-04-01", "cuf-lancement-2025-04-03",
                                              "cuf-webinaire-2025-04-09"]
     suippes = stages[0]

@@ -122,14 +122,21 @@
     _projected: function (lines, zoom) {
       // Spherical Mercator, as Leaflet's default CRS, without allocating a point per vertex.
       var scale = 256 * Math.pow(2, zoom), rad = Math.PI / 180, max = 85.0511287798;
+      // Vertices closer than 2 px to the last one kept are dropped (level of detail): a
+      // world view strokes a few segments per arc, a close-up all of them.
       return lines.map(function (pts) {
-        var out = new Float64Array(pts.length * 2);
-        for (var i = 0; i < pts.length; i++) {
+        var out = new Float64Array(pts.length * 2), n = 0, last = pts.length - 1;
+        for (var i = 0; i <= last; i++) {
           var lat = Math.max(Math.min(pts[i][0], max), -max) * rad;
-          out[2 * i] = (pts[i][1] + 180) / 360 * scale;
-          out[2 * i + 1] = (0.5 - Math.log(Math.tan(Math.PI / 4 + lat / 2)) / (2 * Math.PI)) * scale;
+          var x = (pts[i][1] + 180) / 360 * scale;
+          var y = (0.5 - Math.log(Math.tan(Math.PI / 4 + lat / 2)) / (2 * Math.PI)) * scale;
+          if (n && i < last) {
+            var dx = x - out[n - 2], dy = y - out[n - 1];
+            if (dx * dx + dy * dy < 4) continue;
+          }
+          out[n++] = x; out[n++] = y;
         }
-        return out;
+        return out.subarray(0, n);
       });
     },
     redraw: function () {
@@ -205,10 +212,14 @@
         s.status = t["s_" + s.status_class];
       });
     }
-    var kept = {};
-    this.stages.forEach(function (s, i) { kept[s.id] = true; s.label = (i + 1) + ". " + s.label; });
-    this.links = data.features.filter(function (f) {
-      return f.properties.kind === "lien" && kept[f.properties.stage];
+    var self = this;
+    this.stages.forEach(function (s, i) { s.label = (i + 1) + ". " + s.label; });
+    this.links = [];  // stage -> partner, for every placed pair
+    this.stages.forEach(function (s) {
+      if (s.lat === null) return;
+      s.partners.forEach(function (p) {
+        if (p.lat !== null) self.links.push({ stage: s.id, a: [s.lat, s.lon], b: [p.lat, p.lon] });
+      });
     });
     this.byId = {};
     this.markers = {};
@@ -217,7 +228,6 @@
     this.partnerMarkers = [];
     this.current = -1;
     this.timer = null;
-    var self = this;
     this.stages.forEach(function (s, i) { s.index = i; self.byId[s.id] = s; });
     this.insets = (data.insets || []).filter(function (g) {
       return g.stages.some(function (id) { return self.byId[id]; });
@@ -241,6 +251,8 @@
       if (self.current >= 0) self.styleArcs(self.order()[self.current].id);
       window.cufReadyAt = performance.now();
       document.documentElement.setAttribute("data-cuf-ready", "1");
+      // once the map is on screen
+      requestAnimationFrame(function () { setTimeout(function () { self.finishTimeline(); }, 0); });
     }
     if (this.opts.landUrl && !data.land) {
       // Served by the app: the outlines come from its own static files (browser-cached).
@@ -274,10 +286,9 @@
     this.stages.forEach(function (s) { self.arcs[s.id] = []; });
     this.arcPoints = {};
     var all = [];
-    this.links.forEach(function (f) {
-      var c = f.geometry.coordinates;
-      var pts = greatCircle([c[0][1], c[0][0]], [c[1][1], c[1][0]]);
-      (self.arcPoints[f.properties.stage] = self.arcPoints[f.properties.stage] || []).push(pts);
+    this.links.forEach(function (link) {
+      var pts = greatCircle(link.a, link.b);
+      (self.arcPoints[link.stage] = self.arcPoints[link.stage] || []).push(pts);
       all.push(pts);
     });
     if (this.large) {
@@ -365,35 +376,24 @@
     }
   };
 
+  // The timeline's first entries are built with the map; past TIMELINE_FIRST, the rest follow
+  // in small tasks once the map is drawn (an Atlas-sized list would otherwise delay the first
+  // paint). The lists say aria-busy until then, and selecting a stage completes them at once.
+  var TIMELINE_FIRST = 40, TIMELINE_CHUNK = 500;
+
   CufRelay.prototype.buildTimeline = function () {
-    var self = this, t = this.t;
+    var t = this.t;
     var box = document.querySelector(".cuf-timeline");
+    this.pending = [];
     if (!box) return;
     box.appendChild(el("h2", { id: "cuf-timeline-title" }, t.timeline));
     var dated = this.stages.filter(function (s) { return s.dated; });
     var undated = this.stages.filter(function (s) { return !s.dated; });
+    var pending = this.pending, lists = this.lists = [];
     function list(stages) {
       var ol = el("ol", { "aria-labelledby": "cuf-timeline-title" });
-      stages.forEach(function (s) {
-        var li = el("li", { "class": "status-" + s.status_class });
-        var b = el("button", { type: "button", "data-stage": s.id, "aria-current": "false" });
-        b.appendChild(el("span", { "class": "num", "aria-hidden": "true" }, String(s.index + 1)));
-        b.appendChild(el("span", { "class": "when" }, s.when + (s.status ? " · " + s.status : "")));
-        b.appendChild(el("span", { "class": "host" }, s.host));
-        var line = s.title;
-        if (s.partners.length) {
-          b.appendChild(el("span", { "class": "title" }, line));
-          line = t.with + " " + s.partners.map(function (p) {
-            return p.name + " (" + p.country + ")"; }).join(", ");
-          b.appendChild(el("span", { "class": "partners" }, line));
-        } else {
-          b.appendChild(el("span", { "class": "title" }, line));
-        }
-        b.addEventListener("click", function () { self.select(s.id); });
-        li.appendChild(b);
-        ol.appendChild(li);
-        self.items[s.id] = b;
-      });
+      lists.push(ol);
+      stages.forEach(function (s) { pending.push([ol, s]); });
       return ol;
     }
     if (!this.stages.length) box.appendChild(el("p", { "class": "cuf-empty" }, t.empty));
@@ -402,6 +402,52 @@
       box.appendChild(el("h3", null, t.undated));
       box.appendChild(list(undated));
     }
+    this.fillTimeline(TIMELINE_FIRST);
+  };
+
+  CufRelay.prototype.timelineItem = function (s) {
+    var self = this, t = this.t;
+    var li = el("li", { "class": "status-" + s.status_class });
+    var b = el("button", { type: "button", "data-stage": s.id, "aria-current": "false" });
+    b.appendChild(el("span", { "class": "num", "aria-hidden": "true" }, String(s.index + 1)));
+    b.appendChild(el("span", { "class": "when" }, s.when + (s.status ? " · " + s.status : "")));
+    b.appendChild(el("span", { "class": "host" }, s.host));
+    b.appendChild(el("span", { "class": "title" }, s.title));
+    if (s.partners.length) {
+      b.appendChild(el("span", { "class": "partners" }, t.with + " " + s.partners.map(function (p) {
+        return p.name + " (" + p.country + ")"; }).join(", ")));
+    }
+    b.addEventListener("click", function () { self.select(s.id); });
+    li.appendChild(b);
+    this.items[s.id] = b;
+    return li;
+  };
+
+  // Appends up to `count` pending entries (all of them without a count); true when done.
+  CufRelay.prototype.fillTimeline = function (count) {
+    var pending = this.pending, end = count === undefined ? pending.length : Math.min(count, pending.length);
+    var frag = null, target = null;
+    for (var i = 0; i < end; i++) {
+      if (pending[i][0] !== target) {
+        if (frag) target.appendChild(frag);
+        target = pending[i][0]; frag = document.createDocumentFragment();
+      }
+      frag.appendChild(this.timelineItem(pending[i][1]));
+    }
+    if (frag) target.appendChild(frag);
+    pending.splice(0, end);
+    var done = !pending.length;
+    (this.lists || []).forEach(function (ol) {
+      if (done) ol.removeAttribute("aria-busy"); else ol.setAttribute("aria-busy", "true");
+    });
+    if (done) document.documentElement.setAttribute("data-cuf-timeline", "1");
+    return done;
+  };
+
+  CufRelay.prototype.finishTimeline = function () {  // the rest, a chunk per task
+    var self = this;
+    if (this.fillTimeline(TIMELINE_CHUNK)) return;
+    setTimeout(function () { self.finishTimeline(); }, 0);
   };
 
   CufRelay.prototype.buildCard = function () {
@@ -511,7 +557,7 @@
     var left = this.insets.length && !this.opts.presenter ? 160 : 40;
     var fit = { paddingTopLeft: [left, 40], paddingBottomRight: [40, 40], maxZoom: 9 };
     if (!pts.length) { this.map.setView([46.6, 2.4], 5); }
-    else if (animate === false) this.map.fitBounds(pts, fit);
+    else if (animate === false) { fit.animate = false; this.map.fitBounds(pts, fit); }
     else { fit.duration = 0.8; this.map.flyToBounds(pts, fit); }
     var self = this;
     if (this.highlight) this.highlight.select([]);
@@ -537,6 +583,7 @@
     if (!s) return;
     o = o || {};
     var self = this;
+    if (this.pending.length) this.fillTimeline();
     Object.keys(this.items).forEach(function (k) {
       self.items[k].setAttribute("aria-current", k === id ? "true" : "false");
     });
@@ -569,7 +616,7 @@
         pts = [[s.lat - 0.25, s.lon - 0.35], [s.lat + 0.25, s.lon + 0.35]];
       }
       if (animate) this.map.flyToBounds(pts, fit);
-      else this.map.fitBounds(pts, fit);
+      else { fit.animate = false; this.map.fitBounds(pts, fit); }
     }
     this.updateStrip();
     if (this.opts.onselect) this.opts.onselect(id);
