@@ -7,9 +7,8 @@ import datetime as dt
 
 import streamlit as st
 
-from cufmap import DEFAULT_DATA, countries, filters, schema
+from cufmap import DEFAULT_DATA, DEFAULT_PLACES, countries, filters, schema
 from cufmap.gazetteer import ATTRIBUTION
-from cufmap.geocoding import DEFAULT_PLACES
 from cufmap.mapdoc import TILE_LABELS, MapOptions
 from cufmap.web import load_relay, map_document
 

@@ -215,5 +215,21 @@ def build_gazetteer(sources: Path | None) -> None:
     click.echo(gazetteer_build.main(sources=sources))
 
 
+
+@main.command("hash-password",
+              help="Calcule l'empreinte d'un mot de passe d'édition, à mettre dans "
+                   ".streamlit/secrets.toml ([cufmap] mot_de_passe_hash) ou dans la variable "
+                   "CUFMAP_PASSWORD_HASH. Le mot de passe n'est enregistré nulle part.")
+@click.password_option("--mot-de-passe", prompt="Mot de passe d'édition",
+                       confirmation_prompt="Répétez-le")
+def hash_password(mot_de_passe: str) -> None:
+    from . import auth
+
+    if len(mot_de_passe) < 12:
+        click.echo("Choisissez un mot de passe d'au moins 12 caractères.", err=True)
+        sys.exit(1)
+    click.echo(auth.hash_password(mot_de_passe))
+
+
 if __name__ == "__main__":  # python -m cufmap.cli
     main()

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
 
-from . import countries, names
+from . import DEFAULT_PLACES, countries, names
 from .errors import GeocoderUnavailable
 from .gazetteer import Gazetteer, Place
 from .gazetteer import default as default_gazetteer
@@ -33,7 +33,6 @@ from .gazetteer import default as default_gazetteer
 FOUND, AMBIGUOUS, NOT_FOUND = "trouvé", "ambigu", "introuvable"
 USER_AGENT = "cufmap/0.1 (carte du Relais de la Coop Dec, Cites Unies France; " \
              "coop-dec@cites-unies-france.org)"
-DEFAULT_PLACES = Path(os.environ.get("CUFMAP_PLACES", "data/lieux.csv"))
 
 
 @dataclass(frozen=True)

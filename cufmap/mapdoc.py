@@ -11,6 +11,7 @@ by the app itself, so nothing is loaded from a CDN and the map renders with no n
 from __future__ import annotations
 
 import datetime as dt
+import html
 import json
 import math
 from dataclasses import dataclass, field
@@ -357,3 +358,37 @@ def render(located: list[Located], options: MapOptions = MapOptions(),
     """The complete HTML document (self-contained unless ``options.assets_url`` is set);
     ``data``: the payload, when the caller already built it."""
     return build_map(located, options, languages, read_url, data).get_root().render()
+
+
+def picker_map(center: tuple[float, float] | None, zoom: int = 5, tiles: str = "osm-fr",
+               assets_url: str = "/app/static/", candidates=()):
+    """A small folium map to place a point by clicking (the editing page, via ``st_folium``):
+    Leaflet and the land outlines from the app's own static files (no CDN; land drawn even
+    when tiles fail), the current position and the ranked candidates as circles."""
+    import folium
+
+    spec = TILES.get(tiles)
+    m = folium.Map(location=center or (46.6, 2.4), zoom_start=zoom if center else 5, tiles=None,
+                   control_scale=True, prefer_canvas=True)
+    m.default_js = [("leaflet", f"{assets_url}leaflet.js?v={asset_version('leaflet.js')}")]
+    m.default_css = [("leaflet", f"{assets_url}leaflet.css?v={asset_version('leaflet.css')}")]
+    land = folium.TopoJson(json.loads((STATIC / LAND).read_text(encoding="utf-8")),
+                           "objects.land" if "land" in _land_objects() else "objects.countries",
+                           style_function=lambda _: {"color": "#8a99a8", "weight": 0.8,
+                                                     "fillColor": "#f3efe6", "fillOpacity": 1})
+    land.default_js = [("topojson", f"{assets_url}topojson-client.min.js"
+                                    f"?v={asset_version('topojson-client.min.js')}")]
+    land.add_to(m)
+    if spec:
+        folium.TileLayer(spec[0], attr=spec[1], max_zoom=spec[2]).add_to(m)
+    for i, (lat, lon, label) in enumerate(candidates):
+        folium.CircleMarker((lat, lon), radius=7, color="#5a2d82", fill=True, fill_opacity=0.9,
+                            tooltip=html.escape(f"{i + 1}. {label}")).add_to(m)
+    if center:
+        folium.CircleMarker(center, radius=9, color="#b3261e", weight=3, fill=False).add_to(m)
+    return m
+
+
+@lru_cache(maxsize=None)
+def _land_objects() -> tuple[str, ...]:
+    return tuple(json.loads((STATIC / LAND).read_text(encoding="utf-8"))["objects"])

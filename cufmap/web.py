@@ -83,3 +83,64 @@ header[data-testid="stHeader"], [data-testid="stSidebar"], [data-testid="stSideb
 [data-testid="stAppViewContainer"] iframe { position: fixed; inset: 0; width: 100vw !important;
   height: 100vh !important; border: 0; z-index: 1000; }
 </style>"""
+
+
+# --- Signing in to edit ---------------------------------------------------------------------
+
+def _secrets() -> dict:
+    """Streamlit's secrets as a dict ({} when there is no secrets file)."""
+    try:
+        return {k: (dict(v) if hasattr(v, "keys") else v) for k, v in st.secrets.items()}
+    except Exception:  # no secrets.toml anywhere: Streamlit raises on first access
+        return {}
+
+
+def _client_address() -> str:
+    try:
+        return st.context.ip_address or "?"
+    except Exception:
+        return "?"
+
+
+def signed_in_editor() -> str | None:
+    """The signed-in editor's name, or None after showing how to sign in (or how editing is
+    enabled). Public pages never call this: they have no edit control at all."""
+    from . import auth
+
+    cfg = auth.config(_secrets())
+    state = st.session_state
+    if cfg.method == auth.OIDC:
+        user = st.user
+        if not user.is_logged_in:
+            st.info("L'édition est réservée à l'équipe : connectez-vous.")
+            st.button("Se connecter", on_click=st.login, type="primary")
+            return None
+        email = str(user.get("email", ""))
+        if not cfg.allows(email):
+            st.error(f"Le compte {email or 'connecté'} n'est pas autorisé à modifier les étapes. "
+                     "Demandez à l'équipe de l'ajouter à la liste des éditeurs.")
+            st.button("Se déconnecter", on_click=st.logout)
+            return None
+        return str(user.get("name", "") or email)
+    if cfg.method == auth.NONE:
+        if cfg.problem:
+            st.error(cfg.problem)
+        st.warning("Édition désactivée.")
+        st.markdown(auth.HOW_TO_ENABLE)
+        return None
+    if state.get("ed_signed_in"):
+        return state.get("ed_author") or "équipe"
+    with st.form("connexion"):
+        st.markdown("**Connexion de l'équipe**")
+        author = st.text_input("Votre nom (inscrit dans l'historique)", key="ed_name")
+        password = st.text_input("Mot de passe", type="password", key="ed_password")
+        submitted = st.form_submit_button("Se connecter", type="primary")
+    if submitted:
+        if auth.THROTTLE.attempt(_client_address(), password, cfg.password_hash):
+            state["ed_signed_in"] = True
+            state["ed_author"] = author.strip()
+            state.pop("ed_password", None)
+            st.rerun()
+        st.error("Mot de passe incorrect. Après plusieurs essais, la réponse est volontairement "
+                 "ralentie.")
+    return None

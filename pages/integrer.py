@@ -5,8 +5,7 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
-from cufmap import DEFAULT_DATA, countries, filters
-from cufmap.geocoding import DEFAULT_PLACES
+from cufmap import DEFAULT_DATA, DEFAULT_PLACES, countries, filters
 from cufmap.mapdoc import MapOptions
 from cufmap.web import load_relay, map_document
 

@@ -4,8 +4,7 @@ import datetime as dt
 
 import streamlit as st
 
-from cufmap import DEFAULT_DATA, filters
-from cufmap.geocoding import DEFAULT_PLACES
+from cufmap import DEFAULT_DATA, DEFAULT_PLACES, filters
 from cufmap.mapdoc import TILE_LABELS, MapOptions
 from cufmap.web import PRESENTER_CSS, load_relay, map_document
 

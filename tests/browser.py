@@ -30,10 +30,10 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def streamlit_server(data: Path, places: Path):
+def streamlit_server(data: Path, places: Path, **extra_env: str):
     port = free_port()
     env = {**os.environ, "CUFMAP_DATA": str(data), "CUFMAP_PLACES": str(places),
-           "CUFMAP_OFFLINE": "1"}
+           "CUFMAP_OFFLINE": "1", **extra_env}
     proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py",
                              "--server.port", str(port), "--server.address", "127.0.0.1",
                              "--server.headless", "true", "--browser.gatherUsageStats", "false"],

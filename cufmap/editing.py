@@ -1,0 +1,313 @@
+"""The logic of the editing page (``pages/edition.py`` only lays it out).
+
+* :func:`to_editor` / :func:`from_editor`: the stored text frame <-> the typed frame that
+  ``st.data_editor`` edits (dates as dates, coordinates as numbers), never losing a value that
+  does not convert (such a column stays text, so staff see and fix it).
+* :func:`column_config`: ``st.data_editor`` settings generated from :mod:`cufmap.schema`.
+* :func:`table_problems`: validation messages numbered as the editor's rows.
+* :func:`diff` and :func:`merge`: what changed between two versions, and a cell-by-cell
+  three-way merge when someone else saved meanwhile.
+* :func:`read_upload`: an uploaded CSV/XLSX checked and compared before it replaces anything.
+* :func:`place_statuses` and :func:`choose_place`: where the geocoding chain puts every host
+  and partner, and the staff's choice remembered in the places file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from . import geocoding, reading, schema, validation
+from .errors import UnreadableTable
+
+#: Uploads past this size are refused before being parsed (the relay is a few dozen KB).
+MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+
+
+# --- The editor's frame ---------------------------------------------------------------------
+
+def _typed_columns(frame: pd.DataFrame) -> dict[str, str]:
+    """Columns shown with a typed editor: every value converts (else they stay text)."""
+    out = {}
+    for col in schema.COLUMNS:
+        if col.name not in frame.columns or col.kind not in ("date", "number"):
+            continue
+        values = [v for v in frame[col.name] if v]
+        convert = validation.date_or_none if col.kind == "date" else _number_or_none
+        if all(convert(v) is not None for v in values):
+            out[col.name] = col.kind
+    return out
+
+
+def _number_or_none(value: str) -> float | None:
+    try:
+        return validation.parse_number(value)
+    except ValueError:
+        return None
+
+
+def to_editor(frame: pd.DataFrame) -> pd.DataFrame:
+    """The stored text frame as ``st.data_editor`` edits it: every schema column present, typed
+    where all values convert, rows numbered from 1 as in the messages."""
+    out = frame.copy()
+    for name in schema.NAMES:
+        if name not in out.columns:
+            out[name] = ""
+    out = out[[*schema.NAMES, *[c for c in out.columns if c not in schema.BY_NAME]]]
+    for name, kind in _typed_columns(out).items():
+        convert = validation.date_or_none if kind == "date" else _number_or_none
+        out[name] = pd.Series([convert(v) if v else None for v in out[name]], index=out.index,
+                              dtype=object if kind == "date" else "float64")
+    out.index = pd.RangeIndex(1, len(out) + 1)
+    return out
+
+
+def from_editor(edited: pd.DataFrame) -> pd.DataFrame:
+    """Back to canonical text (ISO dates, dot decimals); empty cells are empty strings."""
+    def text(value) -> str:
+        if value is None or (isinstance(value, float) and value != value) or value is pd.NaT:
+            return ""
+        if isinstance(value, (dt.datetime, pd.Timestamp)):
+            return value.date().isoformat()
+        if isinstance(value, dt.date):
+            return value.isoformat()
+        if isinstance(value, float):
+            return validation.format_number(value)
+        return str(value).strip()
+
+    rows = [{k: text(v) for k, v in rec.items()} for rec in edited.to_dict("records")]
+    # rows added and left entirely empty are not rows
+    rows = [r for r in rows if any(r.values())]
+    out = pd.DataFrame(rows, columns=list(edited.columns), dtype=object).fillna("")
+    return validation.normalise(out)
+
+
+#: Column widths in the editor, in pixels, by kind (description and partners get room).
+WIDTHS = {"id": 200, "date": 110, "time": 90, "text": 200, "choice": 190, "code": 100,
+          "number": 100, "partners": 320, "url": 220}
+INDEX_WIDTH = 50
+
+
+ROW_HEIGHT = 35  # st.data_editor's rows and header
+
+
+def editor_height(rows: int) -> int:
+    """Every row visible up to 40 (the relay has about twenty), plus the header, a row being
+    added and the « add » line; past that the table scrolls."""
+    return ROW_HEIGHT * (min(rows, 40) + 3) + 3
+
+
+def column_width(col: schema.Column) -> int:
+    return 360 if col.name == "description" else WIDTHS[col.kind]
+
+
+def column_config(frame: pd.DataFrame) -> dict:
+    """``st.data_editor`` column settings from the schema: labels, French help, required
+    cells, choices, date and number editors."""
+    import streamlit as st
+
+    typed = _typed_columns(frame)
+    config = {"_index": st.column_config.NumberColumn("Ligne", width=INDEX_WIDTH, disabled=True,
+                                                      help="Numéro de la ligne, celui des "
+                                                           "messages d'erreur.")}
+    for col in schema.COLUMNS:
+        common = {"label": col.label, "help": f"{col.help} Exemple : {col.example}",
+                  "required": col.required, "width": column_width(col)}
+        if col.kind == "choice":
+            options = list(col.choices) + sorted({v for v in frame.get(col.name, []) if v}
+                                                 - set(col.choices))
+            config[col.name] = st.column_config.SelectboxColumn(options=options, **common)
+        elif col.kind == "date" and typed.get(col.name):
+            config[col.name] = st.column_config.DateColumn(format="DD/MM/YYYY", **common)
+        elif col.kind == "number" and typed.get(col.name):
+            config[col.name] = st.column_config.NumberColumn(
+                min_value=col.minimum, max_value=col.maximum, format="%.5f", **common)
+        elif col.kind == "url":
+            config[col.name] = st.column_config.LinkColumn(**common)
+        elif col.kind == "id":
+            config[col.name] = st.column_config.TextColumn(
+                validate=f"^{schema.ID_PATTERN}$", **common)
+        else:
+            config[col.name] = st.column_config.TextColumn(**common)
+    return config
+
+
+def table_problems(frame: pd.DataFrame) -> list[validation.Problem]:
+    """Problems of the edited table; « Ligne N » is the editor's row N."""
+    return validation.validate(frame, lines=list(range(1, len(frame) + 1)))
+
+
+# --- Comparing and merging versions ---------------------------------------------------------
+
+def _keyed(frame: pd.DataFrame) -> dict[str, dict]:
+    """Rows by id (rows without an id by their position, so they are never merged away)."""
+    out = {}
+    for i, rec in enumerate(frame.fillna("").astype(str).to_dict("records")):
+        out[rec.get("id") or f"(ligne {i + 1} sans identifiant)"] = rec
+    return out
+
+
+@dataclass
+class Diff:
+    added: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    changed: dict[str, list[str]] = field(default_factory=dict)  # id -> columns
+
+    @property
+    def empty(self) -> bool:
+        return not (self.added or self.removed or self.changed)
+
+    def summary(self) -> str:
+        return (f"{len(self.added)} ligne(s) ajoutée(s), {len(self.changed)} modifiée(s), "
+                f"{len(self.removed)} supprimée(s)")
+
+
+def diff(old: pd.DataFrame, new: pd.DataFrame) -> Diff:
+    before, after = _keyed(old), _keyed(new)
+    out = Diff(added=[k for k in after if k not in before],
+               removed=[k for k in before if k not in after])
+    for key, rec in after.items():
+        if key in before:
+            cols = [c for c in dict.fromkeys([*before[key], *rec])
+                    if before[key].get(c, "") != rec.get(c, "")]
+            if cols:
+                out.changed[key] = cols
+    return out
+
+
+@dataclass(frozen=True)
+class Conflict:
+    ident: str
+    column: str  # "" when one side removed the row and the other changed it
+    mine: str
+    theirs: str
+
+    def message(self) -> str:
+        if not self.column:
+            return (f"Étape « {self.ident} » : {self.mine} de votre côté, {self.theirs} de "
+                    "l'autre ; leur version est gardée.")
+        return (f"Étape « {self.ident} », colonne {self.column} : vous aviez écrit "
+                f"« {self.mine} », l'autre personne « {self.theirs} » ; leur valeur est gardée, "
+                "la vôtre est rappelée ici.")
+
+
+def merge(base: pd.DataFrame, mine: pd.DataFrame,
+          theirs: pd.DataFrame) -> tuple[pd.DataFrame, list[Conflict]]:
+    """Three-way merge by id and cell: what only I changed, what only they changed, both kept;
+    where we both changed one cell differently, theirs is kept and the conflict reported."""
+    b, m, t = _keyed(base), _keyed(mine), _keyed(theirs)
+    columns = list(dict.fromkeys([*theirs.columns, *mine.columns]))
+    rows, conflicts = [], []
+    for key in dict.fromkeys([*t, *m]):
+        if key in t and key in m:
+            base_rec = b.get(key, {})
+            rec = dict(t[key])
+            for c in columns:
+                old, mv, tv = base_rec.get(c, ""), m[key].get(c, ""), t[key].get(c, "")
+                if mv == tv or mv == old:
+                    rec[c] = tv
+                elif tv == old:
+                    rec[c] = mv
+                else:
+                    rec[c] = tv
+                    conflicts.append(Conflict(key, c, mv, tv))
+            rows.append(rec)
+        elif key in t:  # absent from mine: I removed it, or they added it
+            if key in b and t[key] != b[key]:
+                conflicts.append(Conflict(key, "", "ligne supprimée", "ligne modifiée"))
+                rows.append(t[key])
+            elif key not in b:
+                rows.append(t[key])
+        else:  # absent from theirs: they removed it, or I added it
+            if key not in b:
+                rows.append(m[key])
+            elif m[key] != b[key]:
+                conflicts.append(Conflict(key, "", "ligne modifiée", "ligne supprimée"))
+    frame = pd.DataFrame(rows, columns=columns, dtype=object).fillna("")
+    return frame, conflicts
+
+
+# --- Import ---------------------------------------------------------------------------------
+
+@dataclass
+class Upload:
+    frame: pd.DataFrame  # normalised, ready to save
+    problems: list[validation.Problem]
+    changes: Diff
+    description: str  # encoding and separator, as understood
+
+    @property
+    def errors(self) -> list[validation.Problem]:
+        return validation.errors(self.problems)
+
+
+def read_upload(data: bytes, filename: str, current: pd.DataFrame) -> Upload:
+    """An uploaded CSV or XLSX, read as Excel and LibreOffice write them, checked and compared
+    with ``current``. Raises :class:`UnreadableTable` with a French message."""
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise UnreadableTable(
+            f"Le fichier fait {len(data) / 1e6:.1f} Mo, bien plus que le fichier du relais "
+            f"(quelques dizaines de Ko ; limite {MAX_UPLOAD_BYTES // 2**20} Mo) : vérifiez que "
+            "c'est le bon fichier.")
+    table = reading.read_bytes(data, filename=filename)
+    frame = validation.normalise(table.frame)
+    problems = table.problems + validation.validate_rows(table.rows, table.columns, table.lines,
+                                                        table.missing)
+    kind = "classeur Excel" if filename.lower().endswith((".xlsx", ".xlsm")) else \
+        f"CSV {table.encoding}, séparateur « {table.delimiter} »"
+    return Upload(frame, problems, diff(current, frame), f"{len(frame)} ligne(s), {kind}")
+
+
+# --- Places ---------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class PlaceStatus:
+    stage: str  # stage id
+    role: str  # « hôte » or « partenaire »
+    query: geocoding.Query
+    result: geocoding.Result
+
+    @property
+    def needs_choice(self) -> bool:
+        return self.result.status != geocoding.FOUND
+
+    @property
+    def label(self) -> str:
+        country = f" ({self.query.country})" if self.role == "partenaire" else ""
+        return f"{self.query.name}{country}"
+
+
+def place_statuses(frame: pd.DataFrame, chain: geocoding.Geocoder,
+                   progress=None) -> list[PlaceStatus]:
+    """Where the chain puts each host and partner of ``frame``, once per distinct place.
+    ``progress(done, total, label)`` is called after each place (the page's progress bar)."""
+    from .relay import stages_from_rows
+
+    todo: dict[tuple, tuple[str, str, geocoding.Query]] = {}
+    for stage in stages_from_rows(frame.fillna("").astype(str).to_dict("records")):
+        query = geocoding.stage_queries(stage)[-1]  # the host itself
+        if stage.lat is None:
+            todo.setdefault(("hôte", query.name, query.country), (stage.id, "hôte", query))
+        for partner in stage.partners:
+            q = geocoding.partner_query(partner)
+            todo.setdefault(("partenaire", q.name, q.iso or q.country),
+                            (stage.id, "partenaire", q))
+    out = []
+    for i, (stage_id, role, query) in enumerate(todo.values()):
+        out.append(PlaceStatus(stage_id, role, query, chain.geocode(query)))
+        if progress:
+            progress(i + 1, len(todo), query.name)
+    return out
+
+
+def choose_place(places: geocoding.PlacesFile, query: geocoding.Query, lat: float, lon: float,
+                 name: str = "", kind: str = "", how: str = "choix de l'équipe") -> None:
+    """Remember the staff's answer for ``query`` in the places file (never asked again)."""
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        raise ValueError("Coordonnées hors limites : latitude entre -90 et 90, longitude entre "
+                         "-180 et 180.")
+    result = geocoding.Result(query, geocoding.FOUND, name=name or query.name, kind=kind,
+                              lat=lat, lon=lon, country=query.iso, source=how, confidence=1.0)
+    places.remember(result, source="manuel", note=f"{how}, le {dt.date.today():%d/%m/%Y}")

@@ -1,0 +1,251 @@
+"""« Modifier les étapes » : l'édition du relais par l'équipe (connexion requise).
+
+La logique est dans ``cufmap.editing`` (tableau, fusion, import, lieux) et ``cufmap.store``
+(enregistrement atomique, versions, conflits) ; cette page ne fait que l'agencer.
+"""
+
+import pandas as pd
+import streamlit as st
+
+from cufmap import DEFAULT_DATA, DEFAULT_PLACES, editing, store, validation
+from cufmap.errors import ConflictError, CufmapError, InvalidData, UnreadableTable
+from cufmap.geocoding import Chain, PlacesFile
+from cufmap.mapdoc import picker_map
+from cufmap.web import signed_in_editor
+
+st.set_page_config(page_title="Modifier les étapes — Relais de la Coop Déc'", layout="wide")
+st.markdown("### Modifier les étapes du relais")
+st.markdown("[← La carte publique](./)")
+
+author = signed_in_editor()
+if author is None:
+    st.stop()
+
+state = st.session_state
+data = store.Store(DEFAULT_DATA)
+
+
+def load(keep_edits: bool = False) -> None:
+    """Read the file into the session; with ``keep_edits``, merge one's edits onto it."""
+    snapshot = data.load()
+    if keep_edits:
+        merged, conflicts = editing.merge(state.ed_base, state.ed_mine, snapshot.frame)
+        state.ed_start, state.ed_conflicts = merged, [c.message() for c in conflicts]
+    else:
+        state.ed_start, state.ed_conflicts = snapshot.frame, []
+    state.ed_base, state.ed_version = snapshot.frame, snapshot.version
+    state.ed_table = state.get("ed_table", 0) + 1  # a fresh editor over the new start
+    state.ed_conflict = False
+
+
+if "ed_base" not in state:
+    try:
+        load()
+    except CufmapError as exc:
+        st.error(f"Le fichier des étapes ne peut pas être lu : {exc}")
+        st.stop()
+
+
+def problems_table(problems: list[validation.Problem]) -> None:
+    """Problems as a table of text (cell values are never rendered as Markdown or HTML)."""
+    st.dataframe(pd.DataFrame(
+        [{"Ligne": p.row, "Colonne": p.column, "Valeur": p.value,
+          "Niveau": "erreur" if p.level == validation.ERROR else "avertissement",
+          "Que faire": p.message} for p in problems]),
+        hide_index=True, width="stretch")
+
+
+# Always present (empty or not), so the tabs below keep their place and the open tab.
+notice = st.empty()
+if state.get("ed_saved"):
+    notice.success(f"Enregistré ({state.pop('ed_saved')}). La carte publique montre déjà "
+                   "la nouvelle version.")
+
+tab_table, tab_places, tab_history, tab_files = st.tabs(
+    ["Étapes", "Lieux", "Historique", "Importer / exporter"])
+
+with tab_table:
+    st.caption(f"Connecté : {author}. Chaque en-tête de colonne explique ce qu'elle attend ; "
+               "« + » en bas du tableau ajoute une étape, la case à gauche d'une ligne permet "
+               "de la supprimer.")
+    start = editing.to_editor(state.ed_start)
+    edited = st.data_editor(start, column_config=editing.column_config(state.ed_start),
+                            num_rows="dynamic", key=f"ed_table_{state.ed_table}",
+                            height=editing.editor_height(len(start)),
+                            hide_index=False)
+    mine = editing.from_editor(edited)
+    state.ed_mine = mine
+    problems = editing.table_problems(mine)
+    errors = validation.errors(problems)
+    changes = editing.diff(state.ed_base, mine)
+    if state.ed_conflicts:
+        st.warning("Votre version a été fusionnée avec celle enregistrée entre-temps. "
+                   "Vérifiez ces cellules modifiées des deux côtés :")
+        st.dataframe(pd.DataFrame({"Conflit": state.ed_conflicts}), hide_index=True,
+                     width="stretch")
+    if problems:
+        (st.error if errors else st.warning)(
+            f"{len(errors)} erreur(s) et {len(problems) - len(errors)} avertissement(s) : "
+            "les lignes sont celles du tableau ci-dessus." +
+            (" Corrigez les erreurs pour pouvoir enregistrer." if errors else ""))
+        problems_table(problems)
+    st.caption("Modifications non enregistrées : " + changes.summary() + "."
+               if not changes.empty else "Aucune modification en cours.")
+    save = st.button("Enregistrer", type="primary", disabled=bool(errors) or changes.empty)
+    if save:
+        try:
+            data.save(mine, state.ed_version, author=author)
+        except ConflictError as exc:
+            state.ed_conflict = str(exc)
+        except InvalidData as exc:  # validated above; only a race with the schema gets here
+            st.error(str(exc))
+        else:
+            load()
+            state.ed_saved = changes.summary()
+            st.rerun()
+    if state.get("ed_conflict"):
+        st.error("Quelqu'un d'autre a enregistré le fichier depuis que vous l'avez ouvert : "
+                 "votre enregistrement est refusé, rien n'est perdu.")
+        c1, c2 = st.columns(2)
+        if c1.button("Charger sa version en gardant mes modifications", type="primary"):
+            load(keep_edits=True)
+            st.rerun()
+        if c2.button("Abandonner mes modifications et charger sa version"):
+            load()
+            st.rerun()
+
+with tab_places:
+    st.markdown("Où la carte place chaque collectivité hôte et chaque partenaire. Un lieu "
+                "« ambigu » ou « introuvable » attend votre choix, qui est retenu dans "
+                f"`{DEFAULT_PLACES}` : il ne sera plus jamais demandé.")
+    if st.button("Vérifier les lieux"):
+        bar = st.progress(0.0, text="Recherche des lieux…")
+        chain = Chain.default(DEFAULT_PLACES)
+        state.ed_places = editing.place_statuses(
+            state.ed_mine, chain,
+            progress=lambda done, total, name: bar.progress(done / total,
+                                                            text=f"{done}/{total} : {name}"))
+        bar.empty()
+    statuses = state.get("ed_places")
+    if statuses is not None:
+        st.dataframe(pd.DataFrame([{
+            "Étape": s.stage, "Rôle": s.role, "Lieu": s.label, "Statut": s.result.status,
+            "Placé sur": s.result.name, "Source": s.result.source,
+            "Latitude": s.result.lat, "Longitude": s.result.lon, "Remarque": s.result.note}
+            for s in statuses]), hide_index=True, width="stretch")
+        waiting = [s for s in statuses if s.needs_choice]
+        if not waiting:
+            st.success("Tous les lieux sont placés.")
+        places = PlacesFile(DEFAULT_PLACES)
+        for i, s in enumerate(waiting):
+            with st.expander(f"{s.label} — {s.result.status}", expanded=i == 0):
+                candidates = s.result.candidates
+                options = [(c.lat, c.lon, f"{c.note or c.name} — {c.lat:.4f}, {c.lon:.4f}")
+                           for c in candidates]
+                if options:
+                    pick = st.radio("Candidats, du plus probable au moins probable",
+                                    range(len(options)),
+                                    format_func=lambda k: f"{k + 1}. {options[k][2]}",
+                                    key=f"ed_pick_{i}")
+                    if st.button("Retenir ce lieu", key=f"ed_keep_{i}", type="primary"):
+                        c = candidates[pick]
+                        editing.choose_place(places, s.query, c.lat, c.lon, name=c.name,
+                                             kind=c.kind)
+                        state.ed_places = [x if x is not s else editing.PlaceStatus(
+                            s.stage, s.role, s.query, places.geocode(s.query)) for x in statuses]
+                        st.rerun()
+                elif s.result.suggestions:
+                    st.write("Orthographes proches : " + ", ".join(s.result.suggestions))
+                st.markdown("Ou cliquez sur la carte à l'endroit exact :")
+                from streamlit_folium import st_folium
+
+                centre = (options[0][0], options[0][1]) if options else None
+                clicked = st_folium(picker_map(centre, zoom=5, candidates=options),
+                                    key=f"ed_map_{i}", height=360, width=None,
+                                    returned_objects=["last_clicked"])
+                point = (clicked or {}).get("last_clicked")
+                if point:
+                    st.write(f"Point choisi : {point['lat']:.5f}, {point['lng']:.5f}")
+                    if st.button("Retenir ce point", key=f"ed_point_{i}"):
+                        editing.choose_place(places, s.query, point["lat"], point["lng"],
+                                             how="placé sur la carte par l'équipe")
+                        state.ed_places = [x if x is not s else editing.PlaceStatus(
+                            s.stage, s.role, s.query, places.geocode(s.query)) for x in statuses]
+                        st.rerun()
+
+with tab_history:
+    versions = data.versions()
+    if not versions:
+        st.info("Aucune version enregistrée pour l'instant.")
+    else:
+        st.dataframe(pd.DataFrame([{
+            "Enregistrée le": v.saved_at.strftime("%d/%m/%Y %H:%M:%S"), "Par": v.author,
+            "Lignes": v.rows, "Empreinte": v.digest} for v in versions]),
+            hide_index=True, width="stretch")
+        chosen = st.selectbox("Version à rétablir", [v.ident for v in versions],
+                              format_func=lambda ident: next(
+                                  f"{v.saved_at:%d/%m/%Y %H:%M:%S} — {v.author} — {v.rows} "
+                                  "ligne(s)" for v in versions if v.ident == ident))
+        st.caption("Rétablir une version en crée une nouvelle : la version actuelle reste dans "
+                   "l'historique.")
+        if st.button("Rétablir cette version"):
+            try:
+                data.restore(chosen, state.ed_version, author=author)
+            except ConflictError:
+                state.ed_conflict = True
+                st.error("Quelqu'un d'autre a enregistré entre-temps : rechargez avant de "
+                         "rétablir une version.")
+            except CufmapError as exc:
+                st.error(str(exc))
+            else:
+                load()
+                state.ed_saved = "version rétablie"
+                st.rerun()
+
+with tab_files:
+    st.markdown("**Importer** un fichier CSV ou XLSX tel qu'Excel ou LibreOffice l'enregistre "
+                "(séparateur « ; » ou « , », UTF-8 ou Windows-1252, dates JJ/MM/AAAA). "
+                "Rien n'est remplacé avant votre confirmation.")
+    upload = st.file_uploader("Fichier à importer", type=["csv", "txt", "xlsx"],
+                              key=f"ed_upload_{state.get('ed_import', 0)}")
+    if upload is not None:
+        try:
+            report = editing.read_upload(upload.getvalue(), upload.name, state.ed_base)
+        except UnreadableTable as exc:
+            st.error(f"« {upload.name} » ne peut pas être importé : {exc}")
+        else:
+            st.write(f"{report.description} — par rapport à la version enregistrée : "
+                     f"{report.changes.summary()}.")
+            st.dataframe(pd.DataFrame(
+                [{"Changement": "ajoutée", "Étape": k} for k in report.changes.added] +
+                [{"Changement": "modifiée (" + ", ".join(v) + ")", "Étape": k}
+                 for k, v in report.changes.changed.items()] +
+                [{"Changement": "supprimée", "Étape": k} for k in report.changes.removed],
+                columns=["Changement", "Étape"]), hide_index=True, width="stretch")
+            if report.problems:
+                (st.error if report.errors else st.warning)(
+                    f"{len(report.errors)} erreur(s), "
+                    f"{len(report.problems) - len(report.errors)} avertissement(s) ; les lignes "
+                    "sont celles du fichier importé." +
+                    (" Corrigez le fichier puis importez-le de nouveau." if report.errors else ""))
+                problems_table(report.problems)
+            if st.button("Remplacer les étapes par ce fichier", type="primary",
+                         disabled=bool(report.errors) or report.changes.empty):
+                try:
+                    data.save(report.frame, state.ed_version, author=author)
+                except ConflictError:
+                    state.ed_conflict = True
+                    st.error("Quelqu'un d'autre a enregistré entre-temps : rechargez puis "
+                             "importez de nouveau.")
+                else:
+                    load()
+                    state.ed_import = state.get("ed_import", 0) + 1
+                    state.ed_saved = "import : " + report.changes.summary()
+                    st.rerun()
+    st.markdown("**Exporter** la version enregistrée :")
+    e1, e2 = st.columns(2)
+    e1.download_button("Classeur Excel (.xlsx)", store.to_xlsx_bytes(state.ed_base),
+                       file_name="relais.xlsx",
+                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    e2.download_button("CSV pour Excel (UTF-8, « ; »)", store.to_excel_csv_bytes(state.ed_base),
+                       file_name="relais-excel.csv", mime="text/csv")

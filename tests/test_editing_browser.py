@@ -1,0 +1,280 @@
+"""The editing page end to end in headless chromium against `streamlit run` (network cut):
+sign in, edit a cell, add a stage with a partner, save and see it on the public map, a
+conflict between two sessions, places, history, import and export."""
+
+import csv
+import io
+import re
+import shutil
+
+import openpyxl
+import pytest
+from playwright.sync_api import expect
+
+from cufmap import auth, editing, schema
+
+from .browser import ARTIFACTS, Offline, browser, page, streamlit_server  # noqa: F401
+from .conftest import DATA, ROOT
+
+PASSWORD = "relais-coop-dec-2025"
+SAVED = re.compile(r"^Enregistré \(")
+HASH = auth.hash_password(PASSWORD, iterations=1000)  # fast to check in tests
+
+
+@pytest.fixture
+def site(tmp_path):
+    data = tmp_path / "relais.csv"
+    shutil.copy(DATA, data)
+    places = tmp_path / "lieux.csv"
+    shutil.copy(ROOT / "data" / "lieux.csv", places)
+    with streamlit_server(data, places, CUFMAP_PASSWORD_HASH=HASH) as url:
+        yield url, data, places
+
+
+def rows(path) -> list[dict]:
+    return list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"))))
+
+
+def sign_in(page, url, name="Alice"):
+    page.set_viewport_size({"width": 4200, "height": 1100})  # every column without scrolling
+    page.goto(url + "/edition")
+    page.get_by_label("Votre nom").fill(name)
+    page.get_by_label("Mot de passe").fill(PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    expect(page.get_by_role("button", name="Enregistrer")).to_be_visible(timeout=20_000)
+    page.wait_for_timeout(500)
+
+
+# The grid is a canvas: a cell is found from the schema's column widths (each drawn 30 px wider
+# than asked, after a 33 px row-marker column and the line numbers). Every edit checks the
+# editor it opened holds the value expected there, so a wrong position fails loudly.
+MARKER, PAD = 33, 30
+
+
+def cell_point(page, row: int, column: str) -> tuple[float, float]:
+    box = page.locator("[data-testid='stDataFrame']").first.bounding_box()
+    x = box["x"] + MARKER + editing.INDEX_WIDTH + PAD
+    for col in schema.COLUMNS:
+        width = editing.column_width(col) + PAD
+        if col.name == column:
+            return x + width / 2, box["y"] + editing.ROW_HEIGHT * (row + 1.5)
+        x += width
+    raise KeyError(column)
+
+
+def edit(page, row: int, column: str, value: str, before: str | None = None):
+    page.mouse.dblclick(*cell_point(page, row, column))
+    field = page.locator(".gdg-input")
+    expect(field).to_have_count(1)
+    if before is not None:
+        expect(field).to_have_value(before)
+    field.fill(value)
+    field.press("Enter")
+    expect(field).to_have_count(0)
+    settle(page)
+
+
+def settle(page):
+    """Wait for the rerun a widget started (no element marked stale any more)."""
+    page.wait_for_timeout(300)
+    page.wait_for_function("!document.querySelector('[data-stale=\"true\"]')")
+
+
+def save(page):
+    settle(page)
+    button = page.get_by_role("button", name="Enregistrer")
+    expect(button).to_be_enabled()
+    button.click()
+
+
+def test_public_pages_have_no_edit_control_and_editing_needs_the_password(page, site):
+    url, data, _ = site
+    page.goto(url)
+    expect(page.frame_locator("iframe").first.locator(".cuf-stage").first).to_be_attached(
+        timeout=20_000)
+    for name in ("Enregistrer", "Se connecter"):
+        expect(page.get_by_role("button", name=name)).to_have_count(0)
+    expect(page.get_by_role("link", name="Modifier")).to_have_count(0)
+    expect(page.locator("[data-testid='stDataFrame']")).to_have_count(0)
+
+    page.goto(url + "/edition")
+    page.get_by_label("Votre nom").fill("Mallory")
+    page.get_by_label("Mot de passe").fill("mauvais")
+    page.get_by_role("button", name="Se connecter").click()
+    expect(page.get_by_text("Mot de passe incorrect")).to_be_visible()
+    expect(page.locator("[data-testid='stDataFrame']")).to_have_count(0)
+    sign_in(page, url)
+    expect(page.get_by_text("Connecté : Alice")).to_be_visible()
+
+
+def test_edit_a_cell_add_a_stage_save_and_see_it_on_the_public_map(page, site):
+    url, data, _ = site
+    sign_in(page, url)
+    edit(page, 2, "titre", "Randonnée <img src=x onerror=alert(1)> à Suippes",
+         before="Randonnée de la coopération décentralisée à Suippes")
+    expect(page.get_by_text("1 modifiée(s)")).to_be_visible()
+    # a new stage, with a partner
+    page.locator("[data-testid='stDataFrame']").first.hover()
+    page.get_by_role("button", name="Add row").click()
+    for column, value in [("id", "orleans-2025-06-05"), ("collectivite", "Ville d'Orléans"),
+                          ("titre", "Fête des jumelages"), ("partenaires", "Wichita (États-Unis)")]:
+        edit(page, 20, column, value)
+    expect(page.get_by_text("1 ligne(s) ajoutée(s)")).to_be_visible()
+    save(page)
+    expect(page.get_by_text("Enregistré (1 ligne(s) ajoutée(s), 1 modifiée(s)")).to_be_visible()
+    stored = {r["id"]: r for r in rows(data)}
+    assert stored["suippes-2025-04-01"]["titre"] == \
+        "Randonnée <img src=x onerror=alert(1)> à Suippes"
+    assert stored["orleans-2025-06-05"]["partenaires"] == "Wichita (États-Unis)"
+    assert stored["orleans-2025-06-05"]["collectivite"] == "Ville d'Orléans"
+    # the public map, without restarting the app
+    page.goto(url)
+    frame = page.frame_locator("iframe").first
+    expect(frame.locator(".cuf-timeline button[data-stage='orleans-2025-06-05']")) \
+        .to_contain_text("avec Wichita (États-Unis)", timeout=20_000)
+    expect(frame.locator(".cuf-timeline button[data-stage='suippes-2025-04-01'] .title")) \
+        .to_have_text("Randonnée <img src=x onerror=alert(1)> à Suippes")
+    assert page.dialogs == []
+    page.screenshot(path=str(ARTIFACTS / "edition-carte-publique.png"))
+
+
+def test_an_invalid_cell_is_explained_and_blocks_the_save(page, site):
+    url, data, _ = site
+    before = data.read_bytes()
+    sign_in(page, url)
+    edit(page, 7, "partenaires", "Sabiñánigo; Petersberg (Allemagne)",
+         before="Sabiñánigo (Espagne); Petersberg (Allemagne)")
+    expect(page.get_by_text("1 erreur(s)")).to_be_visible()
+    expect(page.get_by_text("Ligne 8, colonne partenaires").first).to_be_attached()
+    expect(page.get_by_role("button", name="Enregistrer")).to_be_disabled()
+    assert data.read_bytes() == before
+
+
+def test_a_conflict_between_two_sessions_loses_nothing(browser, site):
+    url, data, _ = site
+    pages = []
+    for name in ("Alice", "Bruno"):
+        context = browser.new_context(locale="fr-FR")
+        Offline(context)
+        p = context.new_page()
+        sign_in(p, url, name)
+        pages.append(p)
+    alice, bruno = pages
+    edit(alice, 2, "description", "Version d'Alice.")
+    save(alice)
+    expect(alice.get_by_text(SAVED)).to_be_visible()
+    edit(bruno, 3, "lieu", "Hôtel de Ville de Lyon", before="")
+    save(bruno)
+    expect(bruno.get_by_text("Quelqu'un d'autre a enregistré le fichier")).to_be_visible()
+    assert {r["id"]: r for r in rows(data)}["lyon-2025-04-16"]["lieu"] == ""  # refused
+    bruno.get_by_role("button", name="Charger sa version en gardant mes modifications").click()
+    expect(bruno.get_by_text("1 modifiée(s)")).to_be_visible()
+    save(bruno)
+    expect(bruno.get_by_text(SAVED)).to_be_visible()
+    stored = {r["id"]: r for r in rows(data)}
+    assert stored["suippes-2025-04-01"]["description"] == "Version d'Alice."
+    assert stored["lyon-2025-04-16"]["lieu"] == "Hôtel de Ville de Lyon"
+    for p in pages:
+        p.context.close()
+
+
+def test_places_ambiguous_choice_and_map_click_are_remembered(page, site, tmp_path):
+    url, data, places = site
+    text = data.read_text(encoding="utf-8")
+    data.write_text(text.replace("Yangpyeong (Corée du Sud)",
+                                 "Yangpyeong (Corée du Sud); Springfield (États-Unis); "
+                                 "Zyxwvutville (Canada)"), encoding="utf-8")
+    sign_in(page, url)
+    page.get_by_role("tab", name="Lieux").click()
+    page.get_by_role("button", name="Vérifier les lieux").click()
+    expect(page.get_by_text("Springfield (États-Unis) — ambigu")).to_be_visible(timeout=30_000)
+    second = page.get_by_role("radiogroup").first.locator("label").nth(1)
+    label = second.inner_text()  # « 2. Springfield (localité, États-Unis) — 42.1015, -72.5898 »
+    assert label.startswith("2. Springfield (localité, États-Unis) — ")
+    lat, lon = (float(v) for v in label.rsplit("— ", 1)[1].split(", "))
+    second.click()
+    page.get_by_role("button", name="Retenir ce lieu").click()
+    expect(page.get_by_text("Springfield (États-Unis) — ambigu")).to_have_count(0)
+    remembered = {r["nom"]: r for r in rows(places)}
+    assert remembered["Springfield"]["statut"] == "trouvé"
+    assert remembered["Springfield"]["nom_trouve"] == "Springfield"
+    assert float(remembered["Springfield"]["lat"]) == pytest.approx(lat, abs=1e-4)
+    assert float(remembered["Springfield"]["lon"]) == pytest.approx(lon, abs=1e-4)
+    # the unknown one: placed by clicking the map
+    expander = page.get_by_text("Zyxwvutville (Canada) — introuvable")
+    expect(expander).to_be_visible()
+    picker = page.frame_locator("iframe[title='streamlit_folium.st_folium']").first
+    expect(picker.locator(".leaflet-container")).to_be_visible(timeout=20_000)
+    picker.locator(".leaflet-container").click(position={"x": 200, "y": 150})
+    expect(page.get_by_text("Point choisi")).to_be_visible(timeout=20_000)
+    page.get_by_role("button", name="Retenir ce point").click()
+    expect(page.get_by_text("Tous les lieux sont placés.")).to_be_visible(timeout=20_000)
+    remembered = {r["nom"]: r for r in rows(places)}
+    assert remembered["Zyxwvutville"]["source"] == "manuel"
+    assert remembered["Zyxwvutville"]["lat"] and remembered["Zyxwvutville"]["lon"]
+
+
+def test_restore_an_earlier_version(page, site):
+    url, data, _ = site
+    original = data.read_bytes()
+    sign_in(page, url)
+    edit(page, 2, "titre", "Titre provisoire")
+    save(page)
+    expect(page.get_by_text(SAVED)).to_be_visible()
+    assert b"Titre provisoire" in data.read_bytes()
+    page.get_by_role("tab", name="Historique").click()
+    select = page.get_by_label("Version à rétablir")
+    select.click()
+    options = page.get_by_role("option")
+    expect(options).to_have_count(2)  # the original (archived before the save) and the save
+    options.nth(1).click()
+    settle(page)
+    page.get_by_role("button", name="Rétablir cette version").click()
+    expect(page.get_by_text("Enregistré (version rétablie)")).to_be_visible()
+    assert b"Titre provisoire" not in data.read_bytes()
+    assert rows(data) == list(csv.DictReader(io.StringIO(original.decode("utf-8"))))
+
+
+def test_import_an_excel_fr_file_with_errors_then_export(page, site, tmp_path):
+    url, data, _ = site
+    before = data.read_bytes()
+    lines = [";".join(schema.NAMES)]
+    for r in rows(data):
+        values = [r[c] for c in schema.NAMES]
+        if r["id"] == "billere-2025-05-08":
+            values[schema.NAMES.index("date_debut")] = "31/02/2025"
+        lines.append(";".join(f'"{v}"' if ";" in v else v for v in values))
+    broken = tmp_path / "relais-excel.csv"
+    broken.write_bytes("\r\n".join(lines).encode("cp1252", errors="replace"))
+    sign_in(page, url)
+    page.get_by_role("tab", name="Importer / exporter").click()
+    page.locator("input[type='file']").set_input_files(str(broken))
+    expect(page.get_by_text("20 ligne(s), CSV")).to_be_visible(timeout=20_000)
+    expect(page.get_by_text("1 erreur(s)")).to_be_visible()
+    expect(page.get_by_text("colonne date_debut").first).to_be_attached()
+    expect(page.get_by_role("button", name="Remplacer les étapes par ce fichier")).to_be_disabled()
+    assert data.read_bytes() == before
+    fixed = tmp_path / "relais-corrige.csv"
+    fixed.write_bytes(broken.read_bytes().replace(b"31/02/2025", b"08/05/2025")
+                      .replace(b"Parcours p\xe9destre", b"Grand parcours p\xe9destre"))
+    page.locator("input[type='file']").set_input_files(str(fixed))
+    expect(page.get_by_text("0 ligne(s) ajoutée(s), 1 modifiée(s), 0 supprimée(s)")) \
+        .to_be_visible(timeout=20_000)
+    page.get_by_role("button", name="Remplacer les étapes par ce fichier").click()
+    expect(page.get_by_text("Enregistré (import : 0 ligne(s) ajoutée(s), 1 modifiée(s)")) \
+        .to_be_visible()
+    stored = {r["id"]: r for r in rows(data)}
+    assert stored["billere-2025-05-08"]["titre"].startswith("Grand parcours pédestre")
+    assert stored["billere-2025-05-08"]["date_debut"] == "2025-05-08"
+
+    with page.expect_download() as xlsx_download:
+        page.get_by_role("button", name="Classeur Excel (.xlsx)").click()
+    book = openpyxl.load_workbook(io.BytesIO(xlsx_download.value.path().read_bytes()))
+    sheet = book.active
+    assert [c.value for c in sheet[1]][:3] == ["id", "date_debut", "date_fin"]
+    assert sheet.max_row == 21
+    with page.expect_download() as csv_download:
+        page.get_by_role("button", name="CSV pour Excel (UTF-8, « ; »)").click()
+    raw = csv_download.value.path().read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbfid;date_debut;")
+    assert "01/04/2025" in raw.decode("utf-8-sig")
