@@ -10,7 +10,7 @@ import streamlit as st
 from cufmap import DEFAULT_DATA, DEFAULT_PLACES, countries, filters, schema
 from cufmap.gazetteer import ATTRIBUTION
 from cufmap.mapdoc import TILE_LABELS, MapOptions
-from cufmap.web import load_relay, map_document
+from cufmap.web import load_relay, map_document, md
 
 st.set_page_config(page_title="Relais de la Coop Déc' — Cités Unies France", page_icon="🗺️",
                    layout="wide")
@@ -18,7 +18,7 @@ params = st.query_params
 relay = load_relay(str(DEFAULT_DATA))
 if relay.error:
     st.title("Relais de la Coop Déc'")
-    st.error(relay.error)
+    st.error(md(relay.error))
     st.stop()
 stages = relay.stages
 

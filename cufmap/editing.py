@@ -311,3 +311,11 @@ def choose_place(places: geocoding.PlacesFile, query: geocoding.Query, lat: floa
     result = geocoding.Result(query, geocoding.FOUND, name=name or query.name, kind=kind,
                               lat=lat, lon=lon, country=query.iso, source=how, confidence=1.0)
     places.remember(result, source="manuel", note=f"{how}, le {dt.date.today():%d/%m/%Y}")
+
+
+def refresh(statuses: list[PlaceStatus], chosen: PlaceStatus,
+            places: geocoding.PlacesFile) -> list[PlaceStatus]:
+    """``statuses`` with ``chosen`` answered again from the places file (after a choice)."""
+    return [s if s is not chosen else PlaceStatus(s.stage, s.role, s.query,
+                                                  places.geocode(s.query) or s.result)
+            for s in statuses]

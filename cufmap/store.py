@@ -190,10 +190,12 @@ class Store:
                 tmp.unlink()
 
     def _archive(self, data: bytes, author: str) -> None:
-        """Keep ``data`` in the history (once per distinct content)."""
+        """Keep ``data`` in the history, unless it is already the newest version there (a
+        restored version is archived again: the history shows who restored it, and when)."""
         self.history.mkdir(parents=True, exist_ok=True)
         key = digest(data)
-        if any(p.name.endswith(f"-{key[:16]}.csv") for p in self.history.iterdir()):
+        archived = sorted(p.name for p in self.history.glob("*.csv"))
+        if archived and archived[-1].endswith(f"-{key[:16]}.csv"):
             return
         stamp = dt.datetime.now().strftime("%Y%m%dT%H%M%S%f")
         safe_author = "".join(c for c in author if c.isalnum() or c in "-_.")[:40] or "anonyme"

@@ -85,6 +85,16 @@ header[data-testid="stHeader"], [data-testid="stSidebar"], [data-testid="stSideb
 </style>"""
 
 
+def md(text: str) -> str:
+    """``text`` shown literally inside Streamlit Markdown (labels, messages): every ASCII
+    punctuation character backslash-escaped, so no link, emphasis, HTML, colour directive or
+    emoji shortcode can come from a cell."""
+    return "".join("\\" + c if c in _MD_SPECIAL else c for c in str(text))
+
+
+_MD_SPECIAL = frozenset("\\`*_{}[]()#+-.!|<>~$:&\"'=^%@/;,?")
+
+
 # --- Signing in to edit ---------------------------------------------------------------------
 
 def _secrets() -> dict:
@@ -111,13 +121,13 @@ def signed_in_editor() -> str | None:
     state = st.session_state
     if cfg.method == auth.OIDC:
         user = st.user
-        if not user.is_logged_in:
+        if not user.get("is_logged_in", False):
             st.info("L'édition est réservée à l'équipe : connectez-vous.")
             st.button("Se connecter", on_click=st.login, type="primary")
             return None
         email = str(user.get("email", ""))
         if not cfg.allows(email):
-            st.error(f"Le compte {email or 'connecté'} n'est pas autorisé à modifier les étapes. "
+            st.error(f"Le compte {md(email) or 'connecté'} n'est pas autorisé à modifier les étapes. "
                      "Demandez à l'équipe de l'ajouter à la liste des éditeurs.")
             st.button("Se déconnecter", on_click=st.logout)
             return None

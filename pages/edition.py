@@ -11,7 +11,7 @@ from cufmap import DEFAULT_DATA, DEFAULT_PLACES, editing, store, validation
 from cufmap.errors import ConflictError, CufmapError, InvalidData, UnreadableTable
 from cufmap.geocoding import Chain, PlacesFile
 from cufmap.mapdoc import picker_map
-from cufmap.web import signed_in_editor
+from cufmap.web import md, signed_in_editor
 
 st.set_page_config(page_title="Modifier les étapes — Relais de la Coop Déc'", layout="wide")
 st.markdown("### Modifier les étapes du relais")
@@ -42,7 +42,7 @@ if "ed_base" not in state:
     try:
         load()
     except CufmapError as exc:
-        st.error(f"Le fichier des étapes ne peut pas être lu : {exc}")
+        st.error(f"Le fichier des étapes ne peut pas être lu : {md(exc)}")
         st.stop()
 
 
@@ -65,7 +65,7 @@ tab_table, tab_places, tab_history, tab_files = st.tabs(
     ["Étapes", "Lieux", "Historique", "Importer / exporter"])
 
 with tab_table:
-    st.caption(f"Connecté : {author}. Chaque en-tête de colonne explique ce qu'elle attend ; "
+    st.caption(f"Connecté : {md(author)}. Chaque en-tête de colonne explique ce qu'elle attend ; "
                "« + » en bas du tableau ajoute une étape, la case à gauche d'une ligne permet "
                "de la supprimer.")
     start = editing.to_editor(state.ed_start)
@@ -98,7 +98,7 @@ with tab_table:
         except ConflictError as exc:
             state.ed_conflict = str(exc)
         except InvalidData as exc:  # validated above; only a race with the schema gets here
-            st.error(str(exc))
+            st.error(md(exc))
         else:
             load()
             state.ed_saved = changes.summary()
@@ -128,6 +128,7 @@ with tab_places:
         bar.empty()
     statuses = state.get("ed_places")
     if statuses is not None:
+        statuses = sorted(statuses, key=lambda s: not s.needs_choice)  # choices to make first
         st.dataframe(pd.DataFrame([{
             "Étape": s.stage, "Rôle": s.role, "Lieu": s.label, "Statut": s.result.status,
             "Placé sur": s.result.name, "Source": s.result.source,
@@ -138,24 +139,23 @@ with tab_places:
             st.success("Tous les lieux sont placés.")
         places = PlacesFile(DEFAULT_PLACES)
         for i, s in enumerate(waiting):
-            with st.expander(f"{s.label} — {s.result.status}", expanded=i == 0):
+            with st.expander(f"{md(s.label)} — {s.result.status}", expanded=i == 0):
                 candidates = s.result.candidates
                 options = [(c.lat, c.lon, f"{c.note or c.name} — {c.lat:.4f}, {c.lon:.4f}")
                            for c in candidates]
                 if options:
                     pick = st.radio("Candidats, du plus probable au moins probable",
                                     range(len(options)),
-                                    format_func=lambda k: f"{k + 1}. {options[k][2]}",
+                                    format_func=lambda k: f"{k + 1}. {md(options[k][2])}",
                                     key=f"ed_pick_{i}")
                     if st.button("Retenir ce lieu", key=f"ed_keep_{i}", type="primary"):
                         c = candidates[pick]
                         editing.choose_place(places, s.query, c.lat, c.lon, name=c.name,
                                              kind=c.kind)
-                        state.ed_places = [x if x is not s else editing.PlaceStatus(
-                            s.stage, s.role, s.query, places.geocode(s.query)) for x in statuses]
+                        state.ed_places = editing.refresh(statuses, s, places)
                         st.rerun()
                 elif s.result.suggestions:
-                    st.write("Orthographes proches : " + ", ".join(s.result.suggestions))
+                    st.write("Orthographes proches : " + ", ".join(map(md, s.result.suggestions)))
                 st.markdown("Ou cliquez sur la carte à l'endroit exact :")
                 from streamlit_folium import st_folium
 
@@ -169,8 +169,7 @@ with tab_places:
                     if st.button("Retenir ce point", key=f"ed_point_{i}"):
                         editing.choose_place(places, s.query, point["lat"], point["lng"],
                                              how="placé sur la carte par l'équipe")
-                        state.ed_places = [x if x is not s else editing.PlaceStatus(
-                            s.stage, s.role, s.query, places.geocode(s.query)) for x in statuses]
+                        state.ed_places = editing.refresh(statuses, s, places)
                         st.rerun()
 
 with tab_history:
@@ -196,7 +195,7 @@ with tab_history:
                 st.error("Quelqu'un d'autre a enregistré entre-temps : rechargez avant de "
                          "rétablir une version.")
             except CufmapError as exc:
-                st.error(str(exc))
+                st.error(md(exc))
             else:
                 load()
                 state.ed_saved = "version rétablie"
@@ -212,7 +211,7 @@ with tab_files:
         try:
             report = editing.read_upload(upload.getvalue(), upload.name, state.ed_base)
         except UnreadableTable as exc:
-            st.error(f"« {upload.name} » ne peut pas être importé : {exc}")
+            st.error(f"« {md(upload.name)} » ne peut pas être importé : {md(exc)}")
         else:
             st.write(f"{report.description} — par rapport à la version enregistrée : "
                      f"{report.changes.summary()}.")

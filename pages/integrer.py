@@ -7,13 +7,13 @@ import streamlit as st
 
 from cufmap import DEFAULT_DATA, DEFAULT_PLACES, countries, filters
 from cufmap.mapdoc import MapOptions
-from cufmap.web import load_relay, map_document
+from cufmap.web import load_relay, map_document, md
 
 st.set_page_config(page_title="Intégrer la carte — Relais de la Coop Déc'", layout="wide")
 st.markdown("### Intégrer la carte sur un site")
 relay = load_relay(str(DEFAULT_DATA))
 if relay.error:
-    st.error(relay.error)
+    st.error(md(relay.error))
     st.stop()
 stages = relay.stages
 

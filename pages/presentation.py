@@ -6,7 +6,7 @@ import streamlit as st
 
 from cufmap import DEFAULT_DATA, DEFAULT_PLACES, filters
 from cufmap.mapdoc import TILE_LABELS, MapOptions
-from cufmap.web import PRESENTER_CSS, load_relay, map_document
+from cufmap.web import PRESENTER_CSS, load_relay, map_document, md
 
 st.set_page_config(page_title="Présentation — Relais de la Coop Déc'", layout="wide",
                    initial_sidebar_state="collapsed")
@@ -15,7 +15,7 @@ st.html(PRESENTER_CSS)
 params = st.query_params
 relay = load_relay(str(DEFAULT_DATA))
 if relay.error:
-    st.error(relay.error)
+    st.error(md(relay.error))
     st.stop()
 tiles = params.get("tuiles", "osm-fr")
 options = MapOptions(tiles=tiles if tiles in TILE_LABELS else "osm-fr", presenter=True,

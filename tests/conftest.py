@@ -18,10 +18,10 @@ def relay_copy(tmp_path) -> Path:
     return target
 
 
-def run_cli(*args, cwd=ROOT, timeout=120):
-    """Run ``python -m cufmap.cli`` as staff would run ``cufmap``."""
+def run_cli(*args, cwd=ROOT, timeout=120, input=None):
+    """Run ``python -m cufmap.cli`` as staff would run ``cufmap`` (``input``: typed answers)."""
     return subprocess.run([sys.executable, "-m", "cufmap.cli", *map(str, args)], cwd=cwd,
-                          capture_output=True, text=True, timeout=timeout)
+                          capture_output=True, text=True, timeout=timeout, input=input)
 
 
 # No test touches the internet: the geocoding chain stays offline unless a test builds its own.

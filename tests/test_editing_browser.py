@@ -75,9 +75,11 @@ def edit(page, row: int, column: str, value: str, before: str | None = None):
 
 
 def settle(page):
-    """Wait for the rerun a widget started (no element marked stale any more)."""
+    """Wait for the rerun a widget started: the app no longer says it is running and no
+    element is marked stale."""
     page.wait_for_timeout(300)
-    page.wait_for_function("!document.querySelector('[data-stale=\"true\"]')")
+    page.wait_for_function("!document.querySelector('[data-stale=\"true\"], "
+                           "[data-testid=\"stStatusWidget\"]')")
 
 
 def save(page):
@@ -183,7 +185,7 @@ def test_places_ambiguous_choice_and_map_click_are_remembered(page, site, tmp_pa
     text = data.read_text(encoding="utf-8")
     data.write_text(text.replace("Yangpyeong (Corée du Sud)",
                                  "Yangpyeong (Corée du Sud); Springfield (États-Unis); "
-                                 "Zyxwvutville (Canada)"), encoding="utf-8")
+                                 "**Zyxwvutville** (Canada)"), encoding="utf-8")
     sign_in(page, url)
     page.get_by_role("tab", name="Lieux").click()
     page.get_by_role("button", name="Vérifier les lieux").click()
@@ -200,9 +202,10 @@ def test_places_ambiguous_choice_and_map_click_are_remembered(page, site, tmp_pa
     assert remembered["Springfield"]["nom_trouve"] == "Springfield"
     assert float(remembered["Springfield"]["lat"]) == pytest.approx(lat, abs=1e-4)
     assert float(remembered["Springfield"]["lon"]) == pytest.approx(lon, abs=1e-4)
-    # the unknown one: placed by clicking the map
-    expander = page.get_by_text("Zyxwvutville (Canada) — introuvable")
+    # the unknown one (its Markdown shown as typed): placed by clicking the map
+    expander = page.get_by_text("**Zyxwvutville** (Canada) — introuvable", exact=True).first
     expect(expander).to_be_visible()
+    expect(page.locator("summary strong")).to_have_count(0)
     picker = page.frame_locator("iframe[title='streamlit_folium.st_folium']").first
     expect(picker.locator(".leaflet-container")).to_be_visible(timeout=20_000)
     picker.locator(".leaflet-container").click(position={"x": 200, "y": 150})
@@ -210,8 +213,8 @@ def test_places_ambiguous_choice_and_map_click_are_remembered(page, site, tmp_pa
     page.get_by_role("button", name="Retenir ce point").click()
     expect(page.get_by_text("Tous les lieux sont placés.")).to_be_visible(timeout=20_000)
     remembered = {r["nom"]: r for r in rows(places)}
-    assert remembered["Zyxwvutville"]["source"] == "manuel"
-    assert remembered["Zyxwvutville"]["lat"] and remembered["Zyxwvutville"]["lon"]
+    assert remembered["**Zyxwvutville**"]["source"] == "manuel"
+    assert remembered["**Zyxwvutville**"]["lat"] and remembered["**Zyxwvutville**"]["lon"]
 
 
 def test_restore_an_earlier_version(page, site):
@@ -267,6 +270,7 @@ def test_import_an_excel_fr_file_with_errors_then_export(page, site, tmp_path):
     assert stored["billere-2025-05-08"]["titre"].startswith("Grand parcours pédestre")
     assert stored["billere-2025-05-08"]["date_debut"] == "2025-05-08"
 
+    settle(page)
     with page.expect_download() as xlsx_download:
         page.get_by_role("button", name="Classeur Excel (.xlsx)").click()
     book = openpyxl.load_workbook(io.BytesIO(xlsx_download.value.path().read_bytes()))

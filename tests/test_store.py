@@ -161,9 +161,11 @@ def test_history_keeps_every_version_and_restore_is_a_new_version(relay_copy):
     v3 = store.restore(oldest.ident, v2, author="carole")
     assert store.load().frame.loc[0, "titre"] == original.frame.loc[0, "titre"]
     assert v3 == original.version
-    assert len(store.versions()) == 3  # same content as the original: not duplicated
+    versions = store.versions()
+    assert len(versions) == 4  # the restore is a version of its own, on top
+    assert versions[0].author == "carole" and versions[0].digest == original.version[:16]
     with pytest.raises(ConflictError):
-        store.restore(versions[1].ident, v2)
+        store.restore(versions[2].ident, v2)
     with pytest.raises(UnknownVersion):
         store.read_version("../../etc/passwd")
 

@@ -1,0 +1,298 @@
+"""The editing page's logic (cufmap.editing, cufmap.auth) and the page itself under AppTest."""
+
+import datetime as dt
+import importlib
+import shutil
+
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from cufmap import auth, editing, geocoding, schema, store
+from cufmap.errors import UnreadableTable
+
+from .conftest import DATA, ROOT, run_cli
+
+FAST_HASH = auth.hash_password("bon-mot-de-passe", iterations=1000)
+
+
+# --- Passwords and who may edit ----------------------------------------------------------
+
+def test_password_is_stored_only_as_a_salted_hash():
+    encoded = auth.hash_password("bon-mot-de-passe")
+    assert "bon-mot-de-passe" not in encoded
+    assert encoded.startswith("pbkdf2_sha256$600000$")
+    assert auth.hash_password("bon-mot-de-passe") != encoded  # a new salt each time
+    assert auth.check_password("bon-mot-de-passe", encoded)
+    assert not auth.check_password("Bon-mot-de-passe", encoded)
+    assert not auth.check_password("x", "pas une empreinte")
+
+
+def test_configuration_sources():
+    assert auth.config({}, {}).method == auth.NONE
+    assert auth.config({}, {auth.ENV_HASH: FAST_HASH}) == auth.Config(auth.PASSWORD, FAST_HASH)
+    from_secrets = auth.config({"cufmap": {"mot_de_passe_hash": FAST_HASH}}, {})
+    assert from_secrets.method == auth.PASSWORD
+    broken = auth.config({}, {auth.ENV_HASH: "motdepasse-en-clair"})
+    assert broken.method == auth.NONE and "cufmap hash-password" in broken.problem
+    oidc = auth.config({"auth": {"redirect_uri": "https://x/oauth2callback"},
+                        "cufmap": {"editeurs": ["Alice@CUF.fr"]}}, {auth.ENV_HASH: FAST_HASH})
+    assert oidc.method == auth.OIDC
+    assert oidc.allows("alice@cuf.fr") and not oidc.allows("mallory@x.fr")
+
+
+def test_failed_sign_ins_are_slowed_down_per_address():
+    now = [0.0]
+    waits = []
+    throttle = auth.Throttle(clock=lambda: now[0], sleep=waits.append)
+    for _ in range(4):
+        assert not throttle.attempt("10.0.0.1", "faux", FAST_HASH)
+    assert waits == [0.5, 1.0, 2.0]  # none before the first answer, then doubling
+    assert throttle.delay("10.0.0.2") == 0  # someone else is not slowed down
+    assert throttle.attempt("10.0.0.1", "bon-mot-de-passe", FAST_HASH)
+    assert waits[-1] == 4.0 and throttle.delay("10.0.0.1") == 0  # success forgets failures
+    for _ in range(20):
+        throttle.attempt("10.0.0.3", "faux", FAST_HASH)
+    assert throttle.delay("10.0.0.3") == 30.0  # capped
+    now[0] += 16 * 60
+    assert throttle.delay("10.0.0.3") == 0  # a quarter of an hour later
+
+
+def test_cli_hash_password():
+    result = run_cli("hash-password", input="un mot de passe assez long\n" * 2)
+    assert result.returncode == 0, result.stderr
+    encoded = result.stdout.strip().splitlines()[-1]
+    assert auth.check_password("un mot de passe assez long", encoded)
+    short = run_cli("hash-password", input="court\ncourt\n")
+    assert short.returncode == 1 and "12 caractères" in short.stderr
+
+
+# --- The table ------------------------------------------------------------------------------
+
+@pytest.fixture
+def frame(relay_copy):
+    return store.Store(relay_copy).load().frame
+
+
+def test_editor_frame_is_typed_and_round_trips(frame):
+    typed = editing.to_editor(frame)
+    assert list(typed.index[:2]) == [1, 2]  # rows numbered as in the messages
+    assert typed.loc[1, "date_debut"] == dt.date(2025, 4, 3)
+    assert typed.loc[1, "date_fin"] is None
+    back = editing.from_editor(typed)
+    pd.testing.assert_frame_equal(back.reset_index(drop=True), frame.reset_index(drop=True),
+                                  check_dtype=False)
+
+
+def test_a_value_that_does_not_convert_keeps_its_column_as_text(frame):
+    frame = frame.copy()
+    frame.loc[0, "date_debut"] = "31/02/2025"
+    typed = editing.to_editor(frame)
+    assert typed.loc[1, "date_debut"] == "31/02/2025"  # not lost, shown to be fixed
+    assert "date_debut" not in editing._typed_columns(frame)
+    problems = editing.table_problems(editing.from_editor(typed))
+    assert [p.message[:29] for p in problems if p.level == "erreur"] == \
+        ["Ligne 1, colonne date_debut :"]
+
+
+def test_empty_added_rows_are_dropped(frame):
+    typed = editing.to_editor(frame)
+    typed.loc[len(typed) + 1] = [None] * len(typed.columns)
+    assert len(editing.from_editor(typed)) == len(frame)
+
+
+def test_column_config_follows_the_schema(frame):
+    config = editing.column_config(frame)
+    assert config["titre"]["label"] == "Titre" and config["titre"]["required"] is True
+    assert "Exemple" in config["titre"]["help"]
+    assert config["format"]["type_config"]["options"][:len(schema.FORMATS)] == list(schema.FORMATS)
+    assert config["date_debut"]["type_config"]["type"] == "date"
+    assert config["lat"]["type_config"]["min_value"] == -90
+
+
+# --- Versions: diff and merge ---------------------------------------------------------------
+
+def _table(*rows):
+    return pd.DataFrame([dict(zip(("id", "titre", "lieu"), r)) for r in rows], dtype=object)
+
+
+def test_diff_counts_added_changed_removed():
+    change = editing.diff(_table(("a", "A", ""), ("b", "B", "")),
+                          _table(("a", "A2", ""), ("c", "C", "")))
+    assert change.added == ["c"] and change.removed == ["b"]
+    assert change.changed == {"a": ["titre"]}
+    assert change.summary() == "1 ligne(s) ajoutée(s), 1 modifiée(s), 1 supprimée(s)"
+
+
+def test_merge_keeps_both_sides_and_reports_real_conflicts():
+    base = _table(("a", "A", ""), ("b", "B", ""), ("c", "C", ""))
+    mine = _table(("a", "A mine", ""), ("b", "B", "ici"), ("c", "C", ""), ("m", "Mine", ""))
+    theirs = _table(("a", "A theirs", ""), ("b", "B theirs", ""), ("t", "Theirs", ""))
+    merged, conflicts = editing.merge(base, mine, theirs)
+    rows = {r["id"]: r for r in merged.to_dict("records")}
+    assert rows["b"] == {"id": "b", "titre": "B theirs", "lieu": "ici"}  # both edits kept
+    assert rows["a"]["titre"] == "A theirs"  # same cell changed twice: theirs, reported
+    assert set(rows) == {"a", "b", "t", "m"}  # c removed by them; m added by me
+    assert [(c.ident, c.column, c.mine) for c in conflicts] == [("a", "titre", "A mine")]
+    assert "« A mine »" in conflicts[0].message()
+
+
+def test_merge_never_drops_a_row_someone_edited():
+    base = _table(("a", "A", ""))
+    merged, conflicts = editing.merge(base, _table(), _table(("a", "A2", "")))
+    assert merged["id"].tolist() == ["a"] and conflicts[0].column == ""
+    merged, conflicts = editing.merge(base, _table(("a", "A3", "")), _table())
+    assert merged.empty and "supprimée" in conflicts[0].message()
+
+
+# --- Import -----------------------------------------------------------------------------
+
+def test_upload_from_excel_fr_is_compared_and_checked(frame):
+    text = (ROOT / "data" / "relais.csv").read_text(encoding="utf-8")
+    table = store.to_excel_csv_bytes(frame).decode("utf-8-sig")
+    table = table.replace("Parcours pédestre de la coopération à Billère", "=HYPERLIEN(\"x\")")
+    upload = editing.read_upload(table.encode("cp1252", errors="replace"), "relais.csv", frame)
+    assert upload.description == "20 ligne(s), CSV cp1252, séparateur « ; »"
+    assert upload.changes.changed == {"billere-2025-05-08": ["titre"]}
+    assert upload.frame.loc[7, "titre"] == "=HYPERLIEN(\"x\")"  # kept as text, never run
+    assert text  # the shipped file itself is untouched by reading
+
+
+def test_upload_errors_carry_the_file_row(frame):
+    table = store.to_excel_csv_bytes(frame).decode("utf-8-sig")
+    table = table.replace("08/05/2025", "31/02/2025", 1)
+    upload = editing.read_upload(table.encode("utf-8-sig"), "relais.csv", frame)
+    assert [p.row for p in upload.errors] == [9]
+    assert "date_debut" in upload.errors[0].message
+
+
+@pytest.mark.parametrize("data,name,expected", [
+    (b"x" * (editing.MAX_UPLOAD_BYTES + 1), "gros.csv", "Mo"),
+    (b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8, "image.csv", ""),
+    (b"PK\x03\x04pas vraiment un classeur", "faux.xlsx", ""),
+    (b"", "vide.csv", ""),
+])
+def test_unreadable_uploads_get_a_french_message(frame, data, name, expected):
+    with pytest.raises(UnreadableTable) as info:
+        editing.read_upload(data, name, frame)
+    assert expected in str(info.value) and str(info.value)[0].isupper()
+
+
+# --- Places -----------------------------------------------------------------------------
+
+def test_place_statuses_report_progress_and_choices_are_remembered(frame, tmp_path):
+    frame = frame.copy()
+    frame.loc[0, "partenaires"] = "Springfield (États-Unis)"
+    places = geocoding.PlacesFile(tmp_path / "lieux.csv")
+    shutil.copy(ROOT / "data" / "lieux.csv", places.path)
+    chain = geocoding.Chain(places=places)
+    seen = []
+    statuses = editing.place_statuses(frame, chain, progress=lambda *a: seen.append(a))
+    assert len(seen) == len(statuses) and seen[-1][:2] == (len(statuses), len(statuses))
+    springfield = next(s for s in statuses if s.query.name == "Springfield")
+    assert springfield.needs_choice and len(springfield.result.candidates) >= 2
+    assert all(not s.needs_choice for s in statuses if s is not springfield)
+    pick = springfield.result.candidates[1]
+    editing.choose_place(places, springfield.query, pick.lat, pick.lon, name=pick.name)
+    again = geocoding.Chain(places=geocoding.PlacesFile(places.path)).geocode(springfield.query)
+    assert again.status == geocoding.FOUND and (again.lat, again.lon) == pytest.approx(
+        (pick.lat, pick.lon), abs=1e-5)
+    with pytest.raises(ValueError):
+        editing.choose_place(places, springfield.query, 95, 0)
+
+
+# --- The page (AppTest) --------------------------------------------------------------------
+
+@pytest.fixture
+def edition(monkeypatch, tmp_path):
+    data = tmp_path / "relais.csv"
+    shutil.copy(DATA, data)
+    places = tmp_path / "lieux.csv"
+    shutil.copy(ROOT / "data" / "lieux.csv", places)
+    monkeypatch.setenv("CUFMAP_DATA", str(data))
+    monkeypatch.setenv("CUFMAP_PLACES", str(places))
+    monkeypatch.delenv(auth.ENV_HASH, raising=False)
+    monkeypatch.chdir(ROOT)
+
+    def run(env_hash=None, secrets=None):
+        import cufmap
+
+        importlib.reload(cufmap)
+        if env_hash:
+            monkeypatch.setenv(auth.ENV_HASH, env_hash)
+        at = AppTest.from_file(str(ROOT / "pages" / "edition.py"), default_timeout=60)
+        for key, value in (secrets or {}).items():
+            at.secrets[key] = value
+        at.run()
+        assert not at.exception, at.exception
+        return at
+
+    run.data = data
+    return run
+
+
+def _sign_in(at, password="bon-mot-de-passe"):
+    at.text_input(key="ed_name").input("Alice")
+    at.text_input(key="ed_password").input(password)
+    at.button[0].click()  # the form's submit button
+    return at.run()
+
+
+def test_without_configuration_the_page_explains_and_edits_nothing(edition):
+    at = edition()
+    assert "Édition désactivée" in at.warning[0].value
+    assert "cufmap hash-password" in at.markdown[-1].value
+    assert not at.get("arrow_data_frame") and not at.button
+
+
+def test_wrong_password_is_refused_right_one_opens_the_table(edition):
+    at = _sign_in(edition(FAST_HASH), "mauvais")
+    assert "Mot de passe incorrect" in at.error[0].value
+    assert "ed_signed_in" not in at.session_state
+    at = _sign_in(edition(FAST_HASH))
+    assert [t.label for t in at.tabs] == ["Étapes", "Lieux", "Historique", "Importer / exporter"]
+    save = next(b for b in at.button if b.label == "Enregistrer")
+    assert save.disabled  # nothing changed yet
+
+
+def test_oidc_configuration_offers_st_login(edition):
+    at = edition(secrets={"auth": {"redirect_uri": "http://127.0.0.1/oauth2callback",
+                                   "cookie_secret": "x" * 32, "client_id": "id",
+                                   "client_secret": "s",
+                                   "server_metadata_url": "https://idp.example/.well-known"}})
+    assert [b.label for b in at.button] == ["Se connecter"]
+    assert "connectez-vous" in at.info[0].value
+    assert not at.text_input  # no password form
+
+
+def test_page_saves_an_edit_made_through_the_editor_state(edition):
+    at = _sign_in(edition(FAST_HASH))
+    key = f"ed_table_{at.session_state['ed_table']}"
+    at.session_state[key] = {"edited_rows": {2: {"titre": "Titre changé dans AppTest"}},
+                             "added_rows": [], "deleted_rows": []}
+    at.run()
+    save = next(b for b in at.button if b.label == "Enregistrer")
+    assert not save.disabled
+    save.click()
+    at.run()
+    assert not at.exception, at.exception
+    assert "Titre changé dans AppTest" in edition.data.read_text(encoding="utf-8")
+    assert at.success and "1 modifiée(s)" in at.success[0].value
+
+
+def test_page_removes_and_adds_rows_and_refuses_an_incomplete_one(edition):
+    at = _sign_in(edition(FAST_HASH))
+    key = f"ed_table_{at.session_state['ed_table']}"
+    at.session_state[key] = {"edited_rows": {}, "deleted_rows": [19],
+                             "added_rows": [{"id": "nouvelle-etape", "titre": "Sans hôte"}]}
+    at.run()
+    assert "1 ligne(s) ajoutée(s), 0 modifiée(s), 1 supprimée(s)" in at.caption[-1].value
+    assert "1 erreur(s)" in at.error[0].value  # the new row has no host
+    assert next(b for b in at.button if b.label == "Enregistrer").disabled
+    at.session_state[key] = {"edited_rows": {}, "deleted_rows": [19], "added_rows": [
+        {"id": "nouvelle-etape", "titre": "Avec hôte", "collectivite": "Ville de Lille"}]}
+    at.run()
+    next(b for b in at.button if b.label == "Enregistrer").click()
+    at.run()
+    ids = [line.split(",")[0] for line in edition.data.read_text(encoding="utf-8").splitlines()]
+    assert "nouvelle-etape" in ids and "morlaix-date-a-venir" not in ids
