@@ -1,0 +1,90 @@
+"""What the editing page costs, on the shipped relay and on a 1,000-stage file.
+
+    python bench/edition.py
+
+Prints: one password check (PBKDF2, 600,000 iterations), the page logic run on every rerun
+(typed frame, back to text, validation, diff), a save through the store (atomic write,
+history), a three-way merge, and checking every place offline (the « Lieux » tab).
+"""
+
+from __future__ import annotations
+
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def timed(fn, runs: int = 5) -> float:
+    """Median seconds of ``runs`` calls."""
+    out = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        fn()
+        out.append(time.perf_counter() - t0)
+    return statistics.median(out)
+
+
+def main() -> None:
+    from cufmap import auth, editing, geocoding, store
+
+    encoded = auth.hash_password("un mot de passe de banc d'essai")
+    print(f"password check: {timed(lambda: auth.check_password('x', encoded), 3) * 1000:.0f} ms")
+
+    tmp = Path(tempfile.mkdtemp())
+    shipped = tmp / "relais.csv"
+    shutil.copy(ROOT / "data" / "relais.csv", shipped)
+    big = tmp / "grand.csv"
+    frame = store.Store(shipped).load().frame
+    rows = []
+    for i in range(50):
+        part = frame.copy()
+        part["id"] = [f"{v}-{i}" for v in part["id"]]
+        rows.append(part)
+    import pandas as pd
+
+    pd.concat(rows, ignore_index=True).to_csv(big, index=False)
+    for path in (shipped, big):
+        data = store.Store(path)
+        snap = data.load()
+
+        def rerun(snap=snap):
+            typed = editing.to_editor(snap.frame)
+            mine = editing.from_editor(typed)
+            editing.table_problems(mine)
+            editing.diff(snap.frame, mine)
+
+        def save(data=data):
+            current = data.load()
+            edited = current.frame.copy()
+            edited.loc[0, "titre"] = f"Titre {time.perf_counter()}"
+            data.save(edited, current.version, author="banc")
+
+        theirs = snap.frame.copy()
+        theirs.loc[1, "titre"] = "Leur titre"
+        mine = snap.frame.copy()
+        mine.loc[2, "lieu"] = "Mon lieu"
+        print(f"{path.name} ({len(snap.frame)} stages): page logic per rerun "
+              f"{timed(rerun) * 1000:.0f} ms, save (load, write, history) "
+              f"{timed(save) * 1000:.0f} ms, three-way merge "
+              f"{timed(lambda: editing.merge(snap.frame, mine, theirs)) * 1000:.0f} ms")
+
+    places = tmp / "lieux.csv"
+    shutil.copy(ROOT / "data" / "lieux.csv", places)
+    t0 = time.perf_counter()
+    chain = geocoding.Chain(places=geocoding.PlacesFile(places))  # loads the gazetteer
+    statuses = editing.place_statuses(frame, chain)
+    first = time.perf_counter() - t0
+    again = timed(lambda: editing.place_statuses(frame, chain), 3)
+    print(f"places of the shipped relay ({len(statuses)} distinct, offline): first check "
+          f"{first:.2f} s (gazetteer load included), then {again * 1000:.0f} ms")
+    shutil.rmtree(tmp)
+
+
+if __name__ == "__main__":
+    main()
