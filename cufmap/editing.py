@@ -124,8 +124,8 @@ def column_config(frame: pd.DataFrame) -> dict:
         elif col.kind == "number" and typed.get(col.name):
             config[col.name] = st.column_config.NumberColumn(
                 min_value=col.minimum, max_value=col.maximum, format="%.5f", **common)
-        elif col.kind == "url":
-            config[col.name] = st.column_config.LinkColumn(**common)
+        elif col.kind == "url":  # text, not a clickable link: a cell is never followed
+            config[col.name] = st.column_config.TextColumn(validate=r"^https?://\S+$", **common)
         elif col.kind == "id":
             config[col.name] = st.column_config.TextColumn(
                 validate=f"^{schema.ID_PATTERN}$", **common)

@@ -108,6 +108,7 @@ def test_column_config_follows_the_schema(frame):
     assert config["format"]["type_config"]["options"][:len(schema.FORMATS)] == list(schema.FORMATS)
     assert config["date_debut"]["type_config"]["type"] == "date"
     assert config["lat"]["type_config"]["min_value"] == -90
+    assert config["lien"]["type_config"]["type"] == "text"  # never a clickable javascript: link
 
 
 # --- Versions: diff and merge ---------------------------------------------------------------
