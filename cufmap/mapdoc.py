@@ -225,9 +225,41 @@ def arc_steps(a: tuple[float, float], b: tuple[float, float]) -> int:
 
 
 def to_js(value) -> str:
-    """JSON safe inside a <script> element: no « </script> », no HTML-significant characters."""
+    """JSON safe inside a <script> element: no « </script> », no HTML-significant characters,
+    and no template syntax (« {{ », « {% », « {# » only occur inside JSON strings, where the
+    second character is written as an escape) should the text ever meet a Jinja template."""
     text = json.dumps(value, ensure_ascii=True, separators=(",", ":"))
-    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return text.replace("{{", "{\\u007b").replace("{%", "{\\u0025").replace("{#", "{\\u0023")
+
+
+class _Rendered(Element):
+    """Text already rendered: inserted as it is, never parsed again as a template."""
+
+    def __init__(self, text: str):
+        super().__init__()
+        self.text = text
+
+    def render(self, **kwargs) -> str:
+        return self.text
+
+
+class RenderOnce(MacroElement):
+    """A MacroElement whose macros are rendered once. branca's own ``render`` wraps each
+    macro's output in a new template and renders that again: data in the output would be
+    read as Jinja (« {{ 7*7 }} » in a cell became 49), and megabytes of inline script would
+    be tokenised for nothing."""
+
+    def render(self, **kwargs):
+        figure = self.get_root()
+        module = self._template.module
+        for part, target in (("header", figure.header), ("html", figure.html),
+                             ("script", figure.script)):
+            macro = getattr(module, part, None)
+            if macro is not None:
+                target.add_child(_Rendered(macro(self, kwargs)), name=self.get_name())
+        for element in self._children.values():
+            element.render(**kwargs)
 
 
 @lru_cache(maxsize=None)
@@ -243,7 +275,7 @@ def static_json_js(name: str) -> str:
     return to_js(json.loads((STATIC / name).read_text(encoding="utf-8")))
 
 
-class LocalAssets(MacroElement):
+class LocalAssets(RenderOnce):
     """Adds the named local assets to the page header, once each: inline (self-contained
     document) or as links to ``base`` (the app's own static files, cached by the browser)."""
 
@@ -276,7 +308,7 @@ def asset_version(name: str) -> str:
     return hashlib.sha256((STATIC / name).read_bytes()).hexdigest()[:10]
 
 
-class RelayLayer(MacroElement):
+class RelayLayer(RenderOnce):
     """Stages, partner links, timeline, cards, insets and presenter keys (``relay.js``)."""
 
     _template = Template("""
@@ -383,10 +415,16 @@ def picker_map(center: tuple[float, float] | None, zoom: int = 5, tiles: str = "
         folium.TileLayer(spec[0], attr=spec[1], max_zoom=spec[2]).add_to(m)
     for i, (lat, lon, label) in enumerate(candidates):
         folium.CircleMarker((lat, lon), radius=7, color="#5a2d82", fill=True, fill_opacity=0.9,
-                            tooltip=html.escape(f"{i + 1}. {label}")).add_to(m)
+                            tooltip=_inert_html(f"{i + 1}. {label}")).add_to(m)
     if center:
         folium.CircleMarker(center, radius=9, color="#b3261e", weight=3, fill=False).add_to(m)
     return m
+
+
+def _inert_html(text: str) -> str:
+    """Escaped for HTML, with braces as entities: folium re-reads element output as a Jinja
+    template, where « {{ » would be evaluated."""
+    return html.escape(text).replace("{", "&#123;").replace("}", "&#125;")
 
 
 @lru_cache(maxsize=None)

@@ -98,3 +98,10 @@ def test_embed_page_builds_the_iframe_snippet_and_a_preview(app):
     preview = _document(at)
     assert '"id":"billere-2025-05-08"' in preview and '"id":"suippes-2025-04-01"' not in preview
     assert "cuf-no-timeline" in preview and "Stages of the relay" in preview
+
+
+def test_url_parameters_never_reach_a_template(app):
+    """?etape= goes into the map document: « {{ 7*7 }} » stays text (was evaluated by Jinja)."""
+    at = app("app.py", etape="{{ 7*7 }}{% if true %}oui{% endif %}")
+    html = _document(at)
+    assert '"start":"{\\u007b 7*7 }}{\\u0025 if true %}oui{\\u0025 endif %}"' in html

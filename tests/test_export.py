@@ -19,6 +19,7 @@ from .browser import browser, page, require_chromium  # noqa: F401
 from .conftest import DATA, ROOT, run_cli
 
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+TEMPLATE_PAYLOAD = "Parcours {{ 7*7 }} {% if true %}oui{% endif %} {# note #} à Rennes"
 
 
 def _export(tmp_path, tiles="aucune", text=None):
@@ -85,7 +86,8 @@ def exported(tmp_path_factory):
     require_chromium()
     tmp = tmp_path_factory.mktemp("exp")
     text = DATA.read_text(encoding="utf-8").replace(
-        "Marche des villes jumelées à Chartres", "Marche <script>alert(1)</script> à Chartres")
+        "Marche des villes jumelées à Chartres", "Marche <script>alert(1)</script> à Chartres"
+    ).replace("Parcours international à Rennes", TEMPLATE_PAYLOAD)
     out, _ = _export(tmp, tiles="osm-fr", text=text)
     bare = tmp / "bare"
     bare_out, _ = _export(bare, tiles="aucune") if bare.mkdir() is None else (None, None)
@@ -152,6 +154,14 @@ def test_cell_html_is_text_in_the_exported_page(page, exported):
     expect(page.locator(".cuf-card h2")).to_have_text("Marche <script>alert(1)</script> à Chartres")
     page.wait_for_timeout(300)
     assert page.dialogs == []
+
+
+def test_template_syntax_in_a_cell_is_text_never_evaluated(page, exported):
+    """The page is built with Jinja templates (folium): a cell's « {{ … }} » must reach the
+    visitor as typed, never be evaluated on the server."""
+    url, _ = exported
+    ready(page, url + "/index.html?etape=rennes-2025-06-26")
+    expect(page.locator(".cuf-card h2")).to_have_text(TEMPLATE_PAYLOAD)
 
 
 def _axe(page):

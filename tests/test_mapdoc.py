@@ -76,3 +76,14 @@ def test_document_is_self_contained(located):
 def test_english_interface(located):
     html = mapdoc.render(located, mapdoc.MapOptions(lang="en"))
     assert "Stages of the relay" in html and "Tuesday, 1 April 2025" in html
+
+
+def test_picker_map_uses_local_assets_and_inert_labels():
+    """The editing page's click-to-place map: Leaflet and outlines from the app, no CDN, and
+    candidate labels that are neither HTML nor template syntax."""
+    m = mapdoc.picker_map((45.0, 5.0), candidates=[(45.0, 5.0, "{{ 7*7 }} <b>x</b>")])
+    html = m.get_root().render()
+    assert "cdn" not in html.lower() and "https://" not in html.split("<body>")[0]
+    assert [src for _, src in m.default_js][0].startswith("/app/static/leaflet.js?v=")
+    assert "&#123;&#123; 7*7 &#125;&#125; &lt;b&gt;x&lt;/b&gt;" in html
+    assert "49" not in html.split("&#123;&#123; 7*7")[1][:40]
