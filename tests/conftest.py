@@ -24,5 +24,25 @@ def run_cli(*args, cwd=ROOT, timeout=120, input=None):
                           capture_output=True, text=True, timeout=timeout, input=input)
 
 
+def run_page(script: str, params: dict | None = None, secrets: dict | None = None):
+    """A Streamlit page under AppTest, after re-reading the CUFMAP_* paths from the
+    environment; fails on any exception the page raised."""
+    import importlib
+
+    from streamlit.testing.v1 import AppTest
+
+    import cufmap
+
+    importlib.reload(cufmap)  # DEFAULT_DATA, DEFAULT_PLACES follow CUFMAP_DATA, CUFMAP_PLACES
+    at = AppTest.from_file(str(ROOT / script), default_timeout=60)
+    for key, value in (params or {}).items():
+        at.query_params[key] = value
+    for key, value in (secrets or {}).items():
+        at.secrets[key] = value
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
 # No test touches the internet: the geocoding chain stays offline unless a test builds its own.
 os.environ["CUFMAP_OFFLINE"] = "1"

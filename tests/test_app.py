@@ -4,9 +4,8 @@ import re
 import shutil
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
-from .conftest import DATA, ROOT
+from .conftest import DATA, ROOT, run_page
 
 
 @pytest.fixture
@@ -17,17 +16,7 @@ def app(monkeypatch, tmp_path):
     monkeypatch.chdir(ROOT)
 
     def run(script="app.py", **params):
-        import importlib
-
-        import cufmap
-
-        importlib.reload(cufmap)  # DEFAULT_DATA follows CUFMAP_DATA
-        at = AppTest.from_file(str(ROOT / script), default_timeout=60)
-        for key, value in params.items():
-            at.query_params[key] = value
-        at.run()
-        assert not at.exception, at.exception
-        return at
+        return run_page(script, params)
 
     run.data = data
     return run

@@ -1,17 +1,15 @@
 """The editing page's logic (cufmap.editing, cufmap.auth) and the page itself under AppTest."""
 
 import datetime as dt
-import importlib
 import shutil
 
 import pandas as pd
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from cufmap import auth, editing, geocoding, schema, store
 from cufmap.errors import UnreadableTable
 
-from .conftest import DATA, ROOT, run_cli
+from .conftest import DATA, ROOT, run_cli, run_page
 
 FAST_HASH = auth.hash_password("bon-mot-de-passe", iterations=1000)
 
@@ -216,17 +214,9 @@ def edition(monkeypatch, tmp_path):
     monkeypatch.chdir(ROOT)
 
     def run(env_hash=None, secrets=None):
-        import cufmap
-
-        importlib.reload(cufmap)
         if env_hash:
             monkeypatch.setenv(auth.ENV_HASH, env_hash)
-        at = AppTest.from_file(str(ROOT / "pages" / "edition.py"), default_timeout=60)
-        for key, value in (secrets or {}).items():
-            at.secrets[key] = value
-        at.run()
-        assert not at.exception, at.exception
-        return at
+        return run_page("pages/edition.py", secrets=secrets)
 
     run.data = data
     return run
