@@ -278,6 +278,13 @@ class PlaceStatus:
         country = f" ({self.query.country})" if self.role == "partenaire" else ""
         return f"{self.query.name}{country}"
 
+    @property
+    def key(self) -> str:
+        """Stable across reruns, for the widgets about this place."""
+        import hashlib
+
+        return hashlib.sha1(f"{self.role}|{self.label}".encode("utf-8")).hexdigest()[:12]
+
 
 def place_statuses(frame: pd.DataFrame, chain: geocoding.Geocoder,
                    progress=None) -> list[PlaceStatus]:

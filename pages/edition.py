@@ -138,6 +138,25 @@ with tab_places:
         if not waiting:
             st.success("Tous les lieux sont placés.")
         places = PlacesFile(DEFAULT_PLACES)
+
+        def remember(s, lat, lon, **how):
+            editing.choose_place(places, s.query, lat, lon, **how)
+            state.ed_places = editing.refresh(statuses, s, places)
+            st.rerun()
+
+        def click_to_place(s, centre, candidates=()):
+            from streamlit_folium import st_folium
+
+            clicked = st_folium(picker_map(centre, zoom=5 if candidates else 9,
+                                           candidates=candidates),
+                                key=f"ed_map_{s.key}", height=360, width=None,
+                                returned_objects=["last_clicked"])
+            point = (clicked or {}).get("last_clicked")
+            if point:
+                st.write(f"Point choisi : {point['lat']:.5f}, {point['lng']:.5f}")
+                if st.button("Retenir ce point", key=f"ed_point_{s.key}"):
+                    remember(s, point["lat"], point["lng"], how="placé sur la carte par l'équipe")
+
         for i, s in enumerate(waiting):
             with st.expander(f"{md(s.label)} — {s.result.status}", expanded=i == 0):
                 candidates = s.result.candidates
@@ -147,30 +166,25 @@ with tab_places:
                     pick = st.radio("Candidats, du plus probable au moins probable",
                                     range(len(options)),
                                     format_func=lambda k: f"{k + 1}. {md(options[k][2])}",
-                                    key=f"ed_pick_{i}")
-                    if st.button("Retenir ce lieu", key=f"ed_keep_{i}", type="primary"):
+                                    key=f"ed_pick_{s.key}")
+                    if st.button("Retenir ce lieu", key=f"ed_keep_{s.key}", type="primary"):
                         c = candidates[pick]
-                        editing.choose_place(places, s.query, c.lat, c.lon, name=c.name,
-                                             kind=c.kind)
-                        state.ed_places = editing.refresh(statuses, s, places)
-                        st.rerun()
+                        remember(s, c.lat, c.lon, name=c.name, kind=c.kind)
                 elif s.result.suggestions:
                     st.write("Orthographes proches : " + ", ".join(map(md, s.result.suggestions)))
                 st.markdown("Ou cliquez sur la carte à l'endroit exact :")
-                from streamlit_folium import st_folium
+                click_to_place(s, (options[0][0], options[0][1]) if options else None, options)
 
-                centre = (options[0][0], options[0][1]) if options else None
-                clicked = st_folium(picker_map(centre, zoom=5, candidates=options),
-                                    key=f"ed_map_{i}", height=360, width=None,
-                                    returned_objects=["last_clicked"])
-                point = (clicked or {}).get("last_clicked")
-                if point:
-                    st.write(f"Point choisi : {point['lat']:.5f}, {point['lng']:.5f}")
-                    if st.button("Retenir ce point", key=f"ed_point_{i}"):
-                        editing.choose_place(places, s.query, point["lat"], point["lng"],
-                                             how="placé sur la carte par l'équipe")
-                        state.ed_places = editing.refresh(statuses, s, places)
-                        st.rerun()
+        placed = [s for s in statuses if not s.needs_choice]
+        if placed:
+            fix = st.selectbox("Corriger un lieu déjà placé", [None, *range(len(placed))],
+                               format_func=lambda k: "—" if k is None else
+                               f"{placed[k].label} (placé sur {placed[k].result.name})")
+            if fix is not None:
+                s = placed[fix]
+                st.markdown(f"Cliquez sur la carte à l'endroit exact de {md(s.label)} "
+                            "(le cercle rouge est sa position actuelle) :")
+                click_to_place(s, s.result.point)
 
 with tab_history:
     versions = data.versions()

@@ -195,6 +195,7 @@ def test_places_ambiguous_choice_and_map_click_are_remembered(page, site, tmp_pa
     assert label.startswith("2. Springfield (localité, États-Unis) — ")
     lat, lon = (float(v) for v in label.rsplit("— ", 1)[1].split(", "))
     second.click()
+    settle(page)
     page.get_by_role("button", name="Retenir ce lieu").click()
     expect(page.get_by_text("Springfield (États-Unis) — ambigu")).to_have_count(0)
     remembered = {r["nom"]: r for r in rows(places)}
@@ -210,11 +211,30 @@ def test_places_ambiguous_choice_and_map_click_are_remembered(page, site, tmp_pa
     expect(picker.locator(".leaflet-container")).to_be_visible(timeout=20_000)
     picker.locator(".leaflet-container").click(position={"x": 200, "y": 150})
     expect(page.get_by_text("Point choisi")).to_be_visible(timeout=20_000)
+    settle(page)
     page.get_by_role("button", name="Retenir ce point").click()
     expect(page.get_by_text("Tous les lieux sont placés.")).to_be_visible(timeout=20_000)
     remembered = {r["nom"]: r for r in rows(places)}
     assert remembered["**Zyxwvutville**"]["source"] == "manuel"
     assert remembered["**Zyxwvutville**"]["lat"] and remembered["**Zyxwvutville**"]["lon"]
+    # a place the chain found can be corrected too (the Hesse Petersberg, say, if wrong)
+    settle(page)
+    page.get_by_label("Corriger un lieu déjà placé").click()
+    page.get_by_role("option", name="Petersberg (Allemagne) (placé sur Petersberg)").click()
+    settle(page)
+    picker = page.frame_locator("iframe[title='streamlit_folium.st_folium']").first
+    expect(picker.locator(".leaflet-container")).to_be_visible(timeout=20_000)
+    box = picker.locator(".leaflet-container").bounding_box()  # click near the red circle
+    picker.locator(".leaflet-container").click(
+        position={"x": box["width"] / 2 + 60, "y": box["height"] / 2 - 40})
+    expect(page.get_by_text("Point choisi")).to_be_visible(timeout=20_000)
+    settle(page)
+    page.get_by_role("button", name="Retenir ce point").click()
+    settle(page)
+    petersberg = {r["nom"]: r for r in rows(places)}["Petersberg"]
+    assert petersberg["source"] == "manuel" and petersberg["pays"] == "Allemagne"
+    moved = abs(float(petersberg["lat"]) - 50.56002) + abs(float(petersberg["lon"]) - 9.71295)
+    assert 1e-4 < moved < 2  # the clicked point, near its previous position
 
 
 def test_restore_an_earlier_version(page, site):
