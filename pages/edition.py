@@ -7,7 +7,7 @@ La logique est dans ``cufmap.editing`` (tableau, fusion, import, lieux) et ``cuf
 import pandas as pd
 import streamlit as st
 
-from cufmap import DEFAULT_DATA, DEFAULT_PLACES, editing, store, validation
+from cufmap import DEFAULT_DATA, DEFAULT_PLACES, editing, schema, store, validation
 from cufmap.errors import ConflictError, CufmapError, InvalidData, UnreadableTable
 from cufmap.geocoding import Chain, PlacesFile
 from cufmap.mapdoc import picker_map
@@ -26,24 +26,29 @@ data = store.Store(DEFAULT_DATA)
 
 
 def load(keep_edits: bool = False) -> None:
-    """Read the file into the session; with ``keep_edits``, merge one's edits onto it."""
-    snapshot = data.load()
+    """Read the file into the session; with ``keep_edits``, merge one's edits onto it. A file
+    that cannot be read leaves an empty table and its version: a restore or an import can
+    still replace it."""
+    state.ed_table = state.get("ed_table", 0) + 1  # a fresh editor over the new start
+    state.ed_conflict = False
+    try:
+        snapshot = data.load()
+    except CufmapError as exc:
+        state.ed_broken = str(exc)
+        state.ed_start = state.ed_base = pd.DataFrame(columns=list(schema.NAMES), dtype=object)
+        state.ed_version, state.ed_conflicts = data.current_version(), []
+        return
+    state.ed_broken = ""
     if keep_edits:
         merged, conflicts = editing.merge(state.ed_base, state.ed_mine, snapshot.frame)
         state.ed_start, state.ed_conflicts = merged, [c.message() for c in conflicts]
     else:
         state.ed_start, state.ed_conflicts = snapshot.frame, []
     state.ed_base, state.ed_version = snapshot.frame, snapshot.version
-    state.ed_table = state.get("ed_table", 0) + 1  # a fresh editor over the new start
-    state.ed_conflict = False
 
 
 if "ed_base" not in state:
-    try:
-        load()
-    except CufmapError as exc:
-        st.error(f"Le fichier des étapes ne peut pas être lu : {md(exc)}")
-        st.stop()
+    load()
 
 
 def problems_table(problems: list[validation.Problem]) -> None:
@@ -61,10 +66,7 @@ if state.get("ed_saved"):
     notice.success(f"Enregistré ({state.pop('ed_saved')}). La carte publique montre déjà "
                    "la nouvelle version.")
 
-tab_table, tab_places, tab_history, tab_files = st.tabs(
-    ["Étapes", "Lieux", "Historique", "Importer / exporter"])
-
-with tab_table:
+def table_tab() -> None:
     st.caption(f"Connecté : {md(author)}. Chaque en-tête de colonne explique ce qu'elle attend ; "
                "« + » en bas du tableau ajoute une étape, la case à gauche d'une ligne permet "
                "de la supprimer.")
@@ -114,7 +116,7 @@ with tab_table:
             load()
             st.rerun()
 
-with tab_places:
+def places_tab() -> None:
     st.markdown("Où la carte place chaque collectivité hôte et chaque partenaire. Un lieu "
                 "« ambigu » ou « introuvable » attend votre choix, qui est retenu dans "
                 f"`{DEFAULT_PLACES}` : il ne sera plus jamais demandé.")
@@ -186,7 +188,7 @@ with tab_places:
                             "(le cercle rouge est sa position actuelle) :")
                 click_to_place(s, s.result.point)
 
-with tab_history:
+def history_tab() -> None:
     versions = data.versions()
     if not versions:
         st.info("Aucune version enregistrée pour l'instant.")
@@ -215,7 +217,7 @@ with tab_history:
                 state.ed_saved = "version rétablie"
                 st.rerun()
 
-with tab_files:
+def files_tab() -> None:
     st.markdown("**Importer** un fichier CSV ou XLSX tel qu'Excel ou LibreOffice l'enregistre "
                 "(séparateur « ; » ou « , », UTF-8 ou Windows-1252, dates JJ/MM/AAAA). "
                 "Rien n'est remplacé avant votre confirmation.")
@@ -255,6 +257,8 @@ with tab_files:
                     state.ed_import = state.get("ed_import", 0) + 1
                     state.ed_saved = "import : " + report.changes.summary()
                     st.rerun()
+    if state.ed_broken:
+        return
     st.markdown("**Exporter** la version enregistrée :")
     e1, e2 = st.columns(2)
     e1.download_button("Classeur Excel (.xlsx)", store.to_xlsx_bytes(state.ed_base),
@@ -262,3 +266,14 @@ with tab_files:
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     e2.download_button("CSV pour Excel (UTF-8, « ; »)", store.to_excel_csv_bytes(state.ed_base),
                        file_name="relais-excel.csv", mime="text/csv")
+
+
+sections = {"Étapes": table_tab, "Lieux": places_tab, "Historique": history_tab,
+            "Importer / exporter": files_tab}
+if state.ed_broken:  # nothing to edit: what can replace the file
+    st.error(f"Le fichier des étapes ne peut pas être lu : {md(state.ed_broken)} Rétablissez "
+             "une version précédente (Historique) ou importez un fichier corrigé.")
+    sections = {k: v for k, v in sections.items() if v in (history_tab, files_tab)}
+for tab, show in zip(st.tabs(list(sections)), sections.values()):
+    with tab:
+        show()

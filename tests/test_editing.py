@@ -287,3 +287,21 @@ def test_page_removes_and_adds_rows_and_refuses_an_incomplete_one(edition):
     at.run()
     ids = [line.split(",")[0] for line in edition.data.read_text(encoding="utf-8").splitlines()]
     assert "nouvelle-etape" in ids and "morlaix-date-a-venir" not in ids
+
+
+def test_an_unreadable_file_can_still_be_restored_from_the_page(edition):
+    data = store.Store(edition.data)
+    snap = data.load()
+    frame = snap.frame.copy()
+    frame.loc[0, "titre"] = "Version saine"
+    data.save(frame, snap.version, author="alice")
+    edition.data.write_bytes(b"nom;prix\nfoo;3\n\x00\x01")  # broken by hand, outside the app
+    at = _sign_in(edition(FAST_HASH))
+    assert "ne peut pas être lu" in at.error[0].value
+    assert [t.label for t in at.tabs] == ["Historique", "Importer / exporter"]
+    assert not any(b.label == "Enregistrer" for b in at.button)
+    at.selectbox[0].select(at.selectbox[0].options[0])  # the newest readable version
+    next(b for b in at.button if b.label == "Rétablir cette version").click()
+    at.run()
+    assert "Version saine" in edition.data.read_text(encoding="utf-8")
+    assert [t.label for t in at.tabs][0] == "Étapes" and not at.error
