@@ -35,17 +35,10 @@ def _typed_columns(frame: pd.DataFrame) -> dict[str, str]:
         if col.name not in frame.columns or col.kind not in ("date", "number"):
             continue
         values = [v for v in frame[col.name] if v]
-        convert = validation.date_or_none if col.kind == "date" else _number_or_none
+        convert = validation.date_or_none if col.kind == "date" else validation.number_or_none
         if all(convert(v) is not None for v in values):
             out[col.name] = col.kind
     return out
-
-
-def _number_or_none(value: str) -> float | None:
-    try:
-        return validation.parse_number(value)
-    except ValueError:
-        return None
 
 
 def to_editor(frame: pd.DataFrame) -> pd.DataFrame:
@@ -57,7 +50,7 @@ def to_editor(frame: pd.DataFrame) -> pd.DataFrame:
             out[name] = ""
     out = out[[*schema.NAMES, *[c for c in out.columns if c not in schema.BY_NAME]]]
     for name, kind in _typed_columns(out).items():
-        convert = validation.date_or_none if kind == "date" else _number_or_none
+        convert = validation.date_or_none if kind == "date" else validation.number_or_none
         out[name] = pd.Series([convert(v) if v else None for v in out[name]], index=out.index,
                               dtype=object if kind == "date" else "float64")
     out.index = pd.RangeIndex(1, len(out) + 1)

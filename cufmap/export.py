@@ -3,7 +3,8 @@
 * ``index.html``: the map, its timeline and cards, every script, style and outline inside
   the file (no CDN); options in its own URL: ``?collectivite=``, ``?pays=`` (ISO code),
   ``?etape=``, ``?langue=en``, ``?chronologie=0``, ``?date=``;
-* ``relais.geojson``: the stages (points) and partnerships (great-circle lines);
+* ``relais.geojson``: the stages (points) and partnerships (a line from each stage to
+  each placed partner);
 * ``relais.ics``: the dated stages as an iCalendar file.
 """
 

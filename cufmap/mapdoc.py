@@ -182,13 +182,14 @@ def payload(located: list[Located], options: MapOptions,
                             ("description", s.description), ("link", s.link)):
             if value:
                 properties[name] = value
-        if point and _overseas(*point):
+        overseas = bool(point) and _overseas(*point)
+        if overseas:
             properties["overseas"] = True
         features.append({
             "type": "Feature", "id": s.id,
             "geometry": {"type": "Point", "coordinates": [point[1], point[0]]} if point else None,
             "properties": properties})
-        if point and _overseas(*point):
+        if overseas:
             label = _territory(*point) or s.host
             group = insets.setdefault(label, {"label": label, "stages": [], "bounds": None})
             group["stages"].append(s.id)
@@ -291,10 +292,9 @@ class LocalAssets(RenderOnce):
         super().__init__()
         self._name = "LocalAssets"
         if base:
-            self.js = [f'<script src="{base}{ASSETS_JS[n]}?v={asset_version(ASSETS_JS[n])}">'
-                       "</script>" for n in js]
-            self.css = [f'<link rel="stylesheet" href="{base}{ASSETS_CSS[n]}'
-                        f'?v={asset_version(ASSETS_CSS[n])}">' for n in css]
+            self.js = [f'<script src="{asset_url(base, ASSETS_JS[n])}"></script>' for n in js]
+            self.css = [f'<link rel="stylesheet" href="{asset_url(base, ASSETS_CSS[n])}">'
+                        for n in css]
         else:
             self.js = [f"<script>{asset_text(ASSETS_JS[n])}</script>" for n in js]
             self.css = [f"<style>{asset_text(ASSETS_CSS[n])}</style>" for n in css]
@@ -306,6 +306,11 @@ def asset_version(name: str) -> str:
     import hashlib
 
     return hashlib.sha256((STATIC / name).read_bytes()).hexdigest()[:10]
+
+
+def asset_url(base: str, name: str) -> str:
+    """Where the browser fetches bundled file ``name`` served under ``base``."""
+    return f"{base}{name}?v={asset_version(name)}"
 
 
 class RelayLayer(RenderOnce):
@@ -376,7 +381,7 @@ def build_map(located: list[Located], options: MapOptions = MapOptions(),
         folium.TileLayer(url, attr=f"{attribution} · {OUTLINES_ATTRIBUTION}", max_zoom=max_zoom,
                          maxZoom=max_zoom, name=TILE_LABELS[options.tiles]).add_to(m)
     m.add_child(LocalAssets(options.assets_url))
-    land_url = f"{options.assets_url}{LAND}?v={asset_version(LAND)}" if options.assets_url else ""
+    land_url = asset_url(options.assets_url, LAND) if options.assets_url else ""
     if data is None:
         data = payload(located, options, languages or (options.lang,))
     m.add_child(RelayLayer(data, options, attribution="" if tiles else OUTLINES_ATTRIBUTION,
@@ -397,19 +402,17 @@ def picker_map(center: tuple[float, float] | None, zoom: int = 5, tiles: str = "
     """A small folium map to place a point by clicking (the editing page, via ``st_folium``):
     Leaflet and the land outlines from the app's own static files (no CDN; land drawn even
     when tiles fail), the current position and the ranked candidates as circles."""
-    import folium
-
     spec = TILES.get(tiles)
     m = folium.Map(location=center or (46.6, 2.4), zoom_start=zoom if center else 5, tiles=None,
                    control_scale=True, prefer_canvas=True)
-    m.default_js = [("leaflet", f"{assets_url}leaflet.js?v={asset_version('leaflet.js')}")]
-    m.default_css = [("leaflet", f"{assets_url}leaflet.css?v={asset_version('leaflet.css')}")]
+    m.default_js = [("leaflet", asset_url(assets_url, ASSETS_JS["leaflet"]))]
+    m.default_css = [("leaflet", asset_url(assets_url, ASSETS_CSS["leaflet"]))]
+    # read each time: TopoJson writes each geometry's style into the data it is given
     land = folium.TopoJson(json.loads((STATIC / LAND).read_text(encoding="utf-8")),
-                           "objects.land" if "land" in _land_objects() else "objects.countries",
+                           "objects.land",
                            style_function=lambda _: {"color": "#8a99a8", "weight": 0.8,
                                                      "fillColor": "#f3efe6", "fillOpacity": 1})
-    land.default_js = [("topojson", f"{assets_url}topojson-client.min.js"
-                                    f"?v={asset_version('topojson-client.min.js')}")]
+    land.default_js = [("topojson", asset_url(assets_url, ASSETS_JS["topojson"]))]
     land.add_to(m)
     if spec:
         folium.TileLayer(spec[0], attr=spec[1], max_zoom=spec[2]).add_to(m)
@@ -426,7 +429,3 @@ def _inert_html(text: str) -> str:
     template, where « {{ » would be evaluated."""
     return html.escape(text).replace("{", "&#123;").replace("}", "&#125;")
 
-
-@lru_cache(maxsize=None)
-def _land_objects() -> tuple[str, ...]:
-    return tuple(json.loads((STATIC / LAND).read_text(encoding="utf-8"))["objects"])

@@ -80,28 +80,18 @@ def _hour(value: str) -> str:
     return f"{int(hours)} h" + (f" {minutes}" if minutes and minutes != "00" else "")
 
 
-def _date(value: str) -> dt.date | None:
-    return validation.date_or_none(value)
-
-
-def _float(value: str) -> float | None:
-    try:
-        return validation.parse_number(value) if value else None
-    except ValueError:
-        return None
-
-
 def stages_from_rows(rows: list[dict]) -> list[Stage]:
     """Typed stages, dated ones by date (then time, host), undated ones after, by host."""
     out = []
     for rec in map(validation.normalise_row, rows):
         out.append(Stage(
-            id=rec["id"], start=_date(rec["date_debut"]), end=_date(rec["date_fin"]),
+            id=rec["id"], start=validation.date_or_none(rec["date_debut"]),
+            end=validation.date_or_none(rec["date_fin"]),
             host=rec["collectivite"], host_type=rec["type_collectivite"], title=rec["titre"],
             format=rec["format"], description=rec["description"],
             partners=tuple(validation.parse_partners(rec["partenaires"])),
-            place=rec["lieu"], code=rec["code_insee"], lat=_float(rec["lat"]),
-            lon=_float(rec["lon"]), start_time=rec["heure_debut"], end_time=rec["heure_fin"],
+            place=rec["lieu"], code=rec["code_insee"], lat=validation.number_or_none(rec["lat"]),
+            lon=validation.number_or_none(rec["lon"]), start_time=rec["heure_debut"], end_time=rec["heure_fin"],
             co_organisers=tuple(validation.split_list(rec["co_organisateurs"])),
             link=rec["lien"],
         ))

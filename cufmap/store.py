@@ -96,11 +96,7 @@ def _is_date(value: str) -> bool:
 
 
 def _is_number(value: str) -> bool:
-    try:
-        validation.parse_number(value)
-    except ValueError:
-        return False
-    return True
+    return validation.number_or_none(value) is not None
 
 
 def to_excel_csv_bytes(frame: pd.DataFrame) -> bytes:

@@ -275,6 +275,13 @@ def date_or_none(value) -> dt.date | None:
         return None
 
 
+def number_or_none(value) -> float | None:
+    try:
+        return parse_number(value) if value else None
+    except ValueError:
+        return None
+
+
 def _time_or_none(value) -> dt.time | None:
     try:
         return parse_time(value) if value else None

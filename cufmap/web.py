@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import streamlit as st
 
@@ -19,11 +19,17 @@ class Relay:
 
 def load_relay(path: str) -> Relay:
     """Stages of ``path``, re-read whenever the file changes (the cache key is its mtime)."""
-    try:
-        mtime = os.stat(path).st_mtime_ns
-    except OSError:
+    mtime = _mtime(path)
+    if not mtime:
         return Relay([], f"Le fichier des étapes « {path} » est introuvable.")
     return _load(path, mtime)
+
+
+def _mtime(path: str) -> int:
+    try:
+        return os.stat(path).st_mtime_ns
+    except OSError:
+        return 0
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
@@ -36,30 +42,22 @@ def _load(path: str, mtime: int) -> Relay:
 
 # --- The map document ---------------------------------------------------------------------
 
-def _mtime(path: str) -> int:
-    try:
-        return os.stat(path).st_mtime_ns
-    except OSError:
-        return 0
-
-
 @st.cache_resource(show_spinner=False, max_entries=4)
 def _located(path: str, mtime: int, places: str, places_mtime: int):
     from .geocoding import Chain
     from .mapdoc import locate
 
-    return locate(load_stages(path), Chain.default(places))
+    # the stages the page already read for this version of the file
+    return locate(_load(path, mtime).stages, Chain.default(places))
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def _document(path: str, mtime: int, places: str, places_mtime: int, filters, tiles: str,
-              presenter: bool, timeline: bool, start: str, today, lang: str) -> tuple[str, int]:
-    from .mapdoc import MapOptions, render
+def _document(path: str, mtime: int, places: str, places_mtime: int, filters,
+              options) -> tuple[str, int]:
+    from .mapdoc import render
 
     located = _located(path, mtime, places, places_mtime)
     kept = [item for item in located if filters.keeps(item.stage)]
-    options = MapOptions(tiles=tiles, presenter=presenter, timeline=timeline, start=start,
-                         today=today, lang=lang, assets_url=ASSETS_URL)
     return render(kept, options), len(kept)
 
 
@@ -69,10 +67,10 @@ ASSETS_URL = "/app/static/"
 
 
 def map_document(path: str, places: str, filters, options) -> tuple[str, int]:
-    """(HTML of the map document, number of stages shown), cached per data version."""
-    return _document(path, _mtime(path), places, _mtime(places), filters, options.tiles,
-                     options.presenter, options.timeline, options.start, options.today,
-                     options.lang)
+    """(HTML of the map document, number of stages shown), cached per data version; the
+    assets come from the app's static files."""
+    return _document(path, _mtime(path), places, _mtime(places), filters,
+                     replace(options, assets_url=ASSETS_URL))
 
 
 #: Hides Streamlit's chrome and gives the map the whole window (presenter page).
