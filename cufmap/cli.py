@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from . import DEFAULT_DATA, schema, validation
-from .errors import UnreadableTable
+from .errors import InvalidData, UnreadableTable
 from .reading import read_path
 
 
@@ -190,16 +190,26 @@ def _report(label: str, r) -> int:
 @click.option("--tuiles", type=click.Choice(["osm-fr", "ign", "osm", "aucune"]),
               default="osm-fr", show_default=True, help="Fond de carte (aucune : contours).")
 @click.option("--offline", is_flag=True, help="N'utilise jamais le réseau pour géocoder.")
-def export(outdir: Path, tuiles: str, offline: bool) -> None:
+@click.option("--forcer", is_flag=True,
+              help="Exporte même si « cufmap validate » trouve des erreurs (les textes restent "
+                   "encodés ; les liens autres que http(s) sont omis).")
+def export(outdir: Path, tuiles: str, offline: bool, forcer: bool) -> None:
     from . import export as exporting
     from .geocoding import DEFAULT_PLACES
 
     try:
         done = exporting.export(outdir, DEFAULT_DATA, DEFAULT_PLACES, tiles=tuiles,
-                                allow_online=False if offline else None)
+                                allow_online=False if offline else None, force=forcer)
     except UnreadableTable as exc:
         click.echo(f"{DEFAULT_DATA} : illisible. {exc}", err=True)
         sys.exit(2)
+    except InvalidData as exc:
+        for problem in validation.errors(exc.problems)[:20]:
+            click.echo(f"ERREUR — {problem.message}", err=True)
+        click.echo(f"{DEFAULT_DATA} : {len(validation.errors(exc.problems))} erreur(s) ; export "
+                   "refusé, rien n'a été écrit. Corrigez le fichier (« cufmap validate » les "
+                   "liste toutes) ou relancez avec --forcer.", err=True)
+        sys.exit(1)
     for name, size in done.files.items():
         click.echo(f"{outdir / name} ({size / 1024:.0f} Ko)")
     click.echo(f"{done.stages} étape(s) exportée(s).")

@@ -12,11 +12,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import geocoding, mapdoc
-from .relay import load_stages
+from . import geocoding, mapdoc, reading, validation
+from .errors import InvalidData
+from .relay import stages_from_rows
 
 CALENDAR_ID = "cites-unies-france.org"
 
@@ -28,11 +30,19 @@ class Exported:
 
 
 def export(outdir: str | Path, data: str | Path, places: str | Path, tiles: str = "osm-fr",
-           allow_online: bool | None = None) -> Exported:
+           allow_online: bool | None = None, force: bool = False) -> Exported:
+    """Write the three files. A data file with validation errors is refused
+    (:class:`InvalidData`, nothing written) unless ``force``; each text is encoded for its
+    format either way."""
+    table = reading.read_path(data)
+    problems = table.problems + validation.validate_rows(table.rows, table.columns, table.lines,
+                                                        table.missing)
+    if validation.errors(problems) and not force:
+        raise InvalidData(problems)
     outdir = Path(outdir)
     outdir.mkdir(parents=True, exist_ok=True)
     chain = geocoding.Chain.default(places, allow_online=allow_online)
-    located = mapdoc.locate(load_stages(data), chain)
+    located = mapdoc.locate(stages_from_rows(table.rows), chain)
     options = mapdoc.MapOptions(tiles=tiles)
     data = mapdoc.payload(located, options, ("fr", "en"))
     files = {
@@ -55,10 +65,17 @@ def geojson(data: dict) -> str:
     return json.dumps(collection, ensure_ascii=False, separators=(",", ":")) + "\n"
 
 
+_HOUR = re.compile(r"\d{2}:\d{2}")  # normalised HH:MM; anything else is left out
+_LINE_BREAK = re.compile(r"\r\n|[\r\n\u2028\u2029\x85]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
 def _text(value: str) -> str:
-    """RFC 5545 TEXT escaping."""
+    """RFC 5545 TEXT escaping: every kind of line break becomes ``\\n``, other control
+    characters are dropped (a property can never spill onto a line of its own)."""
+    value = _CONTROL.sub("", _LINE_BREAK.sub("\n", value))
     return (value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
-            .replace("\r\n", "\\n").replace("\n", "\\n"))
+            .replace("\n", "\\n"))
 
 
 def _fold(line: str) -> str:
@@ -110,13 +127,13 @@ def icalendar(located: list[mapdoc.Located]) -> str:
         s = item.stage
         if not s.start:
             continue
-        lines += ["BEGIN:VEVENT", f"UID:{s.id}@{CALENDAR_ID}", "DTSTAMP:20250301T000000Z",
+        lines += ["BEGIN:VEVENT", f"UID:{_text(s.id)}@{CALENDAR_ID}", "DTSTAMP:20250301T000000Z",
                   "SUMMARY:" + _text(f"{s.title} — {s.host}")]
-        if s.start_time:
+        if _HOUR.fullmatch(s.start_time or ""):
             timed = True
             lines.append(f"DTSTART;TZID=Europe/Paris:{s.start:%Y%m%d}T"
                          f"{s.start_time.replace(':', '')}00")
-            if s.end_time:
+            if _HOUR.fullmatch(s.end_time or ""):
                 lines.append(f"DTEND;TZID=Europe/Paris:{(s.end or s.start):%Y%m%d}T"
                              f"{s.end_time.replace(':', '')}00")
         else:
@@ -131,7 +148,7 @@ def icalendar(located: list[mapdoc.Located]) -> str:
         lines.append("LOCATION:" + _text(", ".join(filter(None, [s.place, s.host]))))
         if item.place.point:
             lines.append(f"GEO:{item.place.lat:.5f};{item.place.lon:.5f}")
-        if s.link:
+        if validation.is_web_link(s.link):  # an http(s) address, whole and on one line
             lines.append("URL:" + s.link)
         lines.append("END:VEVENT")
     if timed:

@@ -22,7 +22,7 @@ import folium
 from branca.element import Element, MacroElement
 from jinja2 import Template
 
-from . import geocoding, i18n
+from . import geocoding, i18n, validation
 from .relay import Stage
 
 STATIC = Path(__file__).parent / "static"
@@ -179,7 +179,8 @@ def payload(located: list[Located], options: MapOptions,
             properties["date"] = s.start.isoformat()
             properties["end"] = (s.end or s.start).isoformat()
         for name, value in (("format", s.format), ("place", s.place),
-                            ("description", s.description), ("link", s.link)):
+                            ("description", s.description),
+                            ("link", s.link if validation.is_web_link(s.link) else "")):
             if value:
                 properties[name] = value
         overseas = bool(point) and _overseas(*point)

@@ -118,8 +118,10 @@ def to_xlsx_bytes(frame: pd.DataFrame) -> bytes:
     sheet = book.active
     sheet.title = "relais"
     sheet.append(list(out.columns))
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
     for values in out.astype(str).values.tolist():
-        sheet.append(values)
+        sheet.append([ILLEGAL_CHARACTERS_RE.sub("", v) for v in values])  # XLSX cannot hold them
     for row in sheet.iter_rows():
         for cell in row:
             cell.data_type = "s"  # never a formula, whatever the text

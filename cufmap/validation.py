@@ -115,6 +115,36 @@ def parse_partners(value: str) -> list[Partner]:
 
 _HTML = re.compile(r"<\s*/?\s*[a-zA-Z!][^>]*>|javascript:", re.IGNORECASE)
 
+#: Control characters (C0, DEL, C1) and the Unicode line/paragraph separators. Free-text
+#: columns may hold line breaks (Alt+Entrée in Excel); no cell may hold anything else of these.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+_MULTILINE_KINDS = ("text", "partners")
+
+
+def control_characters(value: str, multiline: bool = False) -> list[str]:
+    """The control characters in ``value`` (line breaks and tabs allowed when ``multiline``)."""
+    found = _CONTROL.findall(value)
+    if multiline:
+        found = [c for c in found if c not in "\n\r\t"]
+    return found
+
+
+def _describe_control(chars: list[str]) -> str:
+    names = {"\n": "saut de ligne", "\r": "retour chariot", "\t": "tabulation"}
+    shown = []
+    for c in dict.fromkeys(chars):
+        shown.append(names.get(c, f"U+{ord(c):04X}"))
+    return ", ".join(shown)
+
+
+def is_web_link(value: str) -> bool:
+    """``value``, exactly as stored, is an http(s) address with a host and nothing that a
+    parser would silently drop (spaces, line breaks, control characters)."""
+    if not value or _CONTROL.search(value) or any(c.isspace() for c in value):
+        return False
+    parts = urlsplit(value)
+    return parts.scheme in ("http", "https") and bool(parts.netloc)
+
 
 # --- The checks ---------------------------------------------------------------------------
 
@@ -125,6 +155,14 @@ def _cell(row: int, column: str, value: str, text: str, level: str = ERROR) -> P
 
 def _check_value(col: schema.Column, value: str, row: int) -> list[Problem]:
     out: list[Problem] = []
+    controls = control_characters(value, multiline=col.kind in _MULTILINE_KINDS)
+    if controls:
+        out.append(_cell(row, col.name, _CONTROL.sub("\ufffd", value),
+                         f"contient un caractère de contrôle invisible ({_describe_control(controls)})"
+                         + ("" if col.kind in _MULTILINE_KINDS else " ; cette colonne tient sur "
+                            "une ligne") + " : retapez la valeur sans le copier-coller."))
+        if col.kind == "url":
+            return out
     if col.kind == "date":
         try:
             parse_date(value)
@@ -169,8 +207,7 @@ def _check_value(col: schema.Column, value: str, row: int) -> list[Problem]:
                              "n'est pas un code officiel (attendu : code INSEE à 2, 3 ou 5 "
                              "caractères, ou SIREN à 9 chiffres)."))
     elif col.kind == "url":
-        parts = urlsplit(value)
-        if parts.scheme not in ("http", "https") or not parts.netloc:
+        if not is_web_link(value):
             hint = " Ajoutez « https:// » au début." if "." in value and " " not in value else ""
             out.append(_cell(row, col.name, value,
                              "n'est pas une adresse web (attendu : https://…)." + hint))
@@ -226,6 +263,14 @@ def validate_rows(records: list[dict], column_names: list[str], lines: list[int]
                                             f"(obligatoire : {col.help})"))
                 continue
             problems.extend(_check_value(col, value, row))
+        for name, value in values.items():  # columns unknown to the schema are kept: check them
+            controls = control_characters(value, multiline=True) if name not in schema.BY_NAME \
+                else None
+            if controls:
+                problems.append(_cell(row, name, _CONTROL.sub("\ufffd", value),
+                                      "contient un caractère de contrôle invisible "
+                                      f"({_describe_control(controls)}) : retapez la valeur "
+                                      "sans le copier-coller."))
         problems.extend(_check_row(values, row, ids, hosts_by_day))
     return problems
 

@@ -18,10 +18,12 @@ def relay_copy(tmp_path) -> Path:
     return target
 
 
-def run_cli(*args, cwd=ROOT, timeout=120, input=None):
-    """Run ``python -m cufmap.cli`` as staff would run ``cufmap`` (``input``: typed answers)."""
+def run_cli(*args, cwd=ROOT, timeout=120, input=None, env=None):
+    """Run ``python -m cufmap.cli`` as staff would run ``cufmap`` (``input``: typed answers;
+    ``env``: variables added to the environment)."""
     return subprocess.run([sys.executable, "-m", "cufmap.cli", *map(str, args)], cwd=cwd,
-                          capture_output=True, text=True, timeout=timeout, input=input)
+                          capture_output=True, text=True, timeout=timeout, input=input,
+                          env={**os.environ, **env} if env else None)
 
 
 def run_page(script: str, params: dict | None = None, secrets: dict | None = None):

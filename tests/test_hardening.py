@@ -1,0 +1,117 @@
+"""Hardening (issue 14): what an attacker or an accident tries first — forged exports,
+unreadable files, permissions — each answered in French, data untouched."""
+
+import csv
+import io
+
+import icalendar
+import openpyxl
+import pytest
+
+from cufmap import export as exporting
+from cufmap import reading, store, validation
+
+from .conftest import DATA, ROOT, run_cli
+
+INJECTED = ("https://cites-unies-france.org/\r\nEND:VEVENT\r\nBEGIN:VEVENT\r\n"
+            "UID:faux@pirate\r\nDTSTART;VALUE=DATE:20250601\r\nSUMMARY:Faux événement\r\n"
+            "URL:https://pirate.example")
+
+
+def _relay_with(tmp_path, **cells) -> "Path":  # noqa: F821
+    """A copy of the shipped relay whose first stage has ``cells`` replaced."""
+    rows = list(csv.DictReader(io.StringIO(DATA.read_text(encoding="utf-8"), newline="")))
+    rows[0].update(cells)
+    buf = io.StringIO(newline="")
+    writer = csv.DictWriter(buf, fieldnames=list(rows[0]), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    path = tmp_path / "relais.csv"
+    path.write_text(buf.getvalue(), encoding="utf-8")
+    return path
+
+
+def _problems(path):
+    table = reading.read_path(path)
+    return table.problems + validation.validate_rows(table.rows, table.columns, table.lines,
+                                                    table.missing)
+
+
+# --- 1. Exports that cannot be forged -------------------------------------------------------
+
+def test_a_link_with_line_breaks_is_an_error_and_cannot_add_an_event(tmp_path):
+    data = _relay_with(tmp_path, lien=INJECTED)
+    errors = validation.errors(_problems(data))
+    assert [(p.row, p.column) for p in errors] == [(2, "lien")]
+    assert "caractère de contrôle" in errors[0].message
+    # forced export: exactly the dated stages, no forged event, no forged property line
+    out = tmp_path / "out"
+    exporting.export(out, data, ROOT / "data" / "lieux.csv", tiles="aucune",
+                     allow_online=False, force=True)
+    raw = (out / "relais.ics").read_bytes()
+    events = icalendar.Calendar.from_ical(raw).walk("VEVENT")
+    assert len(events) == 15
+    assert not any("pirate" in str(e.get("uid")) + str(e.get("url", "")) for e in events)
+    assert b"Faux" not in raw
+    for line in raw.split(b"\r\n"):
+        assert b"\r" not in line and b"\n" not in line
+
+
+def test_a_javascript_link_is_an_error_and_never_reaches_any_export(tmp_path):
+    data = _relay_with(tmp_path, lien="javascript:alert(document.domain)")
+    errors = validation.errors(_problems(data))
+    assert [(p.row, p.column) for p in errors] == [(2, "lien")]
+    assert "n'est pas une adresse web" in errors[0].message
+    out = tmp_path / "out"
+    exporting.export(out, data, ROOT / "data" / "lieux.csv", tiles="aucune",
+                     allow_online=False, force=True)
+    for name in ("relais.ics", "relais.geojson", "index.html"):
+        assert "javascript:alert" not in (out / name).read_text(encoding="utf-8"), name
+
+
+@pytest.mark.parametrize("column,value", [
+    ("titre", "Randonnée\x01"), ("titre", "Rando\u2028nnée"), ("collectivite", "Ville\x1bde"),
+    ("description", "Texte\x7fici"), ("id", "suippes\t2025"), ("note", "a\x85b"),
+])
+def test_control_characters_are_refused_in_every_column(tmp_path, column, value):
+    errors = validation.errors(_problems(_relay_with(tmp_path, **{column: value})))
+    assert any(p.row == 2 and p.column == column and "caractère de contrôle" in p.message
+               for p in errors), errors
+
+
+def test_a_line_break_inside_a_description_stays_allowed_and_is_escaped_in_ics(tmp_path):
+    data = _relay_with(tmp_path, description="Première ligne\r\nDTSTART:20990101\rfin")
+    assert validation.errors(_problems(data)) == []
+    out = tmp_path / "out"
+    exporting.export(out, data, ROOT / "data" / "lieux.csv", tiles="aucune",
+                     allow_online=False)
+    raw = (out / "relais.ics").read_bytes()
+    assert b"\r\nDTSTART:2099" not in raw
+    events = icalendar.Calendar.from_ical(raw).walk("VEVENT")
+    assert len(events) == 15
+    assert any(str(e.get("description", "")).startswith("Première ligne\nDTSTART:20990101\nfin")
+               for e in events)
+
+
+def test_cli_export_refuses_an_invalid_file_unless_forced(tmp_path):
+    data = _relay_with(tmp_path, lien=INJECTED)
+    env_out = tmp_path / "carte"
+    refused = run_cli("export", env_out, "--offline", "--tuiles", "aucune",
+                      env={"CUFMAP_DATA": str(data)})
+    assert refused.returncode == 1, refused.stderr
+    assert "export refusé" in refused.stderr and "--forcer" in refused.stderr
+    assert "Ligne 2, colonne lien" in refused.stderr and "Traceback" not in refused.stderr
+    assert not env_out.exists()
+    forced = run_cli("export", env_out, "--offline", "--tuiles", "aucune", "--forcer",
+                     env={"CUFMAP_DATA": str(data)})
+    assert forced.returncode == 0, forced.stderr
+    assert len(icalendar.Calendar.from_ical((env_out / "relais.ics").read_bytes())
+               .walk("VEVENT")) == 15
+
+
+def test_spreadsheet_exports_survive_control_characters_and_defuse_formulas():
+    frame = reading.read_path(DATA).frame.copy()
+    frame.loc[0, "titre"] = "=HYPERLINK(\"http://x\")\x07"
+    book = openpyxl.load_workbook(io.BytesIO(store.to_xlsx_bytes(frame)))
+    title = book.active.cell(row=2, column=list(frame.columns).index("titre") + 1).value
+    assert title == "'=HYPERLINK(\"http://x\")"
