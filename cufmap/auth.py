@@ -8,22 +8,31 @@ Configuration, first found wins:
   ``CUFMAP_PASSWORD_HASH``. The hash comes from ``cufmap hash-password`` (PBKDF2-SHA256 with
   a random salt, the standard library's ``hashlib``); the password itself is stored nowhere.
 
-Failed sign-ins are slowed down: each failure from the same address within a quarter of an
-hour doubles the wait before the next answer (0.5 s, 1 s, 2 s… up to 30 s).
+Guessing is limited by :class:`Guard`: a budget of wrong guesses per minute for the whole
+server (``[cufmap] essais_par_minute``, default 10), refused without hashing once spent, and a
+per-client wait that doubles with each failure (1 s, 2 s, 4 s… up to 30 s). The client is
+read from a trusted proxy header when one is configured (``[cufmap] entete_client`` or
+``CUFMAP_CLIENT_HEADER``), else from the connection, else the browser session.
 """
 
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
 import hmac
+import ipaddress
+import math
 import os
 import secrets
 import threading
 import time
-from dataclasses import dataclass, field
+from collections import deque
+from dataclasses import dataclass
 
 ENV_HASH = "CUFMAP_PASSWORD_HASH"
+ENV_CLIENT_HEADER = "CUFMAP_CLIENT_HEADER"
+DEFAULT_GUESSES_PER_MINUTE = 10
 ALGORITHM = "pbkdf2_sha256"
 ITERATIONS = 600_000  # OWASP's 2023 figure for PBKDF2-HMAC-SHA256
 
@@ -87,6 +96,8 @@ class Config:
     password_hash: str = ""
     editors: tuple[str, ...] = ()  # OIDC: allowed e-mail addresses (empty: any signed-in user)
     problem: str = ""  # a configuration that is present but unusable
+    guesses_per_minute: int = DEFAULT_GUESSES_PER_MINUTE  # wrong guesses, whole server
+    client_header: str = ""  # trusted proxy header naming the client's address
 
     def allows(self, email: str) -> bool:
         return not self.editors or email.strip().lower() in self.editors
@@ -106,45 +117,123 @@ def config(secrets_: dict | None, environ: dict | None = None) -> Config:
     if not valid_hash(encoded):
         return Config(NONE, problem="L'empreinte du mot de passe configurée n'est pas reconnue : "
                                     "recalculez-la avec « cufmap hash-password ».")
-    return Config(PASSWORD, password_hash=encoded)
+    try:
+        budget = max(1, int(section.get("essais_par_minute", DEFAULT_GUESSES_PER_MINUTE)))
+    except (TypeError, ValueError):
+        budget = DEFAULT_GUESSES_PER_MINUTE
+    header = str(section.get("entete_client") or environ.get(ENV_CLIENT_HEADER, "")).strip()
+    return Config(PASSWORD, password_hash=encoded, guesses_per_minute=budget,
+                  client_header=header)
 
 
-@dataclass
-class Throttle:
-    """Slows down repeated failed sign-ins from one address (shared by every session of the
-    server process). ``clock`` and ``sleep`` are injectable for tests."""
+@dataclass(frozen=True)
+class Answer:
+    """What a sign-in attempt got: ``ok``, or a French ``message``; ``checked`` tells whether
+    the password was hashed at all (a refusal before hashing costs the server nothing)."""
 
-    window: float = 15 * 60
-    first_delay: float = 0.5
-    max_delay: float = 30.0
-    clock: callable = time.monotonic
-    sleep: callable = time.sleep
-    _failures: dict = field(default_factory=dict)
-    _lock: threading.Lock = field(default_factory=threading.Lock)
+    ok: bool
+    message: str = ""
+    checked: bool = False
 
-    def delay(self, who: str) -> float:
-        """Seconds the next answer to ``who`` waits."""
+
+WRONG = "Mot de passe incorrect."
+
+
+class Guard:
+    """Limits password guessing for the whole server process (every session shares it).
+
+    * **Budget**: at most ``budget`` wrong guesses per ``period`` seconds, all clients and
+      sessions together. A guess reserves its place in the budget *before* the password is
+      hashed, so parallel sessions cannot overshoot it; once it is spent, every attempt is
+      refused at once, without hashing (no CPU to burn), until the period rolls on.
+    * **Per client**: after ``n`` failures a client waits ``first_delay * 2**(n-1)`` seconds
+      (capped at ``max_delay``) before its next attempt is checked; it is refused at once
+      meanwhile, without waiting on the server's side. Other clients are not affected. A
+      client's failures are forgotten after ``window`` seconds or on success.
+
+    ``clock`` and ``check`` are injectable for tests."""
+
+    def __init__(self, budget: int = 10, period: float = 60.0, first_delay: float = 1.0,
+                 max_delay: float = 30.0, window: float = 15 * 60,
+                 clock=time.monotonic, check=None):
+        self.budget, self.period = budget, period
+        self.first_delay, self.max_delay, self.window = first_delay, max_delay, window
+        self.clock = clock
+        self.check = check or check_password
+        self._spent: deque[float] = deque()  # when each counted guess began
+        self._failures: dict[str, tuple[int, float]] = {}  # client -> (count, last failure)
+        self._lock = threading.Lock()
+
+    def wait(self, who: str) -> float:
+        """Seconds before ``who`` may try again (0: now)."""
         with self._lock:
-            count, last = self._failures.get(who, (0, 0.0))
-            if count and self.clock() - last > self.window:
-                self._failures.pop(who, None)
-                count = 0
-        return 0.0 if not count else min(self.max_delay, self.first_delay * 2 ** (count - 1))
+            return self._client_wait(who, self.clock())
 
-    def attempt(self, who: str, password: str, encoded: str) -> bool:
-        """Waits as long as earlier failures require, then checks the password."""
-        wait = self.delay(who)
-        if wait:
-            self.sleep(wait)
-        ok = check_password(password, encoded)
+    def _client_wait(self, who: str, now: float) -> float:
+        count, last = self._failures.get(who, (0, 0.0))
+        if count and now - last > self.window:
+            self._failures.pop(who, None)
+            return 0.0
+        if not count:
+            return 0.0
+        return max(0.0, min(self.max_delay, self.first_delay * 2 ** (count - 1)) - (now - last))
+
+    def attempt(self, who: str, password: str, encoded: str) -> Answer:
+        with self._lock:
+            now = self.clock()
+            wait = self._client_wait(who, now)
+            if wait > 0:
+                return Answer(False, f"Mot de passe incorrect à plusieurs reprises depuis votre "
+                                     f"poste : patientez {math.ceil(wait)} s avant un nouvel "
+                                     "essai.")
+            while self._spent and now - self._spent[0] >= self.period:
+                self._spent.popleft()
+            if len(self._spent) >= self.budget:
+                retry = math.ceil(self.period - (now - self._spent[0]))
+                return Answer(False, "Trop d'essais de connexion sur ce serveur en peu de temps : "
+                                     f"les connexions sont suspendues. Réessayez dans {retry} s.")
+            self._spent.append(now)  # reserved before hashing: parallel guesses cannot overshoot
+        ok = self.check(password, encoded)
         with self._lock:
             if ok:
                 self._failures.pop(who, None)
+                with contextlib.suppress(ValueError):
+                    self._spent.remove(now)  # a right password does not use up the budget
             else:
-                count, _ = self._failures.get(who, (0, 0.0))
+                count = self._failures.get(who, (0, 0.0))[0]
                 self._failures[who] = (count + 1, self.clock())
-        return ok
+        return Answer(ok, "" if ok else WRONG, checked=True)
 
 
-#: The server's one throttle.
-THROTTLE = Throttle()
+#: The server's one guard (its budget follows the configuration, see :func:`config`).
+GUARD = Guard()
+
+
+def client_key(headers, ip_address: str, session: str, trusted_header: str = "") -> str:
+    """Who is signing in, for the per-client slowdown.
+
+    ``trusted_header`` (e.g. ``X-Forwarded-For`` or ``X-Real-IP``), configured only when a
+    reverse proxy sets it, gives the address: its right-most entry, the one the proxy itself
+    added. Without it, the connection's address, unless it is missing or a loopback address
+    (a local proxy: every visitor would share it): then the browser session, so that nobody
+    is slowed down by someone else's failures (the global budget still caps guessing)."""
+    if trusted_header:
+        headers = headers or {}
+        if hasattr(headers, "get_all"):  # Streamlit's headers: every line of a repeated header
+            value = ",".join(headers.get_all(trusted_header))
+        else:
+            value = next((v for k, v in headers.items() if k.lower() == trusted_header.lower()),
+                         "")
+        entries = [e.strip() for e in value.split(",") if e.strip()]
+        if entries:
+            return "ip:" + entries[-1]
+    if ip_address and not _loopback(ip_address):
+        return "ip:" + ip_address
+    return "session:" + session
+
+
+def _loopback(address: str) -> bool:
+    try:
+        return ipaddress.ip_address(address.strip("[]")).is_loopback
+    except ValueError:
+        return False

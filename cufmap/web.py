@@ -103,11 +103,20 @@ def _secrets() -> dict:
         return {}
 
 
-def _client_address() -> str:
+def _client(trusted_header: str) -> str:
+    """This browser session's client, for the sign-in slowdown (see ``auth.client_key``)."""
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    from . import auth
+
+    ctx = get_script_run_ctx()
     try:
-        return st.context.ip_address or "?"
-    except Exception:
-        return "?"
+        headers, ip = st.context.headers, st.context.ip_address
+    except Exception:  # no request behind this run
+        headers, ip = {}, ""
+    if not isinstance(ip, str):  # AppTest gives a stand-in object
+        headers, ip = {}, ""
+    return auth.client_key(headers, ip, ctx.session_id if ctx else "", trusted_header)
 
 
 def signed_in_editor() -> str | None:
@@ -144,11 +153,12 @@ def signed_in_editor() -> str | None:
         password = st.text_input("Mot de passe", type="password", key="ed_password")
         submitted = st.form_submit_button("Se connecter", type="primary")
     if submitted:
-        if auth.THROTTLE.attempt(_client_address(), password, cfg.password_hash):
+        auth.GUARD.budget = cfg.guesses_per_minute
+        answer = auth.GUARD.attempt(_client(cfg.client_header), password, cfg.password_hash)
+        if answer.ok:
             state["ed_signed_in"] = True
             state["ed_author"] = author.strip()
             state.pop("ed_password", None)
             st.rerun()
-        st.error("Mot de passe incorrect. Après plusieurs essais, la réponse est volontairement "
-                 "ralentie.")
+        st.error(answer.message)
     return None

@@ -46,5 +46,13 @@ def run_page(script: str, params: dict | None = None, secrets: dict | None = Non
     return at
 
 
+@pytest.fixture(autouse=True)
+def fresh_sign_in_guard(monkeypatch):
+    """Each test starts with the server's sign-in guard untouched by earlier tests."""
+    from cufmap import auth
+
+    monkeypatch.setattr(auth, "GUARD", auth.Guard())
+
+
 # No test touches the internet: the geocoding chain stays offline unless a test builds its own.
 os.environ["CUFMAP_OFFLINE"] = "1"
