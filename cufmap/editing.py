@@ -230,10 +230,22 @@ class Upload:
     problems: list[validation.Problem]
     changes: Diff
     description: str  # encoding and separator, as understood
+    before: int = 0  # stages saved before the import
 
     @property
     def errors(self) -> list[validation.Problem]:
         return validation.errors(self.problems)
+
+    @property
+    def removes_most(self) -> bool:
+        """The import would remove more than half of the saved stages (a wrong file, a sheet
+        cut short): the page asks for an explicit confirmation naming the count."""
+        return bool(self.changes.removed) and len(self.changes.removed) * 2 > self.before
+
+    def removal_warning(self) -> str:
+        return (f"Cet import supprimerait {len(self.changes.removed)} des {self.before} étapes "
+                f"enregistrées (il n'en garde que {self.before - len(self.changes.removed)}). "
+                "Est-ce bien le fichier complet ?")
 
 
 def read_upload(data: bytes, filename: str, current: pd.DataFrame) -> Upload:
@@ -250,7 +262,8 @@ def read_upload(data: bytes, filename: str, current: pd.DataFrame) -> Upload:
                                                         table.missing)
     kind = "classeur Excel" if filename.lower().endswith((".xlsx", ".xlsm")) else \
         f"CSV {table.encoding}, séparateur « {table.delimiter} »"
-    return Upload(frame, problems, diff(current, frame), f"{len(frame)} ligne(s), {kind}")
+    return Upload(frame, problems, diff(current, frame), f"{len(frame)} ligne(s), {kind}",
+                  before=len(current))
 
 
 # --- Places ---------------------------------------------------------------------------------

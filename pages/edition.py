@@ -244,8 +244,14 @@ def files_tab() -> None:
                     "sont celles du fichier importé." +
                     (" Corrigez le fichier puis importez-le de nouveau." if report.errors else ""))
                 problems_table(report.problems)
+            confirmed = True
+            if report.removes_most:
+                st.warning(report.removal_warning())
+                confirmed = st.checkbox(
+                    f"Oui, supprimer {len(report.changes.removed)} étapes",
+                    key=f"ed_confirm_{state.get('ed_import', 0)}")
             if st.button("Remplacer les étapes par ce fichier", type="primary",
-                         disabled=bool(report.errors) or report.changes.empty):
+                         disabled=bool(report.errors) or report.changes.empty or not confirmed):
                 try:
                     data.save(report.frame, state.ed_version, author=author)
                 except ConflictError:
