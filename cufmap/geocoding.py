@@ -26,7 +26,7 @@ from functools import partial
 from pathlib import Path
 
 from . import DEFAULT_PLACES, countries, names
-from .errors import GeocoderUnavailable
+from .errors import GeocoderUnavailable, StorageError, os_message
 from .gazetteer import Gazetteer, Place
 from .gazetteer import default as default_gazetteer
 
@@ -153,7 +153,9 @@ class PlacesFile(Geocoder):
         if self._rows is None or mtime != self._mtime:
             self._rows, self._mtime = {}, mtime
             if mtime is not None:
-                for rec in _read_places(self.path.read_bytes()):
+                from .reading import read_file  # French message if it cannot be read
+
+                for rec in _read_places(read_file(self.path)):
                     self._rows[self.key(rec["nom"], rec["pays"])] = rec
         return self._rows
 
@@ -199,8 +201,12 @@ class PlacesFile(Geocoder):
         writer.writeheader()
         for rec in sorted(rows.values(), key=lambda r: (names.key(r["nom"]), r.get("pays", ""))):
             writer.writerow({c: rec.get(c, "") for c in PLACE_COLUMNS})
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        _atomic_write(self.path, buf.getvalue().encode("utf-8"))
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            _atomic_write(self.path, buf.getvalue().encode("utf-8"))
+        except OSError as exc:
+            raise StorageError(os_message(self.path, exc, writing=True) + " Ce choix n'a pas "
+                               "été retenu.") from None
         self._rows = None
 
 

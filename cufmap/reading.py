@@ -14,7 +14,7 @@ import io
 from dataclasses import dataclass, field
 
 from . import schema
-from .errors import UnreadableTable
+from .errors import UnreadableTable, os_message
 
 csv.field_size_limit(10 * 1024 * 1024)
 
@@ -95,17 +95,18 @@ def _bounded(rows, limits: Limits) -> list[list[str]]:
     return out
 
 
-def read_path(path) -> Table:
+def read_file(path) -> bytes:
+    """The bytes of ``path``; :class:`UnreadableTable` with a French message when the file
+    cannot be read (missing, a directory, permissions…)."""
     try:
         with open(path, "rb") as fh:
-            data = fh.read()
-    except FileNotFoundError:
-        raise UnreadableTable(f"Le fichier « {path} » n'existe pas.") from None
-    except IsADirectoryError:
-        raise UnreadableTable(f"« {path} » est un dossier, pas un fichier CSV.") from None
+            return fh.read()
     except OSError as exc:
-        raise UnreadableTable(f"Impossible de lire « {path} » : {exc.strerror}.") from None
-    return read_bytes(data, filename=str(path))
+        raise UnreadableTable(os_message(path, exc)) from None
+
+
+def read_path(path) -> Table:
+    return read_bytes(read_file(path), filename=str(path))
 
 
 def read_plain_table(data: bytes) -> tuple[list[str], list[dict[str, str]]]:

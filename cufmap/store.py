@@ -25,7 +25,8 @@ from pathlib import Path
 import pandas as pd
 
 from . import reading, schema, validation
-from .errors import ConflictError, CufmapError, InvalidData, UnknownVersion
+from .errors import (ConflictError, CufmapError, InvalidData, StorageError, UnknownVersion,
+                     os_message)
 
 HISTORY_DIR = ".historique"
 _FORMULA_START = tuple("=+-@\t\r")
@@ -140,7 +141,8 @@ class Store:
 
     # -- reading --
     def load(self) -> Snapshot:
-        data = self.path.read_bytes() if self.path.exists() else b""
+        """The data as saved; :class:`UnreadableTable` (French) when the file cannot be read."""
+        data = reading.read_file(self.path) if self._exists() else b""
         if not data:
             table = reading.Table(rows=[], columns=list(schema.NAMES), lines=[])
             return Snapshot(table.frame, digest(data) if self.path.exists() else "", table)
@@ -148,7 +150,14 @@ class Store:
         return Snapshot(validation.normalise(table.frame), digest(data), table)
 
     def current_version(self) -> str:
-        return digest(self.path.read_bytes()) if self.path.exists() else ""
+        """The saved file's version ("" when it does not exist, or cannot be read)."""
+        try:
+            return digest(self.path.read_bytes())
+        except OSError:
+            return ""
+
+    def _exists(self) -> bool:
+        return os.path.lexists(self.path)
 
     # -- writing --
     @contextlib.contextmanager
@@ -162,11 +171,23 @@ class Store:
                 fcntl.flock(lock, fcntl.LOCK_UN)
 
     def save(self, frame: pd.DataFrame, expected_version: str, author: str = "") -> str:
-        """Write ``frame``; return the new version. Refuses on conflict or invalid data."""
+        """Write ``frame``; return the new version. Refuses on conflict or invalid data;
+        :class:`StorageError` (French) when the file or its folder cannot be written."""
         problems = validation.validate(frame)
         if validation.errors(problems):
             raise InvalidData(problems)
         data = to_csv_bytes(frame)
+        written = []
+        try:
+            return self._save(data, expected_version, author, written)
+        except CufmapError:
+            raise
+        except OSError as exc:
+            done = (" Le fichier est enregistré, mais pas sa copie dans l'historique."
+                    if written else " Rien n'a été modifié.")
+            raise StorageError(os_message(self.path, exc, writing=True) + done) from None
+
+    def _save(self, data: bytes, expected_version: str, author: str, written: list) -> str:
         with self._locked():
             self._remove_stale_temporary_files()
             current = self.current_version()
@@ -178,6 +199,7 @@ class Store:
             if current:
                 self._archive(self.path.read_bytes(), author="avant")
             _atomic_write(self.path, data)
+            written.append(True)
             self._archive(data, author=author)
         return digest(data)
 

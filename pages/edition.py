@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from cufmap import DEFAULT_DATA, DEFAULT_PLACES, editing, schema, store, validation
-from cufmap.errors import ConflictError, CufmapError, InvalidData, UnreadableTable
+from cufmap.errors import ConflictError, CufmapError, UnreadableTable, os_message
 from cufmap.geocoding import Chain, PlacesFile
 from cufmap.mapdoc import picker_map
 from cufmap.web import md, signed_in_editor
@@ -99,7 +99,7 @@ def table_tab() -> None:
             data.save(mine, state.ed_version, author=author)
         except ConflictError as exc:
             state.ed_conflict = str(exc)
-        except InvalidData as exc:  # validated above; only a race with the schema gets here
+        except CufmapError as exc:  # invalid (a race with the schema) or not writable
             st.error(md(exc))
         else:
             load()
@@ -123,10 +123,13 @@ def places_tab() -> None:
     if st.button("Vérifier les lieux"):
         bar = st.progress(0.0, text="Recherche des lieux…")
         chain = Chain.default(DEFAULT_PLACES)
-        state.ed_places = editing.place_statuses(
-            state.ed_mine, chain,
-            progress=lambda done, total, name: bar.progress(done / total,
-                                                            text=f"{done}/{total} : {name}"))
+        try:
+            state.ed_places = editing.place_statuses(
+                state.ed_mine, chain,
+                progress=lambda done, total, name: bar.progress(done / total,
+                                                                text=f"{done}/{total} : {name}"))
+        except CufmapError as exc:  # the places file cannot be read
+            st.error(md(exc))
         bar.empty()
     statuses = state.get("ed_places")
     if statuses is not None:
@@ -142,7 +145,11 @@ def places_tab() -> None:
         places = PlacesFile(DEFAULT_PLACES)
 
         def remember(s, lat, lon, **how):
-            editing.choose_place(places, s.query, lat, lon, **how)
+            try:
+                editing.choose_place(places, s.query, lat, lon, **how)
+            except CufmapError as exc:  # the places file cannot be written
+                st.error(md(exc))
+                return
             state.ed_places = editing.refresh(statuses, s, places)
             st.rerun()
 
@@ -189,7 +196,11 @@ def places_tab() -> None:
                 click_to_place(s, s.result.point)
 
 def history_tab() -> None:
-    versions = data.versions()
+    try:
+        versions = data.versions()
+    except OSError as exc:  # the history folder cannot be read
+        st.error(md(os_message(data.history, exc)))
+        return
     if not versions:
         st.info("Aucune version enregistrée pour l'instant.")
     else:
@@ -258,6 +269,8 @@ def files_tab() -> None:
                     state.ed_conflict = True
                     st.error("Quelqu'un d'autre a enregistré entre-temps : rechargez puis "
                              "importez de nouveau.")
+                except CufmapError as exc:
+                    st.error(md(exc))
                 else:
                     load()
                     state.ed_import = state.get("ed_import", 0) + 1

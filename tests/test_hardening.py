@@ -2,6 +2,7 @@
 unreadable files, permissions — each answered in French, data untouched."""
 
 import csv
+import shutil
 import io
 
 import icalendar
@@ -115,3 +116,95 @@ def test_spreadsheet_exports_survive_control_characters_and_defuse_formulas():
     book = openpyxl.load_workbook(io.BytesIO(store.to_xlsx_bytes(frame)))
     title = book.active.cell(row=2, column=list(frame.columns).index("titre") + 1).value
     assert title == "'=HYPERLINK(\"http://x\")"
+
+
+# --- 4. No traceback: unreadable and unwritable files ----------------------------------------
+
+def _deny(monkeypatch, path, module=reading):
+    """Reading ``path`` raises PermissionError, as for a file the server's account cannot read
+    (the tests run as root, for whom chmod changes nothing)."""
+    real_open = open
+
+    def guarded(file, *args, **kwargs):
+        if str(file) == str(path):
+            raise PermissionError(13, "Permission denied", str(file))
+        return real_open(file, *args, **kwargs)
+
+    monkeypatch.setattr(module, "open", guarded, raising=False)
+
+
+@pytest.mark.parametrize("kind", ["permission", "directory"])
+def test_cli_validate_speaks_french_for_unreadable_paths(tmp_path, monkeypatch, kind):
+    from click.testing import CliRunner
+
+    from cufmap import cli
+
+    path = tmp_path / "relais.csv"
+    if kind == "directory":
+        path.mkdir()
+    else:
+        path.write_text("id\n", encoding="utf-8")
+        _deny(monkeypatch, path)
+    result = CliRunner().invoke(cli.main, ["validate", str(path)])
+    assert result.exit_code == 2
+    assert ("permission refusée" if kind == "permission" else "est un dossier") in result.output
+    assert "Permission denied" not in result.output and "Traceback" not in result.output
+
+
+@pytest.fixture
+def edition_page(monkeypatch, tmp_path):
+    from cufmap import auth
+
+    from .conftest import run_page
+
+    fast = auth.hash_password("bon-mot-de-passe", iterations=1000)
+    places = tmp_path / "lieux.csv"
+    shutil.copy(ROOT / "data" / "lieux.csv", places)
+    monkeypatch.setenv("CUFMAP_PLACES", str(places))
+    monkeypatch.setenv(auth.ENV_HASH, fast)
+    monkeypatch.chdir(ROOT)
+
+    def open_page(data):
+        monkeypatch.setenv("CUFMAP_DATA", str(data))
+        at = run_page("pages/edition.py")
+        at.text_input(key="ed_name").input("Alice")
+        at.text_input(key="ed_password").input("bon-mot-de-passe")
+        at.button[0].click().run()
+        assert not at.exception
+        return at
+    return open_page
+
+
+def test_editing_page_explains_a_directory_in_place_of_the_data_file(edition_page, tmp_path):
+    data = tmp_path / "relais.csv"
+    data.mkdir()
+    at = edition_page(data)
+    message = at.error[0].value
+    assert "est un dossier" in message and "Traceback" not in message
+    assert [t.label for t in at.tabs] == ["Historique", "Importer / exporter"]
+
+
+def test_editing_page_explains_an_unreadable_data_file(edition_page, tmp_path, monkeypatch):
+    data = tmp_path / "relais.csv"
+    shutil.copy(DATA, data)
+    _deny(monkeypatch, data)
+    at = edition_page(data)
+    assert "permission refusée" in at.error[0].value
+    assert "/" not in at.error[0].value.split("»")[-1]  # no server path beyond the file named
+
+
+def test_a_save_that_cannot_write_says_so_in_french_and_keeps_the_file(relay_copy, monkeypatch):
+    from cufmap.errors import StorageError
+
+    s = store.Store(relay_copy)
+    snap = s.load()
+    before = relay_copy.read_bytes()
+
+    def refuse(*args, **kwargs):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(store.tempfile, "mkstemp", refuse)
+    with pytest.raises(StorageError) as info:
+        s.save(snap.frame, snap.version, author="Alice")
+    assert "permission refusée" in str(info.value) and "Rien n'a été modifié" in str(info.value)
+    assert relay_copy.read_bytes() == before
