@@ -18,6 +18,7 @@ import fcntl
 import hashlib
 import io
 import os
+import stat
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -204,8 +205,11 @@ class Store:
         return digest(data)
 
     def _remove_stale_temporary_files(self) -> None:
-        """Temporary files left by a writer that was killed (we hold the lock: none is live)."""
-        for tmp in self.path.parent.glob(f".{self.path.name}.*.tmp"):
+        """Temporary files left by a writer that was killed (we hold the lock: none is live),
+        beside the data file and in its history."""
+        stale = [*self.path.parent.glob(f".{self.path.name}.*.tmp"),
+                 *(self.history.glob(".*.tmp") if self.history.is_dir() else ())]
+        for tmp in stale:
             with contextlib.suppress(FileNotFoundError):
                 tmp.unlink()
 
@@ -219,7 +223,8 @@ class Store:
             return
         stamp = dt.datetime.now().strftime("%Y%m%dT%H%M%S%f")
         safe_author = "".join(c for c in author if c.isalnum() or c in "-_.")[:40] or "anonyme"
-        _atomic_write(self.history / f"{stamp}-{safe_author}-{key[:16]}.csv", data)
+        _atomic_write(self.history / f"{stamp}-{safe_author}-{key[:16]}.csv", data,
+                      mode=_file_mode(self.path))  # readable by whoever reads the data file
 
     # -- history --
     def versions(self) -> list[Version]:
@@ -252,12 +257,33 @@ class Store:
         return self.save(self.read_version(ident), expected_version, author=author)
 
 
-def _atomic_write(path: Path, data: bytes) -> None:
+def _file_mode(path: Path) -> int:
+    """``path``'s permission bits, or those a new file gets under the current umask."""
+    try:
+        return stat.S_IMODE(os.stat(path).st_mode)
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
+def _atomic_write(path: Path, data: bytes, mode: int | None = None) -> None:
+    """Write ``data`` to ``path`` atomically. The new file keeps the old one's mode and owner
+    (``mkstemp`` would leave it 0600, cutting off a backup or a static publisher), or takes
+    ``mode`` when given."""
+    try:
+        old = os.stat(path)
+    except OSError:
+        old = None
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
+            if old is not None and (old.st_uid, old.st_gid) != (os.getuid(), os.getgid()):
+                with contextlib.suppress(PermissionError):  # only root may give a file away
+                    os.fchown(fh.fileno(), old.st_uid, old.st_gid)
+            os.fchmod(fh.fileno(), mode if mode is not None else _file_mode(path))
             os.fsync(fh.fileno())
         os.replace(tmp, path)
     except BaseException:

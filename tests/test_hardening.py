@@ -2,7 +2,9 @@
 unreadable files, permissions — each answered in French, data untouched."""
 
 import csv
+import os
 import shutil
+import stat
 import io
 
 import icalendar
@@ -208,3 +210,50 @@ def test_a_save_that_cannot_write_says_so_in_french_and_keeps_the_file(relay_cop
         s.save(snap.frame, snap.version, author="Alice")
     assert "permission refusée" in str(info.value) and "Rien n'a été modifié" in str(info.value)
     assert relay_copy.read_bytes() == before
+
+
+# --- 5. Files as the operator set them ---------------------------------------------------------
+
+@pytest.fixture
+def strict_umask():
+    """The server runs with umask 077: modes must come from the file, not from the umask."""
+    old = os.umask(0o077)
+    yield
+    os.umask(old)
+
+
+@pytest.mark.parametrize("mode", [0o644, 0o664, 0o600])
+def test_a_save_keeps_the_data_files_mode_and_history_follows_it(relay_copy, strict_umask,
+                                                                mode):
+    relay_copy.chmod(mode)
+    s = store.Store(relay_copy)
+    snap = s.load()
+    frame = snap.frame.copy()
+    frame.loc[0, "titre"] = "Modifié"
+    s.save(frame, snap.version, author="Alice")
+    assert stat.S_IMODE(relay_copy.stat().st_mode) == mode
+    history = list(s.history.glob("*.csv"))
+    assert len(history) == 2 and all(stat.S_IMODE(p.stat().st_mode) == mode for p in history)
+
+
+def test_a_save_keeps_the_data_files_owner(relay_copy):
+    if os.getuid() != 0:
+        pytest.skip("only root can give a file to another owner")
+    os.chown(relay_copy, 4321, 4321)
+    s = store.Store(relay_copy)
+    snap = s.load()
+    s.save(snap.frame.assign(titre="Modifié"), snap.version)
+    assert (relay_copy.stat().st_uid, relay_copy.stat().st_gid) == (4321, 4321)
+
+
+def test_temporary_files_of_a_killed_save_are_cleaned_in_the_history_too(relay_copy):
+    s = store.Store(relay_copy)
+    snap = s.load()
+    s.history.mkdir(parents=True)
+    stale = [s.history / ".20250401T000000-x.csv.abc123.tmp",
+             relay_copy.parent / ".relais.csv.def456.tmp"]
+    for path in stale:
+        path.write_bytes(b"id,titre\nmoitie")
+    s.save(snap.frame.assign(titre="Modifié"), snap.version)
+    assert not any(p.exists() for p in stale)
+    assert [p.name for p in s.history.iterdir() if p.name.startswith(".")] == []
