@@ -62,6 +62,7 @@ _WRITER = textwrap.dedent("""
     from cufmap.store import Store
     store = Store(sys.argv[1])
     snap = store.load()
+    print("loaded", flush=True)
     go = pathlib.Path(sys.argv[2])
     while not go.exists():
         pass
@@ -121,7 +122,8 @@ def test_two_processes_saving_at_the_same_instant(relay_copy, tmp_path):
     go = tmp_path / "go"
     procs = [subprocess.Popen([sys.executable, "-c", _WRITER, relay_copy, go, who],
                               stdout=subprocess.PIPE, text=True) for who in ("alice", "bob")]
-    time.sleep(1.5)  # both have loaded the same version
+    for p in procs:  # both have loaded the same version
+        assert p.stdout.readline().strip() == "loaded"
     go.touch()
     results = sorted(p.communicate(timeout=60)[0].strip() for p in procs)
     assert results == ["ConflictError", "saved"]
