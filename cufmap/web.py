@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import html
+import json
 import os
 from dataclasses import dataclass, replace
+from pathlib import Path
 
 import streamlit as st
 
@@ -41,6 +46,12 @@ def _load(path: str, mtime: int) -> Relay:
 
 
 # --- The map document ---------------------------------------------------------------------
+#
+# The map document is not sent through the websocket: it is written once per data version and
+# view to ``static/cartes/<content hash>.html`` and served by the app's static files (the
+# browser keeps it, revalidating with its ETag). The page sends only a small frame (under
+# 2 KB) that loads it in a sandboxed iframe *without* ``allow-same-origin``: map scripts run
+# in an opaque origin and cannot reach the app page (Streamlit's own iframe allows both).
 
 @st.cache_resource(show_spinner=False, max_entries=4)
 def _located(path: str, mtime: int, places: str, places_mtime: int):
@@ -51,26 +62,102 @@ def _located(path: str, mtime: int, places: str, places_mtime: int):
     return locate(_load(path, mtime).stages, Chain.default(places))
 
 
-@st.cache_data(show_spinner=False, max_entries=32)
-def _document(path: str, mtime: int, places: str, places_mtime: int, filters,
-              options) -> tuple[str, int]:
+#: Where map documents are written, and how many are kept (newest first).
+DOCUMENTS = Path(__file__).parent / "static" / "cartes"
+DOCUMENTS_URL = "/app/static/cartes/"
+KEEP_DOCUMENTS = 64
+
+
+def _write_document(path: str, mtime: int, places: str, places_mtime: int, filters,
+                    options) -> tuple[str, int]:
     from .mapdoc import render
 
     located = _located(path, mtime, places, places_mtime)
     kept = [item for item in located if filters.keeps(item.stage)]
-    return render(kept, options), len(kept)
+    text = render(kept, options).encode("utf-8")
+    name = hashlib.sha256(text).hexdigest()[:24] + ".html"
+    target = DOCUMENTS / name
+    if not target.exists():
+        from .store import _atomic_write
+
+        DOCUMENTS.mkdir(parents=True, exist_ok=True)
+        _atomic_write(target, text, mode=0o644)
+        _prune_documents()
+    return name, len(kept)
+
+
+def _prune_documents() -> None:
+    """Keep the newest :data:`KEEP_DOCUMENTS` (twice the cache's entries, so a cached name
+    always has its file; a missing one is written again anyway)."""
+    files = sorted(DOCUMENTS.glob("*.html"), key=lambda p: p.stat().st_mtime_ns, reverse=True)
+    for old in files[KEEP_DOCUMENTS:]:
+        with contextlib.suppress(FileNotFoundError):
+            old.unlink()
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _document(path: str, mtime: int, places: str, places_mtime: int, filters,
+              options) -> tuple[str, int]:
+    return _write_document(path, mtime, places, places_mtime, filters, options)
 
 
 #: The bundled assets as the app serves them (``static/`` -> ``cufmap/static``, with
 #: ``server.enableStaticServing``): the browser caches them instead of receiving them inline.
 ASSETS_URL = "/app/static/"
 
+#: Keys the presenter's clicker may send to the app page: relayed to the sandboxed map.
+PRESENTER_KEYS = ("ArrowRight", "ArrowLeft", "PageDown", "PageUp", " ", "Spacebar", "Home",
+                  "Escape", "p", "P")
+
+_FRAME = """<!DOCTYPE html>
+<html lang="fr"><head><meta charset="utf-8"><style>
+html, body {{ margin: 0; height: 100%; overflow: hidden; }}
+iframe {{ display: block; border: 0; width: 100%; height: 100%; }}
+</style></head><body>
+<iframe src="{src}" title="{title}" sandbox="allow-scripts allow-popups allow-popups-to-escape-sandbox" allow="fullscreen" referrerpolicy="no-referrer"></iframe>
+{relay}</body></html>"""
+
+# Keys pressed on the app page or this frame reach the map by postMessage (the map, in its own
+# origin, cannot listen there itself).
+_KEY_RELAY = """<script>
+(function () {
+  var map = document.querySelector("iframe"), keys = %s;
+  function relay(e) {
+    if (e.altKey || e.ctrlKey || e.metaKey || keys.indexOf(e.key) < 0) return;
+    var tag = (e.target && e.target.tagName) || "";
+    if (/INPUT|SELECT|TEXTAREA/.test(tag)) return;
+    e.preventDefault();
+    map.contentWindow.postMessage({ cufKey: e.key }, "*");
+  }
+  document.addEventListener("keydown", relay);
+  try { window.parent.document.addEventListener("keydown", relay); } catch (err) {}
+  map.addEventListener("load", function () { map.focus(); });
+})();
+</script>"""
+
+
+def map_frame(name: str, presenter: bool = False,
+              title: str = "Carte du Relais de la Coop Déc'") -> str:
+    """The small page Streamlit embeds: the map document ``name`` in a sandboxed iframe."""
+    relay = _KEY_RELAY % json.dumps(PRESENTER_KEYS) if presenter else ""
+    return _FRAME.format(src=html.escape(DOCUMENTS_URL + name), title=html.escape(title),
+                         relay=relay)
+
 
 def map_document(path: str, places: str, filters, options) -> tuple[str, int]:
-    """(HTML of the map document, number of stages shown), cached per data version; the
-    assets come from the app's static files."""
-    return _document(path, _mtime(path), places, _mtime(places), filters,
-                     replace(options, assets_url=ASSETS_URL))
+    """(the frame embedding the map document, number of stages shown). The document is cached
+    per data version (the files' modification times) and view; a file that cannot be read
+    gives a French message and stops the page."""
+    key = (path, _mtime(path), places, _mtime(places), filters,
+           replace(options, assets_url=ASSETS_URL))
+    try:
+        name, count = _document(*key)
+        if not (DOCUMENTS / name).exists():  # pruned meanwhile, or removed by hand
+            name, count = _write_document(*key)
+    except CufmapError as exc:
+        st.error(md(str(exc)))
+        st.stop()
+    return map_frame(name, presenter=options.presenter), count
 
 
 #: Hides Streamlit's chrome and gives the map the whole window (presenter page).

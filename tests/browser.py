@@ -29,6 +29,15 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+class ServerURL(str):
+    """The server's base URL, which also knows the server's process id (memory, CPU)."""
+
+    def __new__(cls, url: str, pid: int):
+        self = super().__new__(cls, url)
+        self.pid = pid
+        return self
+
+
 @contextlib.contextmanager
 def streamlit_server(data: Path, places: Path, **extra_env: str):
     port = free_port()
@@ -51,7 +60,7 @@ def streamlit_server(data: Path, places: Path, **extra_env: str):
                 if time.monotonic() > deadline or proc.poll() is not None:
                     raise RuntimeError("streamlit did not start: " + proc.stderr.read()[-2000:])
                 time.sleep(0.2)
-        yield url
+        yield ServerURL(url, proc.pid)
     finally:
         proc.terminate()
         try:
@@ -114,3 +123,9 @@ def page(browser):
     page.offline, page.dialogs = offline, dialogs
     yield page
     context.close()
+
+
+def map_frame(page):
+    """The map document inside the app: Streamlit's iframe holds a small frame that loads the
+    map, sandboxed in its own origin, in a second iframe."""
+    return page.frame_locator("iframe").first.frame_locator("iframe").first

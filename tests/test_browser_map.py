@@ -6,7 +6,8 @@ import shutil
 import pytest
 from playwright.sync_api import expect
 
-from .browser import ARTIFACTS, browser, page, require_chromium, streamlit_server  # noqa: F401
+from .browser import (ARTIFACTS, browser, map_frame, page, require_chromium,  # noqa: F401
+                      streamlit_server)
 from .conftest import DATA, ROOT
 
 pytestmark = pytest.mark.browser
@@ -29,7 +30,7 @@ def server(tmp_path_factory):
 
 def open_map(page, url):
     page.goto(url)
-    frame = page.frame_locator("iframe").first
+    frame = map_frame(page)
     frame.locator("html[data-cuf-ready='1']").wait_for(timeout=30_000)
     return frame
 
@@ -153,7 +154,7 @@ def test_presenter_steps_in_the_browser_without_talking_to_the_server(page, serv
     page.on("request", lambda r: sent.append(r.url) if "127.0.0.1" in r.url else None)
     frames_sent = []
     page.on("websocket", lambda ws: ws.on("framesent", lambda f: frames_sent.append(f)))
-    page.frame_locator("iframe").first.locator("body").click(position={"x": 960, "y": 300})
+    map_frame(page).locator("body").click(position={"x": 960, "y": 300})
     page.keyboard.press("ArrowRight")
     expect(card.locator(".when")).to_have_text("Mardi 1er avril 2025")
     expect(frame.locator(".cuf-strip .counter")).to_have_text("1 / 20")

@@ -13,7 +13,8 @@ from playwright.sync_api import expect
 
 from cufmap import auth, editing, schema
 
-from .browser import ARTIFACTS, Offline, browser, page, streamlit_server  # noqa: F401
+from .browser import (ARTIFACTS, Offline, browser, map_frame, page,  # noqa: F401
+                      streamlit_server)
 from .conftest import DATA, ROOT
 
 PASSWORD = "relais-coop-dec-2025"
@@ -92,7 +93,7 @@ def save(page):
 def test_public_pages_have_no_edit_control_and_editing_needs_the_password(page, site):
     url, data, _ = site
     page.goto(url)
-    expect(page.frame_locator("iframe").first.locator(".cuf-stage").first).to_be_attached(
+    expect(map_frame(page).locator(".cuf-stage").first).to_be_attached(
         timeout=20_000)
     for name in ("Enregistrer", "Se connecter"):
         expect(page.get_by_role("button", name=name)).to_have_count(0)
@@ -131,7 +132,7 @@ def test_edit_a_cell_add_a_stage_save_and_see_it_on_the_public_map(page, site):
     assert stored["orleans-2025-06-05"]["collectivite"] == "Ville d'Orléans"
     # the public map, without restarting the app
     page.goto(url)
-    frame = page.frame_locator("iframe").first
+    frame = map_frame(page)
     expect(frame.locator(".cuf-timeline button[data-stage='orleans-2025-06-05']")) \
         .to_contain_text("avec Wichita (États-Unis)", timeout=20_000)
     expect(frame.locator(".cuf-timeline button[data-stage='suippes-2025-04-01'] .title")) \

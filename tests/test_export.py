@@ -15,7 +15,7 @@ from playwright.sync_api import expect
 
 from cufmap import export as exporting
 
-from .browser import browser, page, require_chromium  # noqa: F401
+from .browser import browser, map_frame, page, require_chromium  # noqa: F401
 from .conftest import DATA, ROOT, run_cli
 
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
@@ -189,7 +189,7 @@ def test_axe_finds_no_serious_violation_on_the_app_page(page, tmp_path):
     shutil.copy(ROOT / "data" / "lieux.csv", places)
     with streamlit_server(data, places) as url:
         page.goto(url + "/?date=2025-04-09")
-        page.frame_locator("iframe").first.locator("html[data-cuf-ready='1']").wait_for()
+        map_frame(page).locator("html[data-cuf-ready='1']").wait_for()
         assert _axe(page) == []
         frame = page.frames[-1]
         frame.add_script_tag(content=AXE.read_text(encoding="utf-8"))

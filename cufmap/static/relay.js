@@ -680,6 +680,12 @@
           window.parent.document.addEventListener("keydown", onKey);
         }
       } catch (err) { /* another origin: keys reach us once the map has the focus */ }
+      // In the app, the map runs sandboxed in its own origin: the frame around it relays the
+      // keys pressed on the app page (cufmap/web.py), as messages from our parent only.
+      window.addEventListener("message", function (e) {
+        if (e.source !== window.parent || !e.data || typeof e.data.cufKey !== "string") return;
+        onKey({ key: e.data.cufKey, target: document.body, preventDefault: function () {} });
+      });
       window.focus();
     }
   };
