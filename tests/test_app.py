@@ -23,9 +23,19 @@ def app(monkeypatch, tmp_path):
 
 
 def _document(at) -> str:
+    """The map document the page embeds: its small frame (all the websocket carries) loads it
+    from the app's static files, in an iframe sandboxed without allow-same-origin."""
+    from cufmap import web
+
     frames = at.get("iframe")
     assert len(frames) == 1
-    return frames[0].proto.srcdoc
+    frame = frames[0].proto.srcdoc
+    assert len(frame.encode("utf-8")) < 2048
+    inner = re.search(r'<iframe src="/app/static/cartes/([0-9a-f]+\.html)"[^>]* '
+                      r'sandbox="([^"]*)"', frame)
+    assert inner and "allow-scripts" in inner.group(2)
+    assert "allow-same-origin" not in inner.group(2)
+    return (web.DOCUMENTS / inner.group(1)).read_text(encoding="utf-8")
 
 
 def test_map_page_builds_the_document_from_the_data(app):

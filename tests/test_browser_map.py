@@ -176,7 +176,9 @@ def test_presenter_steps_in_the_browser_without_talking_to_the_server(page, serv
     expect(frame.locator(".cuf-strip .counter")).to_have_text("Vue d'ensemble")
     assert sent == [] and frames_sent == []
     # Keys pressed on the Streamlit page itself (the clicker's focus) reach the map too.
-    page.locator("body").press("ArrowRight")
+    page.evaluate("() => { document.activeElement.blur(); window.focus(); }")
+    assert page.evaluate("() => document.hasFocus() && document.activeElement === document.body")
+    page.keyboard.press("ArrowRight")
     expect(card.locator(".when")).to_have_text("Mardi 1er avril 2025")
 
 
