@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from . import DEFAULT_DATA, schema, validation
-from .errors import InvalidData, UnreadableTable
+from .errors import InvalidData, UnreadableTable, os_message
 from .reading import read_path
 
 
@@ -186,7 +186,7 @@ def _report(label: str, r) -> int:
 
 @main.command(help="Exporte la carte publique en fichiers statiques dans OUTDIR : index.html "
                    "autonome, relais.geojson, relais.ics.")
-@click.argument("outdir", type=click.Path(path_type=Path, file_okay=False))
+@click.argument("outdir", type=click.Path(path_type=Path))  # a file there: French message
 @click.option("--tuiles", type=click.Choice(["osm-fr", "ign", "osm", "aucune"]),
               default="osm-fr", show_default=True, help="Fond de carte (aucune : contours).")
 @click.option("--offline", is_flag=True, help="N'utilise jamais le réseau pour géocoder.")
@@ -210,6 +210,10 @@ def export(outdir: Path, tuiles: str, offline: bool, forcer: bool) -> None:
                    "refusé, rien n'a été écrit. Corrigez le fichier (« cufmap validate » les "
                    "liste toutes) ou relancez avec --forcer.", err=True)
         sys.exit(1)
+    except OSError as exc:  # the output folder cannot be written
+        click.echo(f"Export impossible : {os_message(exc.filename or outdir, exc, writing=True)}",
+                   err=True)
+        sys.exit(2)
     for name, size in done.files.items():
         click.echo(f"{outdir / name} ({size / 1024:.0f} Ko)")
     click.echo(f"{done.stages} étape(s) exportée(s).")

@@ -27,6 +27,9 @@ def os_message(path, exc: OSError, writing: bool = False) -> str:
     if isinstance(exc, IsADirectoryError):
         return (f"« {path} » est un dossier, pas un fichier : remettez le fichier à sa place "
                 "(ou corrigez le chemin configuré).")
+    if isinstance(exc, (FileExistsError, NotADirectoryError)):
+        return (f"« {path} » est un fichier là où il faut un dossier : choisissez un autre "
+                "chemin ou déplacez ce fichier.")
     if isinstance(exc, PermissionError):
         return (f"Impossible de {verb} « {path} » : permission refusée. Le compte qui fait "
                 f"tourner l'application doit pouvoir {verb} ce fichier et son dossier ; "

@@ -257,3 +257,24 @@ def test_temporary_files_of_a_killed_save_are_cleaned_in_the_history_too(relay_c
     s.save(snap.frame.assign(titre="Modifié"), snap.version)
     assert not any(p.exists() for p in stale)
     assert [p.name for p in s.history.iterdir() if p.name.startswith(".")] == []
+
+
+def test_cli_export_into_a_path_that_is_a_file_says_so_in_french(tmp_path):
+    target = tmp_path / "carte"
+    target.write_text("déjà là", encoding="utf-8")
+    result = run_cli("export", target, "--offline", "--tuiles", "aucune")
+    assert result.returncode == 2 and "Export impossible" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_public_map_explains_an_unreadable_places_file(monkeypatch, tmp_path):
+    from .conftest import run_page
+
+    places = tmp_path / "lieux.csv"
+    places.mkdir()
+    monkeypatch.setenv("CUFMAP_DATA", str(DATA))
+    monkeypatch.setenv("CUFMAP_PLACES", str(places))
+    monkeypatch.chdir(ROOT)
+    for script in ("app.py", "pages/presentation.py", "pages/integrer.py"):
+        at = run_page(script)
+        assert any("est un dossier" in e.value for e in at.error), script
