@@ -28,6 +28,7 @@ async def page_view(base_url: str, query: str = "", page: str = "",
     ``presentation``; ``query``: its query string) and close the session."""
     url = base_url.replace("http://", "ws://", 1) + "/_stcore/stream"
     async with websockets.connect(url, subprotocols=["streamlit"], max_size=None,
+                                  open_timeout=timeout,
                                   additional_headers={"Origin": base_url}) as ws:
         msg = BackMsg()
         msg.rerun_script.query_string = query
@@ -56,7 +57,10 @@ def views(base_url: str, count: int, concurrency: int = 1, **kwargs) -> list[Vie
 
         async def one():
             async with gate:
-                return await page_view(base_url, **kwargs)
+                try:
+                    return await page_view(base_url, **kwargs)
+                except (OSError, TimeoutError, websockets.WebSocketException):
+                    return View(0, 0, False, 0)  # counted as failed by the caller
         return await asyncio.gather(*(one() for _ in range(count)))
     # in a thread of its own: Playwright's sync API may already run a loop in this one
     with concurrent.futures.ThreadPoolExecutor(1) as pool:
