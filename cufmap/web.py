@@ -68,13 +68,18 @@ DOCUMENTS_URL = "/app/static/cartes/"
 KEEP_DOCUMENTS = 64
 
 
-def _write_document(path: str, mtime: int, places: str, places_mtime: int, filters,
-                    options) -> tuple[str, int]:
+def _render(path: str, mtime: int, places: str, places_mtime: int, filters,
+            options) -> tuple[str, int]:
     from .mapdoc import render
 
     located = _located(path, mtime, places, places_mtime)
     kept = [item for item in located if filters.keeps(item.stage)]
-    text = render(kept, options).encode("utf-8")
+    return render(kept, options), len(kept)
+
+
+def _write_document(*key) -> tuple[str, int]:
+    document, count = _render(*key)
+    text = document.encode("utf-8")
     name = hashlib.sha256(text).hexdigest()[:24] + ".html"
     target = DOCUMENTS / name
     if not target.exists():
@@ -83,7 +88,7 @@ def _write_document(path: str, mtime: int, places: str, places_mtime: int, filte
         DOCUMENTS.mkdir(parents=True, exist_ok=True)
         _atomic_write(target, text, mode=0o644)
         _prune_documents()
-    return name, len(kept)
+    return name, count
 
 
 def _prune_documents() -> None:
@@ -114,7 +119,7 @@ _FRAME = """<!DOCTYPE html>
 html, body {{ margin: 0; height: 100%; overflow: hidden; }}
 iframe {{ display: block; border: 0; width: 100%; height: 100%; }}
 </style></head><body>
-<iframe src="{src}" title="{title}" sandbox="allow-scripts allow-popups allow-popups-to-escape-sandbox" allow="fullscreen" referrerpolicy="no-referrer"></iframe>
+<iframe {src} title="{title}" sandbox="allow-scripts allow-popups allow-popups-to-escape-sandbox" allow="fullscreen" referrerpolicy="no-referrer"></iframe>
 {relay}</body></html>"""
 
 # Keys pressed on the app page or this frame reach the map by postMessage (the map, in its own
@@ -137,11 +142,13 @@ _KEY_RELAY = """<script>
 
 
 def map_frame(name: str, presenter: bool = False,
-              title: str = "Carte du Relais de la Coop Déc'") -> str:
-    """The small page Streamlit embeds: the map document ``name`` in a sandboxed iframe."""
+              title: str = "Carte du Relais de la Coop Déc'", inline: str = "") -> str:
+    """The small page Streamlit embeds: the map document ``name`` in a sandboxed iframe (or,
+    with ``inline``, that document itself, when the static folder cannot be written)."""
     relay = _KEY_RELAY % json.dumps(PRESENTER_KEYS) if presenter else ""
-    return _FRAME.format(src=html.escape(DOCUMENTS_URL + name), title=html.escape(title),
-                         relay=relay)
+    src = f'srcdoc="{html.escape(inline)}"' if inline else \
+        f'src="{html.escape(DOCUMENTS_URL + name)}"'
+    return _FRAME.format(src=src, title=html.escape(title), relay=relay)
 
 
 def map_document(path: str, places: str, filters, options) -> tuple[str, int]:
@@ -151,9 +158,13 @@ def map_document(path: str, places: str, filters, options) -> tuple[str, int]:
     key = (path, _mtime(path), places, _mtime(places), filters,
            replace(options, assets_url=ASSETS_URL))
     try:
-        name, count = _document(*key)
-        if not (DOCUMENTS / name).exists():  # pruned meanwhile, or removed by hand
-            name, count = _write_document(*key)
+        try:
+            name, count = _document(*key)
+            if not (DOCUMENTS / name).exists():  # pruned meanwhile, or removed by hand
+                name, count = _write_document(*key)
+        except OSError:  # static folder not writable: the document goes inline, still sandboxed
+            document, count = _render(*key)
+            return map_frame("", presenter=options.presenter, inline=document), count
     except CufmapError as exc:
         st.error(md(str(exc)))
         st.stop()

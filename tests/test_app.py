@@ -104,3 +104,16 @@ def test_url_parameters_never_reach_a_template(app):
     at = app("app.py", etape="{{ 7*7 }}{% if true %}oui{% endif %}")
     html = _document(at)
     assert '"start":"{\\u007b 7*7 }}{\\u0025 if true %}oui{\\u0025 endif %}"' in html
+
+
+def test_without_a_writable_static_folder_the_map_goes_inline_still_sandboxed(app, monkeypatch,
+                                                                             tmp_path):
+    from cufmap import web
+
+    blocker = tmp_path / "fichier"
+    blocker.write_text("", encoding="utf-8")
+    monkeypatch.setattr(web, "DOCUMENTS", blocker / "cartes")  # a folder under a file
+    at = app("app.py", date="2025-04-09")
+    frame = at.get("iframe")[0].proto.srcdoc
+    assert 'srcdoc="' in frame and "allow-same-origin" not in frame
+    assert "&quot;id&quot;:&quot;suippes-2025-04-01&quot;" in frame
