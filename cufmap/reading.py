@@ -168,8 +168,9 @@ def _xlsx_records(data: bytes, limits: Limits = LIMITS) -> list[list[str]]:
         return UnreadableTable("Ce classeur Excel est illisible ou endommagé "
                                f"({type(exc).__name__}). Réenregistrez-le depuis Excel.")
 
-    # A zip declares the size of each file once unzipped, and Python's zipfile never inflates
-    # past it: the sum bounds what the workbook can expand to, checked before any inflating.
+    # A zip declares the size of each file once unzipped, and the reader refuses to inflate a
+    # file past it (calamine: "larger than its declared uncompressed size"; tested): the sum
+    # bounds what the workbook can expand to, checked before any inflating.
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             expanded = sum(info.file_size for info in archive.infolist())

@@ -42,3 +42,26 @@ def big_csv(rows: int = 100_000) -> bytes:
     lines = [";".join(HEADER)]
     lines += [f"e{i};01/04/2025;Ville de Suippes;Étape {i}" for i in range(rows)]
     return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def lying_zip_bomb_xlsx(rows: int = 30_000, declared: int = 1_000_000) -> bytes:
+    """:func:`zip_bomb_xlsx` whose sheet claims, in its local header and in the central
+    directory, to unzip to ``declared`` bytes only."""
+    import struct
+
+    bomb = zipfile.ZipFile(io.BytesIO(zip_bomb_xlsx(rows=rows)))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as z:
+        for info in bomb.infolist():  # rewritten without zip64 fields: 4-byte sizes
+            z.writestr(info.filename, bomb.read(info.filename))
+    data = bytearray(out.getvalue())
+    sheet = zipfile.ZipFile(io.BytesIO(bytes(data))).getinfo(_SHEET)
+    data[sheet.header_offset + 22:sheet.header_offset + 26] = struct.pack("<I", declared)
+    pos = 0
+    while True:  # the sheet's central directory entry
+        pos = data.index(b"PK\x01\x02", pos)
+        length = struct.unpack("<H", data[pos + 28:pos + 30])[0]
+        if bytes(data[pos + 46:pos + 46 + length]) == _SHEET.encode():
+            data[pos + 24:pos + 28] = struct.pack("<I", declared)
+            return bytes(data)
+        pos += 4

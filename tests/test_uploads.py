@@ -4,6 +4,7 @@ most stages asks for an explicit confirmation naming the count."""
 import csv
 import io
 import shutil
+import zipfile
 
 import pytest
 
@@ -11,7 +12,7 @@ from cufmap import auth, editing, reading, store
 from cufmap.errors import UnreadableTable
 
 from .conftest import DATA, ROOT, run_page
-from .hostile import big_csv, zip_bomb_xlsx
+from .hostile import big_csv, lying_zip_bomb_xlsx, zip_bomb_xlsx
 
 FAST_HASH = auth.hash_password("bon-mot-de-passe", iterations=1000)
 
@@ -27,6 +28,15 @@ def test_a_zip_bomb_workbook_is_refused_before_it_expands(bomb):
         editing.read_upload(bomb, "relais.xlsx", store.Store(DATA).load().frame)
     message = str(info.value)
     assert "se décompresse en" in message and "rien n'a été modifié" in message
+
+
+def test_a_zip_that_lies_about_its_unzipped_size_is_refused_too():
+    data = lying_zip_bomb_xlsx()
+    assert zipfile.ZipFile(io.BytesIO(data)).getinfo("xl/worksheets/sheet1.xml").file_size \
+        == 1_000_000  # declared: within the budget, so the sum check lets it through
+    with pytest.raises(UnreadableTable) as info:
+        reading.read_bytes(data, "relais.xlsx")
+    assert "endommagé" in str(info.value)
 
 
 def test_a_100k_row_csv_is_refused_past_the_row_budget():
