@@ -72,6 +72,18 @@ def test_a_javascript_link_is_an_error_and_never_reaches_any_export(tmp_path):
         assert "javascript:alert" not in (out / name).read_text(encoding="utf-8"), name
 
 
+def test_a_forced_export_never_writes_an_invalid_hour_into_a_date_line(tmp_path):
+    data = _relay_with(tmp_path, date_debut="2025-04-03",
+                       heure_debut="09:15\r\nEND:VEVENT\r\nBEGIN:VEVENT\r\nSUMMARY:Faux")
+    assert any(p.column == "heure_debut" for p in validation.errors(_problems(data)))
+    out = tmp_path / "out"
+    exporting.export(out, data, ROOT / "data" / "lieux.csv", tiles="aucune",
+                     allow_online=False, force=True)
+    raw = (out / "relais.ics").read_bytes()
+    assert b"Faux" not in raw
+    assert len(icalendar.Calendar.from_ical(raw).walk("VEVENT")) == 15
+
+
 @pytest.mark.parametrize("column,value", [
     ("titre", "Randonnée\x01"), ("titre", "Rando\u2028nnée"), ("collectivite", "Ville\x1bde"),
     ("description", "Texte\x7fici"), ("id", "suippes\t2025"), ("note", "a\x85b"),
