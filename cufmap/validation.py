@@ -158,8 +158,8 @@ def _check_value(col: schema.Column, value: str, row: int) -> list[Problem]:
     controls = control_characters(value, multiline=col.kind in _MULTILINE_KINDS)
     if controls:
         out.append(_cell(row, col.name, _CONTROL.sub("\ufffd", value),
-                         f"contient un caractère de contrôle invisible ({_describe_control(controls)})"
-                         + ("" if col.kind in _MULTILINE_KINDS else " ; cette colonne tient sur "
+                         "contient un caractère de contrôle invisible "
+                         f"({_describe_control(controls)})" + ("" if col.kind in _MULTILINE_KINDS else " ; cette colonne tient sur "
                             "une ligne") + " : retapez la valeur sans le copier-coller."))
         if col.kind == "url":
             return out

@@ -110,6 +110,9 @@ def _document(path: str, mtime: int, places: str, places_mtime: int, filters,
 #: ``server.enableStaticServing``): the browser caches them instead of receiving them inline.
 ASSETS_URL = "/app/static/"
 
+#: The map's iframe: scripts, and links opening normal tabs; never ``allow-same-origin``.
+SANDBOX = "allow-scripts allow-popups allow-popups-to-escape-sandbox"
+
 #: Keys the presenter's clicker may send to the app page: relayed to the sandboxed map.
 PRESENTER_KEYS = ("ArrowRight", "ArrowLeft", "PageDown", "PageUp", " ", "Spacebar", "Home",
                   "Escape", "p", "P")
@@ -119,7 +122,8 @@ _FRAME = """<!DOCTYPE html>
 html, body {{ margin: 0; height: 100%; overflow: hidden; }}
 iframe {{ display: block; border: 0; width: 100%; height: 100%; }}
 </style></head><body>
-<iframe {src} title="{title}" sandbox="allow-scripts allow-popups allow-popups-to-escape-sandbox" allow="fullscreen" referrerpolicy="no-referrer"></iframe>
+<iframe {src} title="{title}" sandbox="{sandbox}" allow="fullscreen"
+ referrerpolicy="no-referrer"></iframe>
 {relay}</body></html>"""
 
 # Keys pressed on the app page or this frame reach the map by postMessage (the map, in its own
@@ -148,7 +152,7 @@ def map_frame(name: str, presenter: bool = False,
     relay = _KEY_RELAY % json.dumps(PRESENTER_KEYS) if presenter else ""
     src = f'srcdoc="{html.escape(inline)}"' if inline else \
         f'src="{html.escape(DOCUMENTS_URL + name)}"'
-    return _FRAME.format(src=src, title=html.escape(title), relay=relay)
+    return _FRAME.format(src=src, title=html.escape(title), relay=relay, sandbox=SANDBOX)
 
 
 def map_document(path: str, places: str, filters, options) -> tuple[str, int]:
