@@ -24,6 +24,8 @@ import time
 from dataclasses import dataclass, field
 
 ENV_HASH = "CUFMAP_PASSWORD_HASH"
+#: Behind a reverse proxy: the header carrying the real client address (``X-Real-IP``…).
+ENV_CLIENT_HEADER = "CUFMAP_ENTETE_ADRESSE_CLIENT"
 ALGORITHM = "pbkdf2_sha256"
 ITERATIONS = 600_000  # OWASP's 2023 figure for PBKDF2-HMAC-SHA256
 
@@ -144,6 +146,14 @@ class Throttle:
                 count, _ = self._failures.get(who, (0, 0.0))
                 self._failures[who] = (count + 1, self.clock())
         return ok
+
+
+def client_address(peer: str, headers, header: str = "") -> str:
+    """The address the throttle counts: the connection's peer, or, when ``header`` names the
+    header a trusted reverse proxy sets (``X-Real-IP``, ``X-Forwarded-For``), its last
+    address (the one that proxy saw; earlier ones are the client's own claims)."""
+    value = (headers.get(header) or "") if header else ""
+    return value.split(",")[-1].strip() or peer
 
 
 #: The server's one throttle.

@@ -18,7 +18,9 @@ class Relay:
 
 
 def load_relay(path: str) -> Relay:
-    """Stages of ``path``, re-read whenever the file changes (the cache key is its mtime)."""
+    """Stages of ``path``, re-read whenever the file changes (the cache key is its mtime).
+    The storage is opened first: with a Git remote, its latest version is on disk."""
+    storage()
     mtime = _mtime(path)
     if not mtime:
         return Relay([], f"Le fichier des étapes « {path} » est introuvable.")
@@ -104,10 +106,58 @@ def _secrets() -> dict:
 
 
 def _client_address() -> str:
+    """The address the sign-in throttle counts (behind a reverse proxy, the header it sets,
+    named by ``[cufmap] entete_adresse_client`` or ``CUFMAP_ENTETE_ADRESSE_CLIENT``)."""
+    from . import auth
+
+    header = str(_secrets().get("cufmap", {}).get("entete_adresse_client")
+                 or os.environ.get(auth.ENV_CLIENT_HEADER, ""))
     try:
-        return st.context.ip_address or "?"
+        return auth.client_address(st.context.ip_address or "?", st.context.headers, header)
     except Exception:
         return "?"
+
+
+# --- Storage and the live public page -------------------------------------------------------
+
+def storage():
+    """The process's one storage (:func:`cufmap.store.open_store`): the local file, or the Git
+    remote the settings name (read at start, then followed every 30 s by a thread)."""
+    from . import DEFAULT_DATA, DEFAULT_PLACES, gitstore
+
+    settings = gitstore.Settings.from_config(_secrets().get("cufmap", {}))
+    return _storage(str(DEFAULT_DATA), str(DEFAULT_PLACES), settings)
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _storage(data: str, places: str, settings):
+    from . import gitstore, live, store
+
+    opened = store.open_store(data, places, settings)
+    if settings is not None:
+        opened.sync(force=True)
+        opened.poller = gitstore.Poller(opened, lambda: refresh_public(opened)).start()
+    if live.is_stale(data, places):
+        refresh_public(opened)
+    return opened
+
+
+def refresh_public(storage) -> str:
+    """Regenerate the live export (and commit it to the publication branch, if any) after a
+    save or a change brought from the remote; returns a French warning, "" when all went
+    well. A failure here never undoes a save."""
+    import logging
+
+    from . import DEFAULT_DATA, DEFAULT_PLACES, live
+
+    try:
+        live.publish(DEFAULT_DATA, DEFAULT_PLACES)
+        if hasattr(storage, "publish"):
+            storage.publish(live.live_dir())
+    except (CufmapError, OSError) as exc:
+        logging.getLogger(__name__).warning("cufmap: carte publique non régénérée : %s", exc)
+        return f"La carte publique n'a pas pu être régénérée : {exc}"
+    return ""
 
 
 def signed_in_editor() -> str | None:

@@ -1,0 +1,303 @@
+"""The Git storage (cufmap.gitstore) against local bare repositories (file:// URLs, no
+network), the live public page (cufmap.live) and the trusted proxy header (cufmap.auth)."""
+
+import shutil
+import subprocess
+
+import pandas as pd
+import pytest
+
+from cufmap import auth, editing, gitstore, live, store
+from cufmap.errors import ConflictError, UnknownVersion
+
+from .conftest import DATA, ROOT
+
+PLACES = ROOT / "data" / "lieux.csv"
+
+
+def git(cwd, *args, env=None) -> str:
+    import os
+
+    return subprocess.run(["git", "-C", str(cwd), *args], check=True, capture_output=True,
+                          text=True, env={**os.environ, **(env or {})}).stdout
+
+
+@pytest.fixture
+def remote(tmp_path):
+    """A bare repository holding the relay's data, as the team would set it up."""
+    bare = tmp_path / "depot.git"
+    subprocess.run(["git", "init", "-q", "--bare", "-b", "main", str(bare)], check=True)
+    work = tmp_path / "amorce"
+    subprocess.run(["git", "clone", "-q", str(bare), str(work)], check=True,
+                   capture_output=True)
+    (work / "data").mkdir()
+    shutil.copy(DATA, work / "data" / "relais.csv")
+    shutil.copy(PLACES, work / "data" / "lieux.csv")
+    git(work, "add", ".")
+    git(work, "-c", "user.name=Équipe CUF", "-c", "user.email=", "commit", "-q", "-m",
+        "Données du relais")
+    git(work, "push", "-q", "origin", "HEAD:main")
+    return bare
+
+
+def instance(tmp_path, remote, name="a", clock=None, **settings) -> gitstore.GitStore:
+    """One app instance: its own cache and its own copy of the files the pages read."""
+    folder = tmp_path / f"instance-{name}"
+    cfg = gitstore.Settings(f"file://{remote}", cache=str(folder / "cache"), **settings)
+    kwargs = {"clock": clock} if clock else {}
+    return gitstore.GitStore(cfg, folder / "data" / "relais.csv", folder / "data" / "lieux.csv",
+                             **kwargs)
+
+
+def direct_commit(tmp_path, remote, edit, message="Modifié dans l'éditeur web",
+                  name="Web Editor"):
+    """A commit made outside the app (GitHub's or GitLab's web editor)."""
+    work = tmp_path / "direct"
+    if not work.exists():
+        subprocess.run(["git", "clone", "-q", str(remote), str(work)], check=True,
+                       capture_output=True)
+    git(work, "pull", "-q", "origin", "main")
+    path = work / "data" / "relais.csv"
+    path.write_text(edit(path.read_text(encoding="utf-8")), encoding="utf-8")
+    git(work, "-c", f"user.name={name}", "-c", "user.email=", "commit", "-q", "-am", message)
+    git(work, "push", "-q", "origin", "HEAD:main")
+
+
+def remote_csv(remote, ref="main") -> str:
+    return git(remote, "show", f"{ref}:data/relais.csv")
+
+
+def log(remote, ref="main") -> list[tuple[str, str]]:
+    out = git(remote, "log", "--format=%an%x1f%s", ref)
+    return [tuple(line.split("\x1f")) for line in out.splitlines()]
+
+
+def edited(snapshot, **titles):
+    frame = snapshot.frame.copy()
+    for ident, title in titles.items():
+        frame.loc[frame["id"] == ident, "titre"] = title
+    return frame
+
+
+def test_settings_come_from_the_secrets_or_the_environment():
+    assert gitstore.Settings.from_config({}, {}) is None  # local storage stays the default
+    s = gitstore.Settings.from_config({}, {"CUFMAP_DEPOT": "file:///d.git"})
+    assert (s.url, s.branch, s.publication, s.interval) == ("file:///d.git", "main", "", 30)
+    s = gitstore.Settings.from_config({"depot": "https://x:tok@h/d.git", "depot_branche":
+                                       "donnees", "depot_publication": "pages"}, {})
+    assert (s.branch, s.publication) == ("donnees", "pages")
+    assert isinstance(store.open_store(DATA, PLACES, None), store.Store)
+
+
+def test_a_save_is_one_commit_by_the_signed_in_author_with_a_french_message(tmp_path, remote):
+    app = instance(tmp_path, remote)
+    snap = app.load()
+    frame = edited(snap, **{"suippes-2025-04-01": "Nouveau titre",
+                            "lyon-2025-04-16": "Autre titre"})
+    added = pd.DataFrame([{**frame.iloc[0].to_dict(), "id": "orleans-2025-06-05"}])
+    app.save(pd.concat([frame, added], ignore_index=True), snap.version, author="Élise Martin")
+    assert log(remote)[0] == ("Élise Martin", "2 étapes modifiées, 1 ajoutée")
+    assert "Nouveau titre" in remote_csv(remote)
+    # the files the public pages read follow
+    assert "Nouveau titre" in app.data.read_text(encoding="utf-8")
+    assert app.versions()[0].summary == "2 étapes modifiées, 1 ajoutée"
+    assert app.versions()[0].author == "Élise Martin"
+
+
+def test_two_instances_one_save_each_one_wins_the_other_gets_the_merge(tmp_path, remote):
+    a, b = instance(tmp_path, remote, "a"), instance(tmp_path, remote, "b")
+    snap_a, snap_b = a.load(), b.load()
+    a.save(edited(snap_a, **{"suippes-2025-04-01": "Version A"}), snap_a.version, author="A")
+    mine = edited(snap_b, **{"lyon-2025-04-16": "Version B"})
+    with pytest.raises(ConflictError, match="Quelqu'un d'autre a enregistré"):
+        b.save(mine, snap_b.version, author="B")
+    assert "Version B" not in remote_csv(remote)  # refused: nothing overwritten
+    theirs = b.load()  # what « Charger sa version en gardant mes modifications » does
+    merged, conflicts = editing.merge(snap_b.frame, mine, theirs.frame)
+    assert not conflicts
+    b.save(merged, theirs.version, author="B")
+    text = remote_csv(remote)
+    assert "Version A" in text and "Version B" in text
+    assert [who for who, _ in log(remote)][:2] == ["B", "A"]
+
+
+def test_a_push_refused_because_only_the_places_moved_is_rebuilt_on_top(tmp_path, remote):
+    a, b = instance(tmp_path, remote, "a"), instance(tmp_path, remote, "b")
+    snap = b.load()
+    a.sync(force=True)
+    with a.places.open("a", encoding="utf-8") as fh:
+        fh.write("Zyxwvutville,CA,45.5,-73.5,,,,,manuel,\n")
+    assert a.save_places(author="A")
+    b.save(edited(snap, **{"suippes-2025-04-01": "Après le lieu"}), snap.version, author="B")
+    assert "Zyxwvutville" in git(remote, "show", "main:data/lieux.csv")
+    assert "Après le lieu" in remote_csv(remote)
+    assert log(remote)[1][1].startswith("Lieu retenu : Zyxwvutville")
+
+
+def test_a_commit_pushed_directly_shows_up_within_30_seconds_without_restart(tmp_path, remote):
+    now = [1000.0]
+    app = instance(tmp_path, remote, clock=lambda: now[0])
+    assert app.sync() and "Suippes" in app.data.read_text(encoding="utf-8")
+    direct_commit(tmp_path, remote, lambda t: t.replace("Randonnée de la coopération",
+                                                        "Marche directe de la coopération"))
+    now[0] += 10
+    assert not app.sync()  # not fetched again before 30 s
+    now[0] += 20.5
+    assert app.sync()
+    assert "Marche directe" in app.data.read_text(encoding="utf-8")
+    assert app.versions()[0].author == "Web Editor"
+
+
+def test_the_poller_notices_a_direct_commit_and_calls_back(tmp_path, remote):
+    app = instance(tmp_path, remote)
+    app.sync(force=True)
+    seen = []
+    poller = gitstore.Poller(app, lambda: seen.append(app.data.read_text(encoding="utf-8")))
+    assert not poller.tick()
+    direct_commit(tmp_path, remote, lambda t: t.replace("Suippes", "Suippes-Direct"))
+    assert poller.tick() and "Suippes-Direct" in seen[-1]
+
+
+def test_an_unreachable_remote_refuses_the_save_in_french_and_keeps_everything(tmp_path,
+                                                                              remote):
+    app = instance(tmp_path, remote)
+    snap = app.load()
+    app.sync(force=True)
+    before = app.data.read_bytes()
+    remote.rename(tmp_path / "ailleurs.git")
+    with pytest.raises(gitstore.DepotError, match="injoignable") as exc:
+        app.save(edited(snap, **{"suippes-2025-04-01": "Perdu ?"}), snap.version, author="A")
+    assert "Traceback" not in str(exc.value)
+    assert app.data.read_bytes() == before
+    assert not app.sync(force=True) and "injoignable" in app.unreachable  # served from disk
+    (tmp_path / "ailleurs.git").rename(remote)
+    app.save(edited(snap, **{"suippes-2025-04-01": "Enfin"}), snap.version, author="A")
+    assert "Enfin" in remote_csv(remote)
+
+
+def test_a_token_never_appears_in_a_message(tmp_path):
+    token = "ghp_FAKE0123456789TOKEN"
+    cfg = gitstore.Settings(f"https://cufmap:{token}@127.0.0.1:1/cuf/relais.git",
+                            cache=str(tmp_path / "cache"))
+    app = gitstore.GitStore(cfg, tmp_path / "relais.csv", tmp_path / "lieux.csv")
+    with pytest.raises(gitstore.DepotError) as exc:
+        app.load()
+    assert token not in str(exc.value) and "injoignable" in str(exc.value)
+    assert not app.sync(force=True)
+    assert token not in app.unreachable
+    assert token not in app.description and token not in cfg.safe_url
+    assert gitstore.redact(f"fatal: https://u:{token}@h/x", cfg.url) == "fatal: https://***@h/x"
+
+
+def test_a_remote_that_rejects_the_push_gets_a_clear_message(tmp_path, remote):
+    hook = remote / "hooks" / "pre-receive"
+    hook.write_text("#!/bin/sh\necho 'branche protégée' >&2\nexit 1\n")
+    hook.chmod(0o755)
+    app = instance(tmp_path, remote)
+    snap = app.load()
+    head = git(remote, "rev-parse", "main")
+    with pytest.raises(gitstore.DepotError, match="a refusé l'enregistrement"):
+        app.save(edited(snap, **{"suippes-2025-04-01": "Refusé"}), snap.version, author="A")
+    assert git(remote, "rev-parse", "main") == head
+
+
+def test_killed_between_commit_and_push_loses_no_version_on_the_remote(tmp_path, remote,
+                                                                      monkeypatch):
+    app = instance(tmp_path, remote)
+    snap = app.load()
+    head = git(remote, "rev-parse", "main")
+
+    def killed(*args, **kwargs):
+        raise SystemExit("tué")
+
+    monkeypatch.setattr(gitstore.GitStore, "_push", killed)
+    with pytest.raises(SystemExit):
+        app.save(edited(snap, **{"suippes-2025-04-01": "Jamais poussé"}), snap.version,
+                 author="A")
+    monkeypatch.undo()
+    assert git(remote, "rev-parse", "main") == head  # the remote is whole
+    again = instance(tmp_path, remote)  # the restarted app, on the same cache
+    snap = again.load()
+    again.save(edited(snap, **{"suippes-2025-04-01": "Après redémarrage"}), snap.version,
+               author="A")
+    assert len(log(remote)) == 2 and "Après redémarrage" in remote_csv(remote)
+
+
+def test_restore_any_commit_as_a_new_commit(tmp_path, remote):
+    app = instance(tmp_path, remote)
+    original = app.load()
+    snap = original
+    for title in ("Un", "Deux"):
+        app.save(edited(snap, **{"suippes-2025-04-01": title}), snap.version, author="A")
+        snap = app.load()
+    versions = app.versions()
+    assert [v.rows for v in versions] == [20, 20, 20] and len(versions) == 3
+    oldest = versions[-1].ident
+    app.restore(oldest, snap.version, author="Bruno")
+    assert remote_csv(remote) == remote_csv(remote, oldest)
+    who, what = log(remote)[0]
+    assert who == "Bruno" and what.startswith("Version du ") and oldest[:8] in what
+    with pytest.raises(UnknownVersion):
+        app.read_version("--output=/tmp/x")
+
+
+def test_an_invalid_csv_committed_directly_keeps_the_last_valid_public_version(tmp_path,
+                                                                              remote):
+    app = instance(tmp_path, remote)
+    app.sync(force=True)
+    good = app.data.read_bytes()
+    direct_commit(tmp_path, remote, lambda t: t.replace(",2025-04-03,", ",31/02/2025,", 1))
+    assert not app.sync(force=True)
+    assert app.data.read_bytes() == good  # the public pages keep the last valid version
+    assert "1 erreur(s)" in app.problem and "dernière version valide" in app.problem
+    snap = app.load()  # the editing page shows the errors…
+    assert [p.column for p in snap.problems if p.level == "erreur"] == ["date_debut"]
+    app.restore(app.versions()[1].ident, snap.version, author="A")  # …and can restore
+    assert app.problem == "" and app.data.read_bytes() == good
+
+
+def test_an_empty_remote_receives_the_servers_files(tmp_path):
+    bare = tmp_path / "vide.git"
+    subprocess.run(["git", "init", "-q", "--bare", str(bare)], check=True)
+    app = instance(tmp_path, bare)
+    app.data.parent.mkdir(parents=True)
+    shutil.copy(DATA, app.data)
+    app.sync(force=True)
+    assert remote_csv(bare) == DATA.read_text(encoding="utf-8")
+
+
+def test_the_export_goes_to_the_publication_branch(tmp_path, remote):
+    app = instance(tmp_path, remote, publication="pages")
+    app.sync(force=True)
+    out = tmp_path / "carte"
+    live.publish(app.data, app.places, out)
+    assert app.publish(out)
+    files = git(remote, "ls-tree", "--name-only", "pages").split()
+    assert sorted(files) == [".nojekyll", "index.html", "relais.geojson", "relais.ics"]
+    assert app.publish(out) == ""  # unchanged: no new commit
+
+
+def test_the_live_page_is_regenerated_and_served_from_the_static_folder(tmp_path, relay_copy):
+    out = tmp_path / "carte"
+    assert live.is_stale(relay_copy, PLACES, out)
+    exported = live.publish(relay_copy, PLACES, out)
+    assert set(exported.files) == {"index.html", "relais.geojson", "relais.ics"}
+    assert not live.is_stale(relay_copy, PLACES, out)
+    s = store.Store(relay_copy)
+    snap = s.load()
+    s.save(edited(snap, **{"suippes-2025-04-01": "Titre en ligne"}), snap.version)
+    assert live.is_stale(relay_copy, PLACES, out)
+    live.publish(relay_copy, PLACES, out)
+    assert "Titre en ligne" in (out / "index.html").read_text(encoding="utf-8")
+    assert not list(out.glob(".carte-*"))  # no temporary folder left behind
+    assert live.URL_PATH == "/app/static/carte/index.html"
+    assert (ROOT / "static").resolve() == live.live_dir().parent.resolve() or \
+        "CUFMAP_CARTE" in __import__("os").environ
+
+
+def test_the_throttle_counts_the_address_the_trusted_proxy_saw():
+    headers = {"X-Forwarded-For": "6.6.6.6, 203.0.113.9", "X-Real-IP": "203.0.113.9"}
+    assert auth.client_address("10.0.0.2", headers) == "10.0.0.2"  # not configured: the peer
+    assert auth.client_address("10.0.0.2", headers, "X-Real-IP") == "203.0.113.9"
+    assert auth.client_address("10.0.0.2", headers, "X-Forwarded-For") == "203.0.113.9"
+    assert auth.client_address("10.0.0.2", {}, "X-Real-IP") == "10.0.0.2"
