@@ -142,6 +142,21 @@ def _storage(data: str, places: str, settings):
     return opened
 
 
+def live_map_url() -> str:
+    """The live public page's full address on this server (its path alone when the page's
+    own address is unknown)."""
+    from urllib.parse import urlsplit
+
+    from .live import URL_PATH
+
+    try:
+        parts = urlsplit(st.context.url or "")
+    except Exception:
+        return URL_PATH
+    return f"{parts.scheme}://{parts.netloc}{URL_PATH}" if parts.scheme and parts.netloc \
+        else URL_PATH
+
+
 def refresh_public(storage) -> str:
     """Regenerate the live export (and commit it to the publication branch, if any) after a
     save or a change brought from the remote; returns a French warning, "" when all went

@@ -10,7 +10,7 @@ import pytest
 from cufmap import auth, editing, gitstore, live, store
 from cufmap.errors import ConflictError, UnknownVersion
 
-from .conftest import DATA, ROOT
+from .conftest import DATA, ROOT, run_page
 
 PLACES = ROOT / "data" / "lieux.csv"
 
@@ -301,3 +301,76 @@ def test_the_throttle_counts_the_address_the_trusted_proxy_saw():
     assert auth.client_address("10.0.0.2", headers, "X-Real-IP") == "203.0.113.9"
     assert auth.client_address("10.0.0.2", headers, "X-Forwarded-For") == "203.0.113.9"
     assert auth.client_address("10.0.0.2", {}, "X-Real-IP") == "10.0.0.2"
+
+
+# --- The editing page with the Git storage (AppTest) --------------------------------------
+
+@pytest.fixture
+def git_edition(monkeypatch, tmp_path, remote):
+    folder = tmp_path / "serveur"
+    monkeypatch.setenv("CUFMAP_DATA", str(folder / "data" / "relais.csv"))
+    monkeypatch.setenv("CUFMAP_PLACES", str(folder / "data" / "lieux.csv"))
+    monkeypatch.setenv("CUFMAP_CARTE", str(tmp_path / "carte"))
+    monkeypatch.setenv(gitstore.ENV_URL, f"file://{remote}")
+    monkeypatch.setenv(gitstore.ENV_CACHE, str(tmp_path / "cache"))
+    monkeypatch.setenv(auth.ENV_HASH, auth.hash_password("bon-mot-de-passe", iterations=1000))
+    monkeypatch.chdir(ROOT)
+    at = run_page("pages/edition.py")
+    at.text_input(key="ed_name").input("Alice")
+    at.text_input(key="ed_password").input("bon-mot-de-passe")
+    at.button[0].click()
+    return at.run()
+
+
+def _edit_and_save(at, title):
+    key = f"ed_table_{at.session_state['ed_table']}"
+    at.session_state[key] = {"edited_rows": {2: {"titre": title}}, "added_rows": [],
+                             "deleted_rows": []}
+    at.run()
+    next(b for b in at.button if b.label == "Enregistrer").click()
+    return at.run()
+
+
+def test_the_editing_page_commits_each_save_and_updates_the_live_page(git_edition, remote,
+                                                                     tmp_path):
+    at = _edit_and_save(git_edition, "Titre enregistré dans le dépôt")
+    assert not at.exception, at.exception
+    assert at.success and "1 modifiée(s)" in at.success[0].value
+    assert log(remote)[0] == ("Alice", "1 étape modifiée")
+    assert "Titre enregistré dans le dépôt" in remote_csv(remote)
+    page = (tmp_path / "carte" / "index.html").read_text(encoding="utf-8")
+    assert "Titre enregistr" in page and "dans le d" in page  # JSON escapes accents
+    history = at.dataframe[-1].value
+    assert list(history["Résumé"])[:2] == ["1 étape modifiée", "Données du relais"]
+
+
+def test_the_editing_page_refuses_the_save_when_the_remote_is_unreachable(git_edition, remote,
+                                                                        tmp_path):
+    remote.rename(tmp_path / "ailleurs.git")
+    at = _edit_and_save(git_edition, "Titre gardé dans le tableau")
+    assert not at.exception, at.exception
+    assert not at.success
+    assert any("injoignable" in e.value for e in at.error)
+    assert "1 modifiée(s)" in at.caption[-1].value or any(
+        "1 modifiée(s)" in c.value for c in at.caption)  # the edit is still in the table
+    assert at.session_state["ed_mine"]["titre"].str.contains("Titre gardé").any()
+
+
+def test_the_editing_page_notices_a_commit_made_meanwhile(git_edition, remote, tmp_path):
+    direct_commit(tmp_path, remote, lambda t: t.replace("Randonnée de la coopération",
+                                                        "Marche directe de la coopération"))
+    at = git_edition
+    at.session_state["ed_base"]  # the session is open; a fresh visit would fetch at once
+    storage = next(iter_storages())
+    storage.sync(force=True)  # what the 30 s thread does
+    at.run()
+    assert any("Une nouvelle version a été enregistrée" in i.value for i in at.info)
+    next(b for b in at.button if b.label.startswith("Charger la nouvelle version")).click()
+    at.run()
+    assert at.session_state["ed_base"]["titre"].str.contains("Marche directe").any()
+
+
+def iter_storages():
+    from cufmap.web import storage
+
+    yield storage()
