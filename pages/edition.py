@@ -48,11 +48,12 @@ def load(keep_edits: bool = False) -> None:
     state.ed_base, state.ed_version = snapshot.frame, snapshot.version
 
 
+# Each visit sees the remote's latest commit; later reruns fetch at most every 30 s. New data
+# from the remote also regenerates the public page.
+if data.sync(force="ed_base" not in state):
+    state.ed_public = refresh_public(data)
 if "ed_base" not in state:
-    data.sync(force=True)  # each visit sees the remote's latest commit
     load()
-else:
-    data.sync()  # at most every 30 s
 
 
 def problems_table(problems: list[validation.Problem]) -> None:
@@ -69,18 +70,19 @@ notice = st.empty()
 if state.get("ed_saved"):
     notice.success(f"Enregistré ({state.pop('ed_saved')}). La carte publique montre déjà "
                    "la nouvelle version.")
-if state.get("ed_public"):  # the save stands; only the public page lags
-    st.warning(md(state.pop("ed_public")))
-if data.unreachable:
-    st.warning(md(data.unreachable))
-if data.problem:
-    st.warning(md(data.problem))
-if not state.get("ed_conflict") and data.current_version() != state.ed_version:
-    st.info("Une nouvelle version a été enregistrée depuis que vous avez ouvert la page "
-            "(par une autre personne ou directement dans le dépôt).")
-    if st.button("Charger la nouvelle version en gardant mes modifications"):
-        load(keep_edits="ed_mine" in state)
-        st.rerun()
+with st.container():  # one element whatever it holds: the tabs keep their place
+    if state.get("ed_public"):  # the save stands; only the public page lags
+        st.warning(md(state.pop("ed_public")))
+    if data.unreachable:
+        st.warning(md(data.unreachable))
+    if data.problem:
+        st.warning(md(data.problem))
+    if not state.get("ed_conflict") and data.current_version() != state.ed_version:
+        st.info("Une nouvelle version a été enregistrée depuis que vous avez ouvert la page "
+                "(par une autre personne ou directement dans le dépôt).")
+        if st.button("Charger la nouvelle version en gardant mes modifications"):
+            load(keep_edits="ed_mine" in state)
+            st.rerun()
 
 
 def saved(summary: str) -> None:

@@ -374,3 +374,16 @@ def iter_storages():
     from cufmap.web import storage
 
     yield storage()
+
+
+def test_every_hosting_setting_is_documented():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Mettre en ligne", 1)[1].split("\n## ", 1)[0]
+    for name in ("depot", "depot_branche", "depot_publication", "depot_intervalle",
+                 "entete_adresse_client", gitstore.ENV_URL, gitstore.ENV_BRANCH,
+                 gitstore.ENV_PUBLICATION, gitstore.ENV_INTERVAL, gitstore.ENV_CACHE,
+                 auth.ENV_CLIENT_HEADER, "Streamlit Community Cloud", "systemd",
+                 "HEALTHCHECK", "packages.txt", "dulwich"):
+        assert name in section, name
+    assert live.ENV_DIR in readme and live.URL_PATH in readme
+    assert (ROOT / "packages.txt").read_text().split() == ["git"]
