@@ -75,6 +75,8 @@ class DepotError(CufmapError):
     """The Git remote cannot be read or refused a write; the message is French and
     never contains the URL's credentials."""
 
+    output = ""  # git's whole answer, redacted
+
 
 @dataclass(frozen=True)
 class Settings:
@@ -186,7 +188,9 @@ class GitStore:
         if proc.returncode:
             stderr = redact((proc.stderr + proc.stdout).decode("utf-8", "replace"),
                             self.settings.url)
-            raise DepotError(_explain(stderr, action))
+            error = DepotError(_explain(stderr, action))
+            error.output = stderr  # whole (redacted): what went wrong, for the caller
+            raise error
         return proc.stdout
 
     @contextlib.contextmanager
@@ -216,7 +220,7 @@ class GitStore:
                       f"+refs/heads/{branch}:refs/remotes/origin/{branch}",
                       action="lire le dépôt Git")
         except DepotError as exc:
-            if "couldn't find remote ref" not in str(exc).lower():
+            if "couldn't find remote ref" not in exc.output.lower():
                 raise
             with contextlib.suppress(DepotError):  # the branch does not exist (yet)
                 self._git("update-ref", "-d", f"refs/remotes/origin/{branch}")
@@ -273,9 +277,11 @@ class GitStore:
             self._git("push", "--quiet", "origin",
                       f"{commit}:refs/heads/{branch}", action="enregistrer sur le dépôt Git")
         except DepotError as exc:
-            text = str(exc).lower()
+            text = exc.output.lower()
+            # refused because the remote moved, or another push held the ref at that instant
             if any(s in text for s in ("non-fast-forward", "fetch first", "[rejected]",
-                                       "stale info", "cannot lock ref")):
+                                       "stale info", "cannot lock ref", "failed to update ref",
+                                       "failed to lock", "incorrect old value")):
                 return False
             raise
         self._git("update-ref", f"refs/remotes/origin/{branch}", commit)

@@ -125,20 +125,23 @@ def storage():
     remote the settings name (read at start, then followed every 30 s by a thread)."""
     from . import DEFAULT_DATA, DEFAULT_PLACES, gitstore
 
+    from . import live
+
     settings = gitstore.Settings.from_config(_secrets().get("cufmap", {}))
-    return _storage(str(DEFAULT_DATA), str(DEFAULT_PLACES), settings)
+    opened = _storage(str(DEFAULT_DATA), str(DEFAULT_PLACES), settings)
+    if live.is_stale(DEFAULT_DATA, DEFAULT_PLACES):  # the file was changed by hand (3 stats)
+        refresh_public(opened)
+    return opened
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
 def _storage(data: str, places: str, settings):
-    from . import gitstore, live, store
+    from . import gitstore, store
 
     opened = store.open_store(data, places, settings)
     if settings is not None:
         opened.sync(force=True)
         opened.poller = gitstore.Poller(opened, lambda: refresh_public(opened)).start()
-    if live.is_stale(data, places):
-        refresh_public(opened)
     return opened
 
 

@@ -387,3 +387,45 @@ def test_every_hosting_setting_is_documented():
         assert name in section, name
     assert live.ENV_DIR in readme and live.URL_PATH in readme
     assert (ROOT / "packages.txt").read_text().split() == ["git"]
+
+
+def test_two_instances_saving_the_same_second_one_wins_none_is_lost(tmp_path, remote):
+    import threading
+
+    a, b = instance(tmp_path, remote, "a"), instance(tmp_path, remote, "b")
+    snaps = {"A": a.load(), "B": b.load()}
+    barrier, outcome = threading.Barrier(2), {}
+
+    def save(app, who, ident):
+        barrier.wait()
+        try:
+            app.save(edited(snaps[who], **{ident: f"Version {who}"}), snaps[who].version,
+                     author=who)
+            outcome[who] = "enregistré"
+        except ConflictError:
+            outcome[who] = "conflit"
+
+    threads = [threading.Thread(target=save, args=(a, "A", "suippes-2025-04-01")),
+               threading.Thread(target=save, args=(b, "B", "lyon-2025-04-16"))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(outcome.values()) == ["conflit", "enregistré"]
+    winner = next(w for w, o in outcome.items() if o == "enregistré")
+    assert f"Version {winner}" in remote_csv(remote) and len(log(remote)) == 2
+
+
+def test_a_file_changed_by_hand_on_the_server_is_republished_on_the_next_visit(
+        monkeypatch, tmp_path, relay_copy):
+    monkeypatch.setenv("CUFMAP_DATA", str(relay_copy))
+    monkeypatch.setenv("CUFMAP_PLACES", str(PLACES))
+    monkeypatch.setenv("CUFMAP_CARTE", str(tmp_path / "carte"))
+    monkeypatch.chdir(ROOT)
+    run_page("app.py")
+    assert "Randonn" in (tmp_path / "carte" / "index.html").read_text(encoding="utf-8")
+    text = relay_copy.read_text(encoding="utf-8")
+    relay_copy.write_text(text.replace("Randonnée de la coopération", "Marche tableur"),
+                          encoding="utf-8")  # saved from Excel on the server
+    run_page("app.py")
+    assert "Marche tableur" in (tmp_path / "carte" / "index.html").read_text(encoding="utf-8")
