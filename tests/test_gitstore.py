@@ -127,8 +127,18 @@ def test_a_push_refused_because_only_the_places_moved_is_rebuilt_on_top(tmp_path
     a.sync(force=True)
     with a.places.open("a", encoding="utf-8") as fh:
         fh.write("Zyxwvutville,CA,45.5,-73.5,,,,,manuel,\n")
-    assert a.save_places(author="A")
+    commit = b._commit
+    calls = []
+
+    def meanwhile(*args, **kwargs):  # A's place choice lands between B's fetch and push
+        calls.append(1)
+        if len(calls) == 1:
+            assert a.save_places(author="A")
+        return commit(*args, **kwargs)
+
+    b._commit = meanwhile
     b.save(edited(snap, **{"suippes-2025-04-01": "Après le lieu"}), snap.version, author="B")
+    assert len(calls) == 2  # refused once, rebuilt on top of A's commit
     assert "Zyxwvutville" in git(remote, "show", "main:data/lieux.csv")
     assert "Après le lieu" in remote_csv(remote)
     assert log(remote)[1][1].startswith("Lieu retenu : Zyxwvutville")
@@ -368,6 +378,18 @@ def test_the_editing_page_notices_a_commit_made_meanwhile(git_edition, remote, t
     next(b for b in at.button if b.label.startswith("Charger la nouvelle version")).click()
     at.run()
     assert at.session_state["ed_base"]["titre"].str.contains("Marche directe").any()
+
+
+def test_each_visit_to_the_editing_page_sees_the_latest_commit(git_edition, remote,
+                                                               tmp_path):
+    direct_commit(tmp_path, remote, lambda t: t.replace("Randonnée de la coopération",
+                                                        "Marche vue à la visite"))
+    at = run_page("pages/edition.py")  # a new visit, seconds later (the app still runs)
+    at.text_input(key="ed_name").input("Bruno")
+    at.text_input(key="ed_password").input("bon-mot-de-passe")
+    at.button[0].click()
+    at.run()
+    assert at.session_state["ed_base"]["titre"].str.contains("Marche vue à la visite").any()
 
 
 def iter_storages():
