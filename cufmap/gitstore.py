@@ -160,6 +160,7 @@ class GitStore:
         self.unreachable = ""  # the last fetch failed: why (the local copy is served)
         self._fetched_at: float | None = None
         self._places_base: bytes | None = None  # places file as last copied from the remote
+        self._versions: tuple[str, list[Version]] = ("", [])  # by remote head
         self._lock = threading.RLock()
         self._remote_ref = f"refs/remotes/origin/{settings.branch}"
 
@@ -300,6 +301,8 @@ class GitStore:
             if self._fetched_at is None:
                 self._fetch()
             head = self._head()
+            if not head and self.unreachable:  # never read: an empty table would mislead
+                raise DepotError(self.unreachable)
             return _snapshot(self._blob(head, DATA_PATH), self._blob_id(head, DATA_PATH))
 
     def current_version(self) -> str:
@@ -428,6 +431,8 @@ class GitStore:
             head = self._head()
             if not head:
                 return []
+            if self._versions[0] == head:  # the page lists them on every rerun
+                return list(self._versions[1])
             log_text = self._git("log", f"-n{HISTORY_LIMIT}", "--format=%H%x1f%aI%x1f%an%x1f%s",
                                  head, "--", DATA_PATH).decode("utf-8", "replace")
             out = []
@@ -435,7 +440,8 @@ class GitStore:
                 sha, when, name, subject = line.split("\x1f", 3)
                 out.append(Version(sha, dt.datetime.fromisoformat(when), sha[:10],
                                    _row_count(self._blob(sha, DATA_PATH)), name, subject))
-            return out
+            self._versions = (head, out)
+            return list(out)
 
     def read_version(self, ident: str) -> pd.DataFrame:
         with self._lock:

@@ -451,3 +451,10 @@ def test_a_file_changed_by_hand_on_the_server_is_republished_on_the_next_visit(
                           encoding="utf-8")  # saved from Excel on the server
     run_page("app.py")
     assert "Marche tableur" in (tmp_path / "carte" / "index.html").read_text(encoding="utf-8")
+
+
+def test_a_remote_never_reached_is_not_shown_as_an_empty_table(tmp_path):
+    app = instance(tmp_path, tmp_path / "absent.git")
+    assert not app.sync(force=True)
+    with pytest.raises(gitstore.DepotError, match="injoignable"):
+        app.load()
