@@ -325,7 +325,14 @@ class GitStore:
                 head = self._head()
                 if self._blob_id(head, DATA_PATH) != expected_version:
                     raise ConflictError(CONFLICT)
-                commit = self._commit(head, {DATA_PATH: data},
+                files = {DATA_PATH: data}
+                if self.places.exists():  # answers found online meanwhile survive restarts
+                    remote = self._blob(head, PLACES_PATH)
+                    merged, _ = merge_places(self._places_base, self.places.read_bytes(),
+                                             remote)
+                    if merged != remote:
+                        files[PLACES_PATH] = merged
+                commit = self._commit(head, files,
                                       message or change_message(self._blob(head, DATA_PATH),
                                                                 frame), author)
                 if self._push(commit):

@@ -458,3 +458,15 @@ def test_a_remote_never_reached_is_not_shown_as_an_empty_table(tmp_path):
     assert not app.sync(force=True)
     with pytest.raises(gitstore.DepotError, match="injoignable"):
         app.load()
+
+
+def test_places_found_online_meanwhile_go_with_the_next_save(tmp_path, remote):
+    app = instance(tmp_path, remote)
+    app.sync(force=True)
+    with app.places.open("a", encoding="utf-8") as fh:  # what the geocoding chain writes
+        fh.write("Wichita,US,,,37.69,-97.34,Wichita,ville,Nominatim,,,2026-11-28\n")
+    snap = app.load()
+    app.save(edited(snap, **{"suippes-2025-04-01": "Avec Wichita"}), snap.version, author="A")
+    assert "Wichita,US" in git(remote, "show", "main:data/lieux.csv")
+    assert len(git(remote, "show", "main:data/lieux.csv").splitlines()) == \
+        len(PLACES.read_text(encoding="utf-8").splitlines()) + 1
