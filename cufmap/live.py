@@ -2,7 +2,8 @@
 
 ``static`` (served at ``/app/static/`` with ``server.enableStaticServing``) is
 ``cufmap/static``; the export (:func:`cufmap.export.export`, reused as it is) goes to its
-``carte/`` sub-folder, so ``/app/static/carte/index.html`` (with ``relais.geojson`` and
+``carte/`` sub-folder (:func:`live_dir`; also right when the package is installed elsewhere
+than the app, as ``pip install .`` does), so ``/app/static/carte/index.html`` (with ``relais.geojson`` and
 ``relais.ics`` beside it) is always the current map. Visitors of that page cost the server
 no Python. ``CUFMAP_CARTE`` names another folder (tests).
 
@@ -25,7 +26,13 @@ URL_PATH = "/app/static/carte/index.html"
 
 
 def live_dir() -> Path:
-    return Path(os.environ.get(ENV_DIR) or Path(__file__).parent / "static" / "carte")
+    """``CUFMAP_CARTE``, else ``carte/`` in the ``static`` folder Streamlit serves (beside the
+    app, where it is started), else in the package's own ``static`` (the same folder in a
+    checkout, where ``static`` links to ``cufmap/static``)."""
+    if os.environ.get(ENV_DIR):
+        return Path(os.environ[ENV_DIR])
+    served = Path.cwd() / "static"
+    return (served if served.is_dir() else Path(__file__).parent / "static") / "carte"
 
 
 def publish(data: str | os.PathLike, places: str | os.PathLike,

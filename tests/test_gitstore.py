@@ -301,8 +301,15 @@ def test_the_live_page_is_regenerated_and_served_from_the_static_folder(tmp_path
     assert "Titre en ligne" in (out / "index.html").read_text(encoding="utf-8")
     assert not list(out.glob(".carte-*"))  # no temporary folder left behind
     assert live.URL_PATH == "/app/static/carte/index.html"
-    assert (ROOT / "static").resolve() == live.live_dir().parent.resolve() or \
-        "CUFMAP_CARTE" in __import__("os").environ
+
+
+def test_the_live_page_goes_to_the_folder_streamlit_serves(monkeypatch, tmp_path):
+    monkeypatch.delenv(live.ENV_DIR, raising=False)
+    monkeypatch.chdir(ROOT)  # a checkout: static -> cufmap/static
+    assert live.live_dir().resolve() == (ROOT / "cufmap" / "static" / "carte").resolve()
+    (tmp_path / "static").mkdir()
+    monkeypatch.chdir(tmp_path)  # the package installed elsewhere (pip install .)
+    assert live.live_dir() == tmp_path / "static" / "carte"
 
 
 def test_the_throttle_counts_the_address_the_trusted_proxy_saw():
