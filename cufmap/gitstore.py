@@ -250,12 +250,11 @@ class GitStore:
         except DepotError:
             return ""
 
-    def _commit(self, parent: str, files: dict[str, bytes], message: str, author: str,
-                keep_tree: bool = True) -> str:
-        """A commit of ``files`` over ``parent``'s tree (or alone), not yet pushed."""
+    def _commit(self, parent: str, files: dict[str, bytes], message: str, author: str) -> str:
+        """A commit of ``files`` over ``parent``'s tree, not yet pushed."""
         with tempfile.TemporaryDirectory(prefix="cufmap-index-") as tmp:
             env = {"GIT_INDEX_FILE": str(Path(tmp) / "index")}
-            if parent and keep_tree:
+            if parent:
                 self._git("read-tree", parent, env=env)
             else:
                 self._git("read-tree", "--empty", env=env)
@@ -484,9 +483,9 @@ class GitStore:
                 self._fetch(branch)
                 parent = self._head(ref)
                 source = self._head()[:8]
+                # the branch's other files (CNAME, .gitlab-ci.yml) are kept
                 commit = self._commit(parent, files, f"Carte publique régénérée (données "
-                                                     f"{source or 'locales'})", "cufmap",
-                                      keep_tree=False)
+                                                     f"{source or 'locales'})", "cufmap")
                 if parent and self._git("rev-parse", f"{commit}^{{tree}}") == \
                         self._git("rev-parse", f"{parent}^{{tree}}"):
                     return ""

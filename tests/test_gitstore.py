@@ -285,6 +285,19 @@ def test_the_export_goes_to_the_publication_branch(tmp_path, remote):
     files = git(remote, "ls-tree", "--name-only", "pages").split()
     assert sorted(files) == [".nojekyll", "index.html", "relais.geojson", "relais.ics"]
     assert app.publish(out) == ""  # unchanged: no new commit
+    work = tmp_path / "pages"  # the team adds its domain name to the branch
+    subprocess.run(["git", "clone", "-q", "-b", "pages", str(remote), str(work)], check=True,
+                   capture_output=True)
+    (work / "CNAME").write_text("carte.exemple.fr\n")
+    git(work, "add", "CNAME")
+    git(work, "-c", "user.name=Web", "-c", "user.email=", "commit", "-q", "-m", "Domaine")
+    git(work, "push", "-q", "origin", "pages")
+    snap = app.load()
+    app.save(edited(snap, **{"suippes-2025-04-01": "Publie"}), snap.version, author="A")
+    live.publish(app.data, app.places, out)
+    assert app.publish(out)
+    assert "CNAME" in git(remote, "ls-tree", "--name-only", "pages").split()
+    assert "Publie" in git(remote, "show", "pages:index.html")
 
 
 def test_the_live_page_is_regenerated_and_served_from_the_static_folder(tmp_path, relay_copy):
