@@ -11,8 +11,8 @@ Configuration, first found wins:
 Guessing is limited by :class:`Guard`: a budget of wrong guesses per minute for the whole
 server (``[cufmap] essais_par_minute``, default 10), refused without hashing once spent, and a
 per-client wait that doubles with each failure (1 s, 2 s, 4 s… up to 30 s). The client is
-read from a trusted proxy header when one is configured (``[cufmap] entete_client`` or
-``CUFMAP_CLIENT_HEADER``), else from the connection, else the browser session.
+read from a trusted proxy header when one is configured (``[cufmap] entete_adresse_client`` or
+``CUFMAP_ENTETE_ADRESSE_CLIENT``), else from the connection, else the browser session.
 """
 
 from __future__ import annotations
@@ -31,7 +31,8 @@ from collections import deque
 from dataclasses import dataclass
 
 ENV_HASH = "CUFMAP_PASSWORD_HASH"
-ENV_CLIENT_HEADER = "CUFMAP_CLIENT_HEADER"
+#: Behind a reverse proxy: the header carrying the real client address (``X-Real-IP``…).
+ENV_CLIENT_HEADER = "CUFMAP_ENTETE_ADRESSE_CLIENT"
 DEFAULT_GUESSES_PER_MINUTE = 10
 ALGORITHM = "pbkdf2_sha256"
 ITERATIONS = 600_000  # OWASP's 2023 figure for PBKDF2-HMAC-SHA256
@@ -121,7 +122,8 @@ def config(secrets_: dict | None, environ: dict | None = None) -> Config:
         budget = max(1, int(section.get("essais_par_minute", DEFAULT_GUESSES_PER_MINUTE)))
     except (TypeError, ValueError):
         budget = DEFAULT_GUESSES_PER_MINUTE
-    header = str(section.get("entete_client") or environ.get(ENV_CLIENT_HEADER, "")).strip()
+    header = str(section.get("entete_adresse_client")
+                 or environ.get(ENV_CLIENT_HEADER, "")).strip()
     return Config(PASSWORD, password_hash=encoded, guesses_per_minute=budget,
                   client_header=header)
 

@@ -54,6 +54,7 @@ class Version:
     digest: str
     rows: int
     author: str
+    summary: str = ""  # what changed (the commit message, with the Git storage)
 
 
 def digest(data: bytes) -> str:
@@ -133,7 +134,25 @@ def to_xlsx_bytes(frame: pd.DataFrame) -> bytes:
 
 
 class Store:
-    """Reads and writes one CSV file, with history, locking and conflict detection."""
+    """Reads and writes one CSV file, with history, locking and conflict detection.
+
+    The local storage; :class:`cufmap.gitstore.GitStore` offers the same methods on a Git
+    remote (:func:`open_store` picks one)."""
+
+    problem = ""  # only the Git storage can hold a version it cannot publish
+    unreachable = ""
+
+    @property
+    def description(self) -> str:
+        return f"fichier {self.path}"
+
+    def sync(self, force: bool = False) -> bool:
+        """Nothing to fetch: the file is read on each load."""
+        return False
+
+    def save_places(self, author: str = "") -> bool:
+        """The places file is written in place by the geocoding chain: nothing more to do."""
+        return False
 
     def __init__(self, path: str | os.PathLike):
         self.path = Path(path)
@@ -295,3 +314,13 @@ def _atomic_write(path: Path, data: bytes, mode: int | None = None) -> None:
         os.fsync(dir_fd)
     finally:
         os.close(dir_fd)
+
+
+def open_store(data: str | os.PathLike, places: str | os.PathLike, settings=None):
+    """The storage the settings name: a Git remote (:class:`cufmap.gitstore.Settings`) or,
+    without one, the local file."""
+    if settings is None:
+        return Store(data)
+    from .gitstore import GitStore
+
+    return GitStore(settings, data, places)

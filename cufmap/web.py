@@ -23,7 +23,9 @@ class Relay:
 
 
 def load_relay(path: str) -> Relay:
-    """Stages of ``path``, re-read whenever the file changes (the cache key is its mtime)."""
+    """Stages of ``path``, re-read whenever the file changes (the cache key is its mtime).
+    The storage is opened first: with a Git remote, its latest version is on disk."""
+    storage()
     mtime = _mtime(path)
     if not mtime:
         return Relay([], f"Le fichier des étapes « {path} » est introuvable.")
@@ -219,6 +221,66 @@ def _client(trusted_header: str) -> str:
     if not isinstance(ip, str):  # AppTest gives a stand-in object
         headers, ip = {}, ""
     return auth.client_key(headers, ip, ctx.session_id if ctx else "", trusted_header)
+
+
+# --- Storage and the live public page -------------------------------------------------------
+
+def storage():
+    """The process's one storage (:func:`cufmap.store.open_store`): the local file, or the Git
+    remote the settings name (read at start, then followed every 30 s by a thread)."""
+    from . import DEFAULT_DATA, DEFAULT_PLACES, gitstore
+
+    from . import live
+
+    settings = gitstore.Settings.from_config(_secrets().get("cufmap", {}))
+    opened = _storage(str(DEFAULT_DATA), str(DEFAULT_PLACES), settings)
+    if live.is_stale(DEFAULT_DATA, DEFAULT_PLACES):  # the file was changed by hand (3 stats)
+        refresh_public(opened)
+    return opened
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _storage(data: str, places: str, settings):
+    from . import gitstore, store
+
+    opened = store.open_store(data, places, settings)
+    if settings is not None:
+        opened.sync(force=True)
+        opened.poller = gitstore.Poller(opened, lambda: refresh_public(opened)).start()
+    return opened
+
+
+def live_map_url() -> str:
+    """The live public page's full address on this server (its path alone when the page's
+    own address is unknown)."""
+    from urllib.parse import urlsplit
+
+    from .live import URL_PATH
+
+    try:
+        parts = urlsplit(st.context.url or "")
+    except Exception:
+        return URL_PATH
+    return f"{parts.scheme}://{parts.netloc}{URL_PATH}" if parts.scheme and parts.netloc \
+        else URL_PATH
+
+
+def refresh_public(storage) -> str:
+    """Regenerate the live export (and commit it to the publication branch, if any) after a
+    save or a change brought from the remote; returns a French warning, "" when all went
+    well. A failure here never undoes a save."""
+    import logging
+
+    from . import DEFAULT_DATA, DEFAULT_PLACES, live
+
+    try:
+        live.publish(DEFAULT_DATA, DEFAULT_PLACES)
+        if hasattr(storage, "publish"):
+            storage.publish(live.live_dir())
+    except (CufmapError, OSError) as exc:
+        logging.getLogger(__name__).warning("cufmap: carte publique non régénérée : %s", exc)
+        return f"La carte publique n'a pas pu être régénérée : {exc}"
+    return ""
 
 
 def signed_in_editor() -> str | None:

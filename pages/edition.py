@@ -1,17 +1,18 @@
 """« Modifier les étapes » : l'édition du relais par l'équipe (connexion requise).
 
-La logique est dans ``cufmap.editing`` (tableau, fusion, import, lieux) et ``cufmap.store``
-(enregistrement atomique, versions, conflits) ; cette page ne fait que l'agencer.
+La logique est dans ``cufmap.editing`` (tableau, fusion, import, lieux), ``cufmap.store``
+(enregistrement atomique, versions, conflits) ou ``cufmap.gitstore`` (le même sur un dépôt
+Git) ; cette page ne fait que l'agencer.
 """
 
 import pandas as pd
 import streamlit as st
 
-from cufmap import DEFAULT_DATA, DEFAULT_PLACES, editing, schema, store, validation
+from cufmap import DEFAULT_PLACES, editing, schema, store, validation
 from cufmap.errors import ConflictError, CufmapError, UnreadableTable, os_message
 from cufmap.geocoding import Chain, PlacesFile
 from cufmap.mapdoc import picker_map
-from cufmap.web import md, signed_in_editor
+from cufmap.web import md, refresh_public, signed_in_editor, storage
 
 st.set_page_config(page_title="Modifier les étapes — Relais de la Coop Déc'", layout="wide")
 st.markdown("### Modifier les étapes du relais")
@@ -22,7 +23,7 @@ if author is None:
     st.stop()
 
 state = st.session_state
-data = store.Store(DEFAULT_DATA)
+data = storage()  # the local file, or the Git remote the settings name
 
 
 def load(keep_edits: bool = False) -> None:
@@ -47,6 +48,10 @@ def load(keep_edits: bool = False) -> None:
     state.ed_base, state.ed_version = snapshot.frame, snapshot.version
 
 
+# Each visit sees the remote's latest commit; later reruns fetch at most every 30 s. New data
+# from the remote also regenerates the public page.
+if data.sync(force="ed_base" not in state):
+    state.ed_public = refresh_public(data)
 if "ed_base" not in state:
     load()
 
@@ -65,6 +70,28 @@ notice = st.empty()
 if state.get("ed_saved"):
     notice.success(f"Enregistré ({state.pop('ed_saved')}). La carte publique montre déjà "
                    "la nouvelle version.")
+with st.container():  # one element whatever it holds: the tabs keep their place
+    if state.get("ed_public"):  # the save stands; only the public page lags
+        st.warning(md(state.pop("ed_public")))
+    if data.unreachable:
+        st.warning(md(data.unreachable))
+    if data.problem:
+        st.warning(md(data.problem))
+    if not state.get("ed_conflict") and data.current_version() != state.ed_version:
+        st.info("Une nouvelle version a été enregistrée depuis que vous avez ouvert la page "
+                "(par une autre personne ou directement dans le dépôt).")
+        if st.button("Charger la nouvelle version en gardant mes modifications"):
+            load(keep_edits="ed_mine" in state)
+            st.rerun()
+
+
+def saved(summary: str) -> None:
+    """After a save: read the new version, regenerate the public page, say so."""
+    load()
+    state.ed_saved = summary
+    state.ed_public = refresh_public(data)
+    st.rerun()
+
 
 def table_tab() -> None:
     st.caption(f"Connecté : {md(author)}. Chaque en-tête de colonne explique ce qu'elle attend ; "
@@ -99,12 +126,10 @@ def table_tab() -> None:
             data.save(mine, state.ed_version, author=author)
         except ConflictError as exc:
             state.ed_conflict = str(exc)
-        except CufmapError as exc:  # invalid (a race with the schema) or not writable
+        except CufmapError as exc:  # not writable, remote unreachable or refusing; edits stay in the table
             st.error(md(exc))
         else:
-            load()
-            state.ed_saved = changes.summary()
-            st.rerun()
+            saved(changes.summary())
     if state.get("ed_conflict"):
         st.error("Quelqu'un d'autre a enregistré le fichier depuis que vous l'avez ouvert : "
                  "votre enregistrement est refusé, rien n'est perdu.")
@@ -151,6 +176,12 @@ def places_tab() -> None:
                 st.error(md(exc))
                 return
             state.ed_places = editing.refresh(statuses, s, places)
+            try:
+                data.save_places(author)  # with the Git storage, one commit
+            except CufmapError as exc:
+                st.error(md(exc))
+                return
+            state.ed_public = refresh_public(data)
             st.rerun()
 
         def click_to_place(s, centre, candidates=()):
@@ -195,17 +226,22 @@ def places_tab() -> None:
                             "(le cercle rouge est sa position actuelle) :")
                 click_to_place(s, s.result.point)
 
+
 def history_tab() -> None:
     try:
         versions = data.versions()
+    except CufmapError as exc:  # the remote cannot be read
+        st.error(md(exc))
+        return
     except OSError as exc:  # the history folder cannot be read
-        st.error(md(os_message(data.history, exc)))
+        st.error(md(os_message(getattr(data, "history", DEFAULT_PLACES), exc)))
         return
     if not versions:
         st.info("Aucune version enregistrée pour l'instant.")
     else:
         st.dataframe(pd.DataFrame([{
             "Enregistrée le": v.saved_at.strftime("%d/%m/%Y %H:%M:%S"), "Par": v.author,
+            **({"Résumé": v.summary} if any(x.summary for x in versions) else {}),
             "Lignes": v.rows, "Empreinte": v.digest} for v in versions]),
             hide_index=True, width="stretch")
         chosen = st.selectbox("Version à rétablir", [v.ident for v in versions],
@@ -224,9 +260,7 @@ def history_tab() -> None:
             except CufmapError as exc:
                 st.error(md(exc))
             else:
-                load()
-                state.ed_saved = "version rétablie"
-                st.rerun()
+                saved("version rétablie")
 
 def files_tab() -> None:
     st.markdown("**Importer** un fichier CSV ou XLSX tel qu'Excel ou LibreOffice l'enregistre "
@@ -272,10 +306,8 @@ def files_tab() -> None:
                 except CufmapError as exc:
                     st.error(md(exc))
                 else:
-                    load()
                     state.ed_import = state.get("ed_import", 0) + 1
-                    state.ed_saved = "import : " + report.changes.summary()
-                    st.rerun()
+                    saved("import : " + report.changes.summary())
     if state.ed_broken:
         return
     st.markdown("**Exporter** la version enregistrée :")

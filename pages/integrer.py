@@ -7,7 +7,7 @@ import streamlit as st
 
 from cufmap import DEFAULT_DATA, DEFAULT_PLACES, countries, filters
 from cufmap.mapdoc import MapOptions
-from cufmap.web import load_relay, map_document, md
+from cufmap.web import live_map_url, load_relay, map_document, md
 
 st.set_page_config(page_title="Intégrer la carte — Relais de la Coop Déc'", layout="wide")
 st.markdown("### Intégrer la carte sur un site")
@@ -17,14 +17,26 @@ if relay.error:
     st.stop()
 stages = relay.stages
 
-st.markdown(
-    "1. Exportez la carte en fichiers statiques : `cufmap export carte-relais/` (fichiers "
-    "`index.html`, `relais.geojson`, `relais.ics`, sans aucune ressource extérieure).\n"
-    "2. Publiez le dossier sur votre site (ou celui de CUF).\n"
-    "3. Collez le code ci-dessous dans votre page, après avoir choisi les options.")
+live = live_map_url()
+where = st.radio("Carte à intégrer", ["live", "site"], horizontal=True, format_func={
+    "live": "La carte en ligne de l'application (toujours à jour)",
+    "site": "Un export publié sur votre site"}.get)
+if where == "live":
+    st.markdown(
+        f"La carte en ligne, `{live}`, est régénérée à chaque enregistrement : une page "
+        "statique (carte, `relais.geojson` et `relais.ics` à côté), qui ne coûte rien au "
+        "serveur. Collez le code ci-dessous dans votre page, après avoir choisi les options.")
+else:
+    st.markdown(
+        "1. Exportez la carte en fichiers statiques : `cufmap export carte-relais/` (fichiers "
+        "`index.html`, `relais.geojson`, `relais.ics`, sans aucune ressource extérieure).\n"
+        "2. Publiez le dossier sur votre site (ou celui de CUF).\n"
+        "3. Collez le code ci-dessous dans votre page, après avoir choisi les options.")
 
 c1, c2, c3 = st.columns(3)
-url = c1.text_input("Adresse de la carte publiée", "https://www.exemple.fr/carte-relais/index.html")
+url = c1.text_input("Adresse de la carte publiée",
+                    live if where == "live" else "https://www.exemple.fr/carte-relais/index.html",
+                    key=f"url_{where}")
 hosts = sorted({s.host for s in stages})
 host = c2.selectbox("Une seule collectivité", [""] + hosts,
                     format_func=lambda h: h or "Toutes les collectivités")

@@ -2,6 +2,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -56,3 +57,5 @@ def fresh_sign_in_guard(monkeypatch):
 
 # No test touches the internet: the geocoding chain stays offline unless a test builds its own.
 os.environ["CUFMAP_OFFLINE"] = "1"
+# The live public page of pages run in tests goes to a private folder, not cufmap/static/carte.
+os.environ.setdefault("CUFMAP_CARTE", tempfile.mkdtemp(prefix="cufmap-carte-"))

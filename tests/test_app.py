@@ -86,6 +86,9 @@ def test_filters_switch_on_select_and_off(app):
 
 def test_embed_page_builds_the_iframe_snippet_and_a_preview(app):
     at = app("pages/integrer.py")
+    # by default, the live page the app regenerates on every save
+    assert at.code[0].value.startswith('<iframe src="/app/static/carte/index.html"')
+    at.radio[0].set_value("site").run()
     code = at.code[0].value
     assert code.startswith('<iframe src="https://www.exemple.fr/carte-relais/index.html"')
     assert 'title="Carte du Relais de la Coop Déc\'"' in code

@@ -105,7 +105,7 @@ def test_the_client_comes_from_the_trusted_proxy_header_else_the_session():
     assert auth.client_key({}, "", "s3") == "session:s3"
     assert auth.client_key({}, "192.0.2.4", "s4") == "ip:192.0.2.4"
     cfg = auth.config({"cufmap": {"mot_de_passe_hash": FAST_HASH, "essais_par_minute": 4,
-                                  "entete_client": "X-Real-IP"}}, {})
+                                  "entete_adresse_client": "X-Real-IP"}}, {})
     assert (cfg.guesses_per_minute, cfg.client_header) == (4, "X-Real-IP")
     assert auth.config({}, {auth.ENV_HASH: FAST_HASH, auth.ENV_CLIENT_HEADER: "X-Real-IP"}) \
         .client_header == "X-Real-IP"

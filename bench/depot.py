@@ -1,0 +1,97 @@
+"""What the Git storage and the live public page cost, against a local bare repository.
+
+    python bench/depot.py
+
+Prints, for the shipped relay: a save through the local store and through the Git storage
+(validate, commit, push to a ``file://`` remote), a forced sync with nothing new and with a new
+commit, the cheap checks run on every rerun of the editing page (``current_version``) and of
+the public pages (the freshness check of the live page), the history of 50 commits, and the
+regeneration of the live page (cold: first in the process; warm: after a save). A real remote
+over HTTPS adds its network round trips (one fetch and one push per save).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("CUFMAP_OFFLINE", "1")
+
+
+def timed(fn, runs: int = 5) -> float:
+    """Median seconds of ``runs`` calls."""
+    out = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        fn()
+        out.append(time.perf_counter() - t0)
+    return statistics.median(out)
+
+
+def main() -> None:
+    from cufmap import gitstore, live, store
+
+    tmp = Path(tempfile.mkdtemp())
+    data, places = ROOT / "data" / "relais.csv", ROOT / "data" / "lieux.csv"
+    bare = tmp / "depot.git"
+    subprocess.run(["git", "init", "-q", "--bare", str(bare)], check=True)
+    seed = tmp / "seed"
+    seed.mkdir()
+    shutil.copy(data, seed / "relais.csv")
+    shutil.copy(places, seed / "lieux.csv")
+    app = gitstore.GitStore(gitstore.Settings(f"file://{bare}", cache=str(tmp / "cache")),
+                            seed / "relais.csv", seed / "lieux.csv")
+    t0 = time.perf_counter()
+    app.sync(force=True)  # empty remote: the first commit
+    print(f"first sync (seeds the empty remote): {(time.perf_counter() - t0) * 1000:.0f} ms")
+
+    local = store.Store(tmp / "local.csv")
+    shutil.copy(data, local.path)
+    counter = iter(range(10_000))
+
+    def save(target):
+        snap = target.load()
+        frame = snap.frame.copy()
+        frame.loc[0, "titre"] = f"Titre {next(counter)}"
+        target.save(frame, snap.version, author="banc")
+
+    print(f"save, local store: {timed(lambda: save(local)) * 1000:.0f} ms")
+    print(f"save, Git storage (file:// remote): {timed(lambda: save(app)) * 1000:.0f} ms")
+    print(f"sync, nothing new: {timed(lambda: app.sync(force=True)) * 1000:.0f} ms")
+
+    other = gitstore.GitStore(gitstore.Settings(f"file://{bare}", cache=str(tmp / "cache2")),
+                              tmp / "o" / "relais.csv", tmp / "o" / "lieux.csv")
+
+    def sync_new():
+        save(other)
+        t0 = time.perf_counter()
+        assert app.sync(force=True)
+        return time.perf_counter() - t0
+
+    print(f"sync, one new commit: {statistics.median(sync_new() for _ in range(5)) * 1000:.0f} ms")
+    print(f"current_version (each rerun of the editing page): "
+          f"{timed(app.current_version, 20) * 1000:.1f} ms")
+    for _ in range(40):
+        save(app)
+    print(f"history, {len(app.versions())} commits: {timed(app.versions, 3) * 1000:.0f} ms")
+
+    out = tmp / "carte"
+    t0 = time.perf_counter()
+    live.publish(app.data, app.places, out)
+    print(f"live page, cold: {(time.perf_counter() - t0) * 1000:.0f} ms")
+    print(f"live page, warm: {timed(lambda: live.publish(app.data, app.places, out)) * 1000:.0f} ms")
+    print(f"live page freshness check (each public page run): "
+          f"{timed(lambda: live.is_stale(app.data, app.places, out), 50) * 1e6:.0f} µs")
+    shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
