@@ -89,7 +89,7 @@ def geocode(input_path: Path | None, output: Path | None, offline: bool,
         sys.exit(2)
     out_columns = [*columns, *[c for c in _OUT if c not in columns]]
     counts = {geocoding.FOUND: 0, geocoding.AMBIGUOUS: 0, geocoding.NOT_FOUND: 0}
-    results = []
+    results, by_hint = [], 0
     with click.progressbar(rows, label="Géocodage", file=sys.stderr,
                            show_pos=True) as bar:
         for row in bar:
@@ -97,10 +97,12 @@ def geocode(input_path: Path | None, output: Path | None, offline: bool,
                                     row.get("departement", ""), row.get("code_insee", ""))
             r = chain.geocode(query) if query.name else geocoding.Result(query, "introuvable")
             counts[r.status] += 1
+            by_hint += r.status == geocoding.FOUND and r.by_hint
             results.append({**row, **_result_columns(r)})
     _write_csv(results, out_columns, output)
-    click.echo(f"{len(rows)} lieu(x) : {counts['trouvé']} trouvé(s), {counts['ambigu']} "
-               f"ambigu(s), {counts['introuvable']} introuvable(s).", err=True)
+    click.echo(f"{len(rows)} lieu(x) : {counts['trouvé']} trouvé(s) (dont {by_hint} "
+               f"décidé(s) par un indice), {counts['ambigu']} ambigu(s), "
+               f"{counts['introuvable']} introuvable(s).", err=True)
 
 
 _OUT = ("lat", "lon", "statut", "nom_trouve", "type_trouve", "pays_trouve", "source",

@@ -28,6 +28,10 @@ _POSTCODE = re.compile(r"\b(\d{5})\s+([^\d,]+?)\s*$")
 
 # When homonyms remain, the most populous wins only by this factor; otherwise « ambigu ».
 POPULATION_MARGIN = 5
+# Confidence of each way of deciding (calibrated on bench/eval: see bench/geocoding.py).
+CONFIDENCE_UNIQUE = 0.9  # the only place of that name within the hints
+CONFIDENCE_ALIAS = 0.8  # the only place known by that alternate name
+CONFIDENCE_POPULATION = 0.7  # the most populous of homonyms of one country
 
 
 @dataclass(frozen=True)
@@ -63,6 +67,7 @@ class Match:
     confidence: float = 0.0
     note: str = ""
     approximate: bool = False  # an address or a named spot brought back to its commune
+    by_hint: bool = False  # homonyms were set aside by the query's hints
 
 
 class Gazetteer:
@@ -110,17 +115,32 @@ class Gazetteer:
                departement: str | None = None, code: str | None = None,
                suggest: bool = True) -> Match:
         """Find ``name``. Hints: ``country`` (name or ISO), ``kind`` (type_collectivite),
-        ``departement`` (code), ``code`` (INSEE/SIREN). Never guesses between homonyms."""
+        ``departement`` (code), ``code`` (INSEE/SIREN). Every hint narrows the candidates and
+        no answer crosses one: a département or a French kind means France (overseas
+        included) unless a country says otherwise. Never guesses between homonyms of
+        different countries."""
         iso = countries.code(country) if country else None
         if country and not iso:
             return Match("introuvable", note=f"pays inconnu : « {country} »")
-        family = HINT_FAMILY.get(kind or "")
+        family = HINT_FAMILY.get((kind or "").strip().lower())
+        dept = normalise_departement(departement)
+        hints = []
+        if iso:
+            hints.append(f"pays {countries.name(iso)}")
+        elif dept or family:
+            iso = "FR"  # a département code or a French kind of authority means France
+            hints.append("France (département ou type de collectivité)")
+        if family:
+            hints.append(f"type {kind}")
+        if dept:
+            hints.append(f"département {dept}")
         if code:
-            found = self._filter(self.by_code(code), iso, family, None)
+            found = self._filter(self.by_code(code), iso, family, dept)
             if len(found) == 1:
                 return self._found(found[0], 1.0, "trouvé par son code officiel")
         if name and (m := _POSTCODE.search(name)) and iso in (None, "FR"):
-            by_cp = [self.place(i) for i in self.ids(f"#cp:{m.group(1)}")]
+            by_cp = self._filter([self.place(i) for i in self.ids(f"#cp:{m.group(1)}")],
+                                 None, None, dept)
             wanted = names.key(m.group(2))
             same = [p for p in by_cp if names.key(p.name) == wanted or
                     names.key(p.name).startswith(wanted + " ")]
@@ -139,22 +159,26 @@ class Gazetteer:
         if core and core != full:
             ids = np.union1d(ids, self.ids(core))
         candidates = self._filter([self.place(i) for i in self._prefilter(ids, iso, family)],
-                                  iso, family, departement)
+                                  iso, family, dept)
         if not candidates and family == EPCI and core:
             # « Communauté de Morlaix », « Métropole de Nancy »: the EPCI of that commune.
             towns = self._filter([self.place(i) for i in self.ids(core)], "FR", COMMUNE,
-                                 departement)
+                                 dept)
             epcis = {int(self._a["epci"][t.index]) for t in towns} - {-1}
             candidates = [self.place(i) for i in epcis]
         if not candidates and "," in name:
             # « Parc Sainte-Marie, Nancy »: the place after the last comma.
-            inner = self.lookup(name.rsplit(",", 1)[1], country, None, departement,
+            inner = self.lookup(name.rsplit(",", 1)[1], country, kind, departement,
                                 suggest=suggest)
             if inner.place:
                 return Match("trouvé", inner.place, confidence=min(inner.confidence, 0.7),
-                             note=f"lieu ramené à {inner.place.name}", approximate=True)
+                             note=f"lieu ramené à {inner.place.name}", approximate=True,
+                             by_hint=inner.by_hint)
             return inner
-        return self._decide(candidates, name, iso, {names.key(name), core}, suggest)
+        match = self._decide(candidates, name, iso, {names.key(name), core}, suggest, hints)
+        if match.place is not None and hints and len(ids) > len(candidates):
+            match = replace(match, by_hint=True)  # the hints set homonyms aside
+        return match
 
     def _prefilter(self, ids: np.ndarray, iso: str | None, family: str | None) -> np.ndarray:
         """Cheap filtering on the raw arrays, before any Place is built."""
@@ -176,7 +200,7 @@ class Gazetteer:
                 continue
             if family and p.family != family and not (family == REGION and p.family == COM):
                 continue
-            if departement and p.country == "FR" and p.admin != departement.upper():
+            if departement and not _in_departement(p, departement):
                 continue
             out.append(p)
         return out
@@ -189,13 +213,18 @@ class Gazetteer:
         return Match("trouvé", place, confidence=confidence, note=note)
 
     def _decide(self, candidates: list[Place], name: str, iso: str | None,
-                wanted: set[str], suggest: bool = True) -> Match:
+                wanted: set[str], suggest: bool = True, hints: list[str] = ()) -> Match:
         if not candidates:
             return Match("introuvable",
                          suggestions=tuple(self.suggest(name, iso)) if suggest else ())
+        within = f" ({', '.join(hints)})" if hints else ""
         # Places whose own name is the query come before those known by an alternate name.
         own = [p for p in candidates if names.key_variants(p.name) & wanted]
-        if own:
+        by_alias = not own
+        if own and {_country_group(p.country) for p in candidates} == {
+                _country_group(p.country) for p in own}:
+            # Only within one country: « Londres » is London for the English, and a village
+            # of Argentina by its own name; without a country that is not ours to decide.
             candidates = own
         # A commune nouvelle and its delegated commune of the same name are one place.
         current = [p for p in candidates if p.kind not in ("commune déléguée",
@@ -210,13 +239,48 @@ class Gazetteer:
             candidates = [p for p in candidates if p.family == first]
         ranked = sorted(candidates, key=lambda p: -p.population)
         if len(ranked) == 1:
-            return self._found(ranked[0], 0.9)
+            place = ranked[0]
+            if by_alias:
+                return self._found(place, CONFIDENCE_ALIAS,
+                                   f"seul lieu connu sous ce nom (nom alternatif){within}")
+            return self._found(place, CONFIDENCE_UNIQUE, f"seul lieu de ce nom{within}")
         top, second = ranked[0], ranked[1]
+        groups = {_country_group(p.country) for p in ranked}
+        if len(groups) > 1:
+            return Match("ambigu", candidates=tuple(ranked[:8]),
+                         note=f"{len(ranked)} lieux portent ce nom dans "
+                              f"{len(groups)} pays : précisez le pays")
         if top.population >= POPULATION_MARGIN * max(second.population, 1):
-            return self._found(top, 0.7, f"{len(ranked)} homonymes : le plus peuplé est retenu")
+            return self._found(
+                top, CONFIDENCE_POPULATION,
+                f"{len(ranked)} homonymes{within} : le plus peuplé est retenu "
+                f"({top.population:,} hab. contre {second.population:,})".replace(",", "\u202f"))
         return Match("ambigu", candidates=tuple(ranked[:8]),
-                     note=f"{len(ranked)} lieux portent ce nom : précisez le pays, le "
+                     note=f"{len(ranked)} lieux portent ce nom{within} : précisez le pays, le "
                           "département ou le code")
+
+    @cached_property
+    def _extents(self) -> dict[str, tuple[float, float, float, float]]:
+        """(south, west, north, east) of each département's communes."""
+        a = self._a
+        rows = np.flatnonzero((a["kind"] == 0) & (a["country"] == b"FR"))
+        out: dict[str, list[float]] = {}
+        for i in rows.tolist():
+            d = self._text(self._admin_blob, a["admin_off"], i)
+            lat, lon = float(a["lat"][i]), float(a["lon"][i])
+            e = out.setdefault(d, [lat, lon, lat, lon])
+            e[0], e[1], e[2], e[3] = min(e[0], lat), min(e[1], lon), max(e[2], lat), max(e[3], lon)
+        return {d: tuple(e) for d, e in out.items()}
+
+    def in_departement(self, lat: float, lon: float, dept: str, margin: float = 0.1) -> bool:
+        """Is the point within the extent of the communes of ``dept`` (plus ``margin`` °)?"""
+        e = self._extents.get(normalise_departement(dept))
+        return e is not None and (e[0] - margin <= lat <= e[2] + margin and
+                                  e[1] - margin <= lon <= e[3] + margin)
+
+    def in_france(self, lat: float, lon: float, margin: float = 0.1) -> bool:
+        """Is the point within the extent of some French département (overseas included)?"""
+        return any(self.in_departement(lat, lon, d, margin) for d in self._extents)
 
     @cached_property
     def _folded_names(self) -> dict[str, list[int]]:
@@ -249,7 +313,28 @@ class Gazetteer:
         return list(dict.fromkeys(out))[:n]
 
 
-_OVERSEAS = {"PM", "BL", "MF", "PF", "NC", "WF", "TF"}
+# Overseas collectivities that GeoNames lists as countries of their own, and their code.
+_OVERSEAS_CODE = {"PM": "975", "BL": "977", "MF": "978", "TF": "984", "WF": "986", "PF": "987",
+                  "NC": "988"}
+_OVERSEAS = set(_OVERSEAS_CODE)
+
+
+def _country_group(iso: str) -> str:
+    return "FR" if iso in _OVERSEAS else iso
+
+
+def normalise_departement(value: str | None) -> str:
+    """« 8 » -> « 08 », « 2a » -> « 2A », « 971 » -> « 971 »; empty if none."""
+    v = (value or "").strip().upper()
+    return v.zfill(2) if v.isdigit() and len(v) == 1 else v
+
+
+def _in_departement(p: Place, dept: str) -> bool:
+    if p.country in _OVERSEAS:
+        return _OVERSEAS_CODE[p.country] == dept
+    if p.country != "FR":
+        return False
+    return p.family == REGION or p.family == COM or p.admin == dept
 
 
 @lru_cache(maxsize=1)
