@@ -8,6 +8,7 @@ arrays and a lookup is a binary search.
 from __future__ import annotations
 
 import difflib
+import math
 import re
 from dataclasses import dataclass, replace
 from functools import cached_property, lru_cache
@@ -32,6 +33,8 @@ POPULATION_MARGIN = 5
 CONFIDENCE_UNIQUE = 0.9  # the only place of that name within the hints
 CONFIDENCE_ALIAS = 0.8  # the only place known by that alternate name
 CONFIDENCE_POPULATION = 0.7  # the most populous of homonyms of one country
+CONFIDENCE_SAME_PLACE = 0.8  # several entries, all within SAME_PLACE_KM: one place
+SAME_PLACE_KM = 10
 
 
 @dataclass(frozen=True)
@@ -245,6 +248,11 @@ class Gazetteer:
                                    f"seul lieu connu sous ce nom (nom alternatif){within}")
             return self._found(place, CONFIDENCE_UNIQUE, f"seul lieu de ce nom{within}")
         top, second = ranked[0], ranked[1]
+        if all(_km(top, p) <= SAME_PLACE_KM for p in ranked[1:]):
+            # « Petergof »: the town and its municipal district, a few km apart, are one place.
+            return self._found(top, CONFIDENCE_SAME_PLACE,
+                               f"{len(ranked)} entrées à moins de {SAME_PLACE_KM} km l'une "
+                               f"de l'autre : un seul lieu{within}")
         groups = {_country_group(p.country) for p in ranked}
         if len(groups) > 1:
             return Match("ambigu", candidates=tuple(ranked[:8]),
@@ -317,6 +325,13 @@ class Gazetteer:
 _OVERSEAS_CODE = {"PM": "975", "BL": "977", "MF": "978", "TF": "984", "WF": "986", "PF": "987",
                   "NC": "988"}
 _OVERSEAS = set(_OVERSEAS_CODE)
+
+
+def _km(a: Place, b: Place) -> float:
+    p1, p2 = math.radians(a.lat), math.radians(b.lat)
+    h = (math.sin((p2 - p1) / 2) ** 2 +
+         math.cos(p1) * math.cos(p2) * math.sin(math.radians(b.lon - a.lon) / 2) ** 2)
+    return 2 * 6371 * math.asin(math.sqrt(min(1.0, h)))
 
 
 def _country_group(iso: str) -> str:

@@ -85,9 +85,10 @@ def hash_key(value: str) -> int:
 
 _CONNECTOR = r"(?: (?:de la|de l|du|des|de|d|l))?"
 _PREFIXES: list[tuple[str, re.Pattern]] = [
-    (DEPARTEMENT, re.compile(rf"^(?:conseil departemental|conseil general|departement|dept)"
+    (DEPARTEMENT, re.compile(rf"^(?:conseil departemental|conseil general|departement|dept|"
+                             rf"cd|cg)"
                              rf"{_CONNECTOR} ")),
-    (REGION, re.compile(rf"^(?:conseil regional|region|collectivite territoriale|"
+    (REGION, re.compile(rf"^(?:conseil regional|region|cr|collectivite territoriale|"
                         rf"collectivite europeenne|collectivite){_CONNECTOR} ")),
     (EPCI, re.compile(rf"^(?:metropole|communaute urbaine|communaute d agglomeration|"
                       rf"communaute de communes|communaute d agglo|agglomeration|agglo|"

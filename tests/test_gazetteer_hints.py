@@ -105,3 +105,10 @@ def test_cli_summary_counts_answers_decided_by_a_hint(tmp_path):
             "0 introuvable(s).") in result.stderr
     out = (tmp_path / "out.csv").read_text(encoding="utf-8")
     assert "Québec" not in out and "Minnesota" not in out and ",CA," not in out
+
+
+@pytest.mark.parametrize("name", ["Petergof", "Peterhof", "Petrodvorets"])
+def test_a_transliteration_of_one_place_is_that_place(g, name):
+    m = g.lookup(name, "Russie")
+    assert m.status == "trouvé" and abs(m.place.lat - 59.88) < 0.1 and \
+        abs(m.place.lon - 29.9) < 0.1, m
