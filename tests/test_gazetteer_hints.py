@@ -112,3 +112,28 @@ def test_a_transliteration_of_one_place_is_that_place(g, name):
     m = g.lookup(name, "Russie")
     assert m.status == "trouvé" and abs(m.place.lat - 59.88) < 0.1 and \
         abs(m.place.lon - 29.9) < 0.1, m
+
+
+@pytest.mark.parametrize("name,country,point", [
+    ("Petersberg (Hesse)", "Allemagne", (50.56, 9.71)),  # « Town (Region) »
+    ("Petersberg, Hesse", "Allemagne", (50.56, 9.71)),  # « Town, Region »
+    ("Petersberg (Fulda)", "Allemagne", (50.56, 9.71)),  # the larger town nearby
+    ("Gwangju (Gyeonggi-do)", "Corée du Sud", (37.41, 127.26)),  # not the big Gwangju
+    ("Gwangju, Gyeonggi", "Corée du Sud", (37.41, 127.26)),
+    ("Springfield, Illinois", "États-Unis", (39.80, -89.64)),
+    ("Sabiñánigo (Huesca)", "Espagne", (42.52, -0.37)),
+    ("Saint-Denis (93)", "", (48.94, 2.36)),  # French communes too
+    ("Saint-Denis (La Réunion)", "", (-20.88, 55.45)),
+    ("Saint-Paul, Corrèze", "", (45.22, 1.90)),
+])
+def test_a_qualifier_is_a_hint(g, name, country, point):
+    m = g.lookup(name, country or None)
+    assert m.status == "trouvé" and m.confidence >= 0.9 and m.by_hint, m
+    assert abs(m.place.lat - point[0]) < 0.05 and abs(m.place.lon - point[1]) < 0.05, m
+
+
+def test_an_unknown_qualifier_is_said_and_lowers_the_confidence(g):
+    m = g.lookup("Petersberg, Hessen", "Allemagne")
+    assert m.status == "trouvé" and m.confidence < 0.9 and "« Hessen » non reconnu" in m.note
+    m = g.lookup("Parc Sainte-Marie, Nancy", "France")  # a spot in a town: the town
+    assert (m.place.name, m.approximate) == ("Nancy", True)

