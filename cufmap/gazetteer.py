@@ -94,21 +94,28 @@ class Gazetteer:
 
     def place(self, i: int) -> Place:
         a = self._a
-        seat = int(a["seat"][i])
+        i = int(i)
+        name_off, code_off, admin_off = a["name_off"], a["code_off"], a["admin_off"]
+        nb = self._name_blob
+        seat = a["seat"].item(i)
         return Place(
-            index=i, name=self._text(self._name_blob, a["name_off"], i),
-            kind=names.KINDS[a["kind"][i]], lat=round(float(a["lat"][i]), 5),
-            lon=round(float(a["lon"][i]), 5),
-            country=a["country"][i].decode(), code=self._text(self._code_blob, a["code_off"], i),
-            admin=self._text(self._admin_blob, a["admin_off"], i),
-            population=int(a["population"][i]),
-            seat=self._text(self._name_blob, a["name_off"], seat) if seat >= 0 else "",
-            seat_exact=bool(a["seat_exact"][i]))
+            index=i, name=nb[name_off.item(i):name_off.item(i + 1)].decode("utf-8"),
+            kind=names.KINDS[a["kind"].item(i)], lat=round(a["lat"].item(i), 5),
+            lon=round(a["lon"].item(i), 5), country=a["country"].item(i).decode(),
+            code=self._code_blob[code_off.item(i):code_off.item(i + 1)].decode("utf-8"),
+            admin=self._admin_blob[admin_off.item(i):admin_off.item(i + 1)].decode("utf-8"),
+            population=a["population"].item(i),
+            seat=nb[name_off.item(seat):name_off.item(seat + 1)].decode("utf-8")
+            if seat >= 0 else "",
+            seat_exact=a["seat_exact"].item(i))
 
     def ids(self, key: str) -> np.ndarray:
-        h = np.uint64(names.hash_key(key))
-        lo = np.searchsorted(self._hash, h, side="left")
-        hi = np.searchsorted(self._hash, h, side="right")
+        h = names.hash_key(key)
+        lo = int(self._hash.searchsorted(np.uint64(h)))  # a Python int would copy the array
+        hi = lo
+        n = len(self._hash)
+        while hi < n and self._hash.item(hi) == h:  # a key names a handful of places at most
+            hi += 1
         return self._place[lo:hi]
 
     # -- lookups --
@@ -155,7 +162,8 @@ class Gazetteer:
                 return replace(self._found(best, 0.8, "adresse ramenée à la commune (code "
                                                       f"postal {m.group(1)})"),
                                approximate=True)
-        qualified = names.split_qualifier(name) if name else None
+        qualified = names.split_qualifier(name) if name and ("(" in name or "," in name) \
+            else None
         if qualified and not len(self.ids(names.key(name))):  # not a name of its own
             m = self._qualified(*qualified, country, iso, family, dept, hints, kind,
                                 departement, suggest)
@@ -230,13 +238,15 @@ class Gazetteer:
         if len(ids) <= 1:
             return ids
         if iso:
-            allowed = [iso.encode()] + ([c.encode() for c in _OVERSEAS] if iso == "FR" else [])
-            ids = ids[np.isin(self._a["country"][ids], allowed)]
+            allowed = {iso.encode()} | (_OVERSEAS_BYTES if iso == "FR" else set())
+            country = self._a["country"]
+            ids = [i for i in ids.tolist() if country.item(i) in allowed]
         if family:
-            kinds = [i for i, k in enumerate(names.KINDS) if FAMILY[k] == family or
-                     (family == REGION and FAMILY[k] == COM)]
-            ids = ids[np.isin(self._a["kind"][ids], kinds)]
-        return ids
+            kinds = _FAMILY_KINDS[family]
+            kind = self._a["kind"]
+            ids = [i for i in (ids if isinstance(ids, list) else ids.tolist())
+                   if kind.item(i) in kinds]
+        return np.asarray(ids, dtype=np.int32)
 
     def _filter(self, places, iso, family, departement) -> list[Place]:
         out = []
@@ -266,8 +276,9 @@ class Gazetteer:
         # Places whose own name is the query come before those known by an alternate name.
         own = [p for p in candidates if names.key_variants(p.name) & wanted]
         by_alias = not own
-        if own and {_country_group(p.country) for p in candidates} == {
-                _country_group(p.country) for p in own}:
+        if own and (len(own) == len(candidates) or {
+                _country_group(p.country) for p in candidates} == {
+                _country_group(p.country) for p in own}):
             # Only within one country: « Londres » is London for the English, and a village
             # of Argentina by its own name; without a country that is not ours to decide.
             candidates = own
@@ -368,6 +379,10 @@ class Gazetteer:
 _OVERSEAS_CODE = {"PM": "975", "BL": "977", "MF": "978", "TF": "984", "WF": "986", "PF": "987",
                   "NC": "988"}
 _OVERSEAS = set(_OVERSEAS_CODE)
+_OVERSEAS_BYTES = {c.encode() for c in _OVERSEAS}
+_FAMILY_KINDS = {f: {i for i, k in enumerate(names.KINDS) if FAMILY[k] == f or
+                     (f == REGION and FAMILY[k] == COM)}
+                 for f in set(FAMILY.values())}
 
 
 def _km(a: Place, b: Place) -> float:

@@ -64,7 +64,8 @@ def key(name: str) -> str:
     return folded
 
 
-def key_variants(name: str) -> set[str]:
+@lru_cache(maxsize=65536)
+def key_variants(name: str) -> frozenset[str]:
     """The key of ``name`` and its form without a leading article (« Le Marigot » -> « marigot »)."""
     base = key(name)
     out = {base}
@@ -74,7 +75,7 @@ def key_variants(name: str) -> set[str]:
     compact = base.replace(" ", "")
     if compact != base and len(compact) > 3:
         out.add(compact)  # « Yangp'yŏng » = « Yangpyong »
-    return out
+    return frozenset(out)
 
 
 # Words around region and district names that people leave out (« Hesse » for « Land Hessen »).
@@ -148,7 +149,7 @@ def split_authority(name: str) -> tuple[str | None, str]:
 def epci_keys(official: str) -> set[str]:
     """Keys under which an intercommunality is known besides its official name."""
     base = key(_PAREN.sub("", official))
-    out = key_variants(official) | {base}
+    out = {*key_variants(official), base}
     m = _EPCI_FORM.match(base)
     core = base[m.end():] if m else base
     out.add(core)
