@@ -49,14 +49,20 @@ def test_a_country_says_otherwise(g):
 
 
 def test_no_commune_with_its_departement_is_ever_placed_elsewhere(g):
-    """All 34,000 communes: name + type commune + département gives that commune, or
-    « ambigu » between communes of that département — never another place."""
+    """Every commune whose name is shared (with another commune, a place abroad…): name +
+    type commune + département gives that commune, or « ambigu » between communes of that
+    département — never another place."""
+    from cufmap import names
+
     a = g._a
-    wrong = []
+    wrong, checked = [], 0
     for i in range(len(g)):
         if a["kind"][i] != 0 or a["country"][i] != b"FR":
             continue
         p = g.place(i)
+        if len(g.ids(names.key(p.name))) < 2:
+            continue  # a name of its own: nothing to confuse it with
+        checked += 1
         m = g.lookup(p.name, kind="commune", departement=p.admin, suggest=False)
         if m.status == "trouvé":
             if m.place.index != i:
@@ -66,7 +72,7 @@ def test_no_commune_with_its_departement_is_ever_placed_elsewhere(g):
                 wrong.append((p.label(), m.status))
         else:
             wrong.append((p.label(), m.status))
-    assert wrong == []
+    assert wrong == [] and checked > 5_000
 
 
 @pytest.mark.parametrize("name", ["Londres", "Paris", "Berlin", "Saint-Denis"])
