@@ -291,6 +291,8 @@ def test_cli_geocode_relay():
     result = run_cli("geocode", "--offline")
     assert result.returncode == 0, result.stderr
     assert "Tous les hôtes et partenaires sont placés." in result.stdout
+    assert "23 lieu(x) : 23 trouvé(s) (dont " in result.stderr  # the summary, at the end
+    assert "0 ambigu(s), 0 introuvable(s)." in result.stderr
     assert "partenaire Petersberg (Allemagne) : Petersberg (50.5600, 9.7129)" in result.stdout
 
 
