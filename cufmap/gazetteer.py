@@ -273,6 +273,12 @@ class Gazetteer:
             return Match("introuvable",
                          suggestions=tuple(self.suggest(name, iso)) if suggest else ())
         within = f" ({', '.join(hints)})" if hints else ""
+        if len(candidates) == 1:  # the common case, decided at once
+            place = candidates[0]
+            if names.key_variants(place.name) & wanted:
+                return self._found(place, CONFIDENCE_UNIQUE, f"seul lieu de ce nom{within}")
+            return self._found(place, CONFIDENCE_ALIAS,
+                               f"seul lieu connu sous ce nom (nom alternatif){within}")
         # Places whose own name is the query come before those known by an alternate name.
         own = [p for p in candidates if names.key_variants(p.name) & wanted]
         by_alias = not own
