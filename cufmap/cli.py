@@ -88,19 +88,26 @@ def geocode(input_path: Path | None, output: Path | None, offline: bool,
                    f"{', '.join(columns)}).", err=True)
         sys.exit(2)
     out_columns = [*columns, *[c for c in _OUT if c not in columns]]
-    counts = {geocoding.FOUND: 0, geocoding.AMBIGUOUS: 0, geocoding.NOT_FOUND: 0}
-    results = []
+    results, answers = [], []
     with click.progressbar(rows, label="Géocodage", file=sys.stderr,
                            show_pos=True) as bar:
         for row in bar:
             query = geocoding.Query(row.get("nom", ""), row.get("pays", ""), row.get("type", ""),
                                     row.get("departement", ""), row.get("code_insee", ""))
             r = chain.geocode(query) if query.name else geocoding.Result(query, "introuvable")
-            counts[r.status] += 1
+            answers.append(r)
             results.append({**row, **_result_columns(r)})
     _write_csv(results, out_columns, output)
-    click.echo(f"{len(rows)} lieu(x) : {counts['trouvé']} trouvé(s), {counts['ambigu']} "
-               f"ambigu(s), {counts['introuvable']} introuvable(s).", err=True)
+    click.echo(_summary(answers), err=True)
+
+
+def _summary(answers) -> str:
+    """« 4 lieu(x) : 3 trouvé(s) (dont 2 décidé(s) par un indice), 1 ambigu(s), … »."""
+    count = {s: sum(r.status == s for r in answers) for s in ("trouvé", "ambigu", "introuvable")}
+    by_hint = sum(r.status == "trouvé" and r.by_hint for r in answers)
+    return (f"{len(answers)} lieu(x) : {count['trouvé']} trouvé(s) (dont {by_hint} décidé(s) "
+            f"par un indice), {count['ambigu']} ambigu(s), {count['introuvable']} "
+            "introuvable(s).")
 
 
 _OUT = ("lat", "lon", "statut", "nom_trouve", "type_trouve", "pays_trouve", "source",
@@ -158,12 +165,15 @@ def _geocode_relay(chain) -> int:
         click.echo(f"{DEFAULT_DATA} : illisible. {exc}", err=True)
         return 2
     problems = 0
+    answers = []
     for stage in stages:
         r = geocoding.locate_stage(chain, stage)
         problems += _report(stage.host, r)
+        answers.append(r)
         for partner in stage.partners:
-            problems += _report(f"  partenaire {partner}", chain.geocode(
-                geocoding.partner_query(partner)))
+            answers.append(chain.geocode(geocoding.partner_query(partner)))
+            problems += _report(f"  partenaire {partner}", answers[-1])
+    click.echo(_summary(answers), err=True)
     if problems:
         click.echo(f"{problems} lieu(x) non placé(s) : corrigez-les dans data/lieux.csv "
                    "(colonnes lat/lon, ou voir).", err=True)

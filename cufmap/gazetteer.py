@@ -8,6 +8,7 @@ arrays and a lookup is a binary search.
 from __future__ import annotations
 
 import difflib
+import math
 import re
 from dataclasses import dataclass, replace
 from functools import cached_property, lru_cache
@@ -28,6 +29,13 @@ _POSTCODE = re.compile(r"\b(\d{5})\s+([^\d,]+?)\s*$")
 
 # When homonyms remain, the most populous wins only by this factor; otherwise « ambigu ».
 POPULATION_MARGIN = 5
+# Confidence of each way of deciding (calibrated on bench/eval: see bench/geocoding.py).
+CONFIDENCE_UNIQUE = 0.9  # the only place of that name within the hints
+CONFIDENCE_ALIAS = 0.8  # the only place known by that alternate name
+CONFIDENCE_POPULATION = 0.7  # the most populous of homonyms of one country
+CONFIDENCE_SAME_PLACE = 0.8  # several entries, all within SAME_PLACE_KM: one place
+SAME_PLACE_KM = 10
+QUALIFIER_KM = 50  # « Town (Larger town) »: the town within this distance of the larger one
 
 
 @dataclass(frozen=True)
@@ -63,6 +71,7 @@ class Match:
     confidence: float = 0.0
     note: str = ""
     approximate: bool = False  # an address or a named spot brought back to its commune
+    by_hint: bool = False  # homonyms were set aside by the query's hints
 
 
 class Gazetteer:
@@ -85,21 +94,28 @@ class Gazetteer:
 
     def place(self, i: int) -> Place:
         a = self._a
-        seat = int(a["seat"][i])
+        i = int(i)
+        name_off, code_off, admin_off = a["name_off"], a["code_off"], a["admin_off"]
+        nb = self._name_blob
+        seat = a["seat"].item(i)
         return Place(
-            index=i, name=self._text(self._name_blob, a["name_off"], i),
-            kind=names.KINDS[a["kind"][i]], lat=round(float(a["lat"][i]), 5),
-            lon=round(float(a["lon"][i]), 5),
-            country=a["country"][i].decode(), code=self._text(self._code_blob, a["code_off"], i),
-            admin=self._text(self._admin_blob, a["admin_off"], i),
-            population=int(a["population"][i]),
-            seat=self._text(self._name_blob, a["name_off"], seat) if seat >= 0 else "",
-            seat_exact=bool(a["seat_exact"][i]))
+            index=i, name=nb[name_off.item(i):name_off.item(i + 1)].decode("utf-8"),
+            kind=names.KINDS[a["kind"].item(i)], lat=round(a["lat"].item(i), 5),
+            lon=round(a["lon"].item(i), 5), country=a["country"].item(i).decode(),
+            code=self._code_blob[code_off.item(i):code_off.item(i + 1)].decode("utf-8"),
+            admin=self._admin_blob[admin_off.item(i):admin_off.item(i + 1)].decode("utf-8"),
+            population=a["population"].item(i),
+            seat=nb[name_off.item(seat):name_off.item(seat + 1)].decode("utf-8")
+            if seat >= 0 else "",
+            seat_exact=a["seat_exact"].item(i))
 
     def ids(self, key: str) -> np.ndarray:
-        h = np.uint64(names.hash_key(key))
-        lo = np.searchsorted(self._hash, h, side="left")
-        hi = np.searchsorted(self._hash, h, side="right")
+        h = names.hash_key(key)
+        lo = int(self._hash.searchsorted(np.uint64(h)))  # a Python int would copy the array
+        hi = lo
+        n = len(self._hash)
+        while hi < n and self._hash.item(hi) == h:  # a key names a handful of places at most
+            hi += 1
         return self._place[lo:hi]
 
     # -- lookups --
@@ -110,17 +126,32 @@ class Gazetteer:
                departement: str | None = None, code: str | None = None,
                suggest: bool = True) -> Match:
         """Find ``name``. Hints: ``country`` (name or ISO), ``kind`` (type_collectivite),
-        ``departement`` (code), ``code`` (INSEE/SIREN). Never guesses between homonyms."""
+        ``departement`` (code), ``code`` (INSEE/SIREN). Every hint narrows the candidates and
+        no answer crosses one: a département or a French kind means France (overseas
+        included) unless a country says otherwise. Never guesses between homonyms of
+        different countries."""
         iso = countries.code(country) if country else None
         if country and not iso:
             return Match("introuvable", note=f"pays inconnu : « {country} »")
-        family = HINT_FAMILY.get(kind or "")
+        family = HINT_FAMILY.get((kind or "").strip().lower())
+        dept = normalise_departement(departement)
+        hints = []
+        if iso:
+            hints.append(f"pays {countries.name(iso)}")
+        elif dept or family:
+            iso = "FR"  # a département code or a French kind of authority means France
+            hints.append("France (département ou type de collectivité)")
+        if family:
+            hints.append(f"type {kind}")
+        if dept:
+            hints.append(f"département {dept}")
         if code:
-            found = self._filter(self.by_code(code), iso, family, None)
+            found = self._filter(self.by_code(code), iso, family, dept)
             if len(found) == 1:
                 return self._found(found[0], 1.0, "trouvé par son code officiel")
         if name and (m := _POSTCODE.search(name)) and iso in (None, "FR"):
-            by_cp = [self.place(i) for i in self.ids(f"#cp:{m.group(1)}")]
+            by_cp = self._filter([self.place(i) for i in self.ids(f"#cp:{m.group(1)}")],
+                                 None, None, dept)
             wanted = names.key(m.group(2))
             same = [p for p in by_cp if names.key(p.name) == wanted or
                     names.key(p.name).startswith(wanted + " ")]
@@ -131,6 +162,13 @@ class Gazetteer:
                 return replace(self._found(best, 0.8, "adresse ramenée à la commune (code "
                                                       f"postal {m.group(1)})"),
                                approximate=True)
+        qualified = names.split_qualifier(name) if name and ("(" in name or "," in name) \
+            else None
+        if qualified and not len(self.ids(names.key(name))):  # not a name of its own
+            m = self._qualified(*qualified, country, iso, family, dept, hints, kind,
+                                departement, suggest)
+            if m is not None:
+                return m
         prefix_family, core = names.split_authority(name) if iso in (None, "FR") else (
             None, names.key(name))
         family = family or prefix_family
@@ -139,35 +177,76 @@ class Gazetteer:
         if core and core != full:
             ids = np.union1d(ids, self.ids(core))
         candidates = self._filter([self.place(i) for i in self._prefilter(ids, iso, family)],
-                                  iso, family, departement)
+                                  iso, family, dept)
         if not candidates and family == EPCI and core:
             # « Communauté de Morlaix », « Métropole de Nancy »: the EPCI of that commune.
             towns = self._filter([self.place(i) for i in self.ids(core)], "FR", COMMUNE,
-                                 departement)
+                                 dept)
             epcis = {int(self._a["epci"][t.index]) for t in towns} - {-1}
             candidates = [self.place(i) for i in epcis]
+        if not candidates and qualified:
+            # « Petersberg, Hessen »: a qualifier we do not know; the town alone, less sure.
+            alone = self.lookup(qualified[0], country, kind, departement, suggest=False)
+            if alone.status != "introuvable":
+                return replace(alone, confidence=min(alone.confidence, CONFIDENCE_ALIAS),
+                               note="; ".join(filter(None, [
+                                   f"« {qualified[1]} » non reconnu", alone.note])))
         if not candidates and "," in name:
             # « Parc Sainte-Marie, Nancy »: the place after the last comma.
-            inner = self.lookup(name.rsplit(",", 1)[1], country, None, departement,
+            inner = self.lookup(name.rsplit(",", 1)[1], country, kind, departement,
                                 suggest=suggest)
             if inner.place:
                 return Match("trouvé", inner.place, confidence=min(inner.confidence, 0.7),
-                             note=f"lieu ramené à {inner.place.name}", approximate=True)
+                             note=f"lieu ramené à {inner.place.name}", approximate=True,
+                             by_hint=inner.by_hint)
             return inner
-        return self._decide(candidates, name, iso, {names.key(name), core}, suggest)
+        match = self._decide(candidates, name, iso, {names.key(name), core}, suggest, hints)
+        if match.place is not None and hints and len(ids) > len(candidates):
+            match = replace(match, by_hint=True)  # the hints set homonyms aside
+        return match
+
+    def _qualified(self, town: str, qualifier: str, country, iso, family, dept, hints, kind,
+                   departement, suggest) -> Match | None:
+        """« Town, Region » / « Town (District) » / « Town (Larger town) »: the qualifier is a
+        hint. None when the qualifier says nothing (the name is then looked up whole)."""
+        town_keys = names.key_variants(town) | {names.split_authority(town)[1]}
+        ids = np.unique(np.concatenate([
+            self.ids(names.qualified_key(t, q)) for t in town_keys
+            for q in names.admin_keys(qualifier)] or [np.zeros(0, np.int32)]))
+        said = [*hints, f"« {qualifier} »"]
+        candidates = self._filter([self.place(int(i)) for i in self._prefilter(ids, iso, family)],
+                                  iso, family, dept)
+        if candidates:
+            m = self._decide(candidates, town, iso, town_keys, suggest, said)
+            return replace(m, by_hint=True) if m.place else m
+        # The qualifier as a larger town nearby: « Saint-Pierre (Fort-de-France) ».
+        near = self.lookup(qualifier, country, None, departement, suggest=False)
+        if near.place is None:
+            return None
+        ids = np.unique(np.concatenate([self.ids(t) for t in town_keys]))
+        towns = self._filter([self.place(int(i)) for i in self._prefilter(ids, iso, family)],
+                             iso or near.place.country, family, dept)
+        close = [p for p in towns if _km(p, near.place) <= QUALIFIER_KM]
+        if not close:
+            return None
+        m = self._decide(close, town, iso, town_keys, suggest,
+                         [*hints, f"à moins de {QUALIFIER_KM} km de {near.place.name}"])
+        return replace(m, by_hint=True) if m.place else m
 
     def _prefilter(self, ids: np.ndarray, iso: str | None, family: str | None) -> np.ndarray:
         """Cheap filtering on the raw arrays, before any Place is built."""
         if len(ids) <= 1:
             return ids
         if iso:
-            allowed = [iso.encode()] + ([c.encode() for c in _OVERSEAS] if iso == "FR" else [])
-            ids = ids[np.isin(self._a["country"][ids], allowed)]
+            allowed = {iso.encode()} | (_OVERSEAS_BYTES if iso == "FR" else set())
+            country = self._a["country"]
+            ids = [i for i in ids.tolist() if country.item(i) in allowed]
         if family:
-            kinds = [i for i, k in enumerate(names.KINDS) if FAMILY[k] == family or
-                     (family == REGION and FAMILY[k] == COM)]
-            ids = ids[np.isin(self._a["kind"][ids], kinds)]
-        return ids
+            kinds = _FAMILY_KINDS[family]
+            kind = self._a["kind"]
+            ids = [i for i in (ids if isinstance(ids, list) else ids.tolist())
+                   if kind.item(i) in kinds]
+        return np.asarray(ids, dtype=np.int32)
 
     def _filter(self, places, iso, family, departement) -> list[Place]:
         out = []
@@ -176,7 +255,7 @@ class Gazetteer:
                 continue
             if family and p.family != family and not (family == REGION and p.family == COM):
                 continue
-            if departement and p.country == "FR" and p.admin != departement.upper():
+            if departement and not _in_departement(p, departement):
                 continue
             out.append(p)
         return out
@@ -189,13 +268,25 @@ class Gazetteer:
         return Match("trouvé", place, confidence=confidence, note=note)
 
     def _decide(self, candidates: list[Place], name: str, iso: str | None,
-                wanted: set[str], suggest: bool = True) -> Match:
+                wanted: set[str], suggest: bool = True, hints: list[str] = ()) -> Match:
         if not candidates:
             return Match("introuvable",
                          suggestions=tuple(self.suggest(name, iso)) if suggest else ())
+        within = f" ({', '.join(hints)})" if hints else ""
+        if len(candidates) == 1:  # the common case, decided at once
+            place = candidates[0]
+            if names.key_variants(place.name) & wanted:
+                return self._found(place, CONFIDENCE_UNIQUE, f"seul lieu de ce nom{within}")
+            return self._found(place, CONFIDENCE_ALIAS,
+                               f"seul lieu connu sous ce nom (nom alternatif){within}")
         # Places whose own name is the query come before those known by an alternate name.
         own = [p for p in candidates if names.key_variants(p.name) & wanted]
-        if own:
+        by_alias = not own
+        if own and (len(own) == len(candidates) or {
+                _country_group(p.country) for p in candidates} == {
+                _country_group(p.country) for p in own}):
+            # Only within one country: « Londres » is London for the English, and a village
+            # of Argentina by its own name; without a country that is not ours to decide.
             candidates = own
         # A commune nouvelle and its delegated commune of the same name are one place.
         current = [p for p in candidates if p.kind not in ("commune déléguée",
@@ -210,13 +301,54 @@ class Gazetteer:
             candidates = [p for p in candidates if p.family == first]
         ranked = sorted(candidates, key=lambda p: -p.population)
         if len(ranked) == 1:
-            return self._found(ranked[0], 0.9)
+            place = ranked[0]
+            if by_alias:
+                return self._found(place, CONFIDENCE_ALIAS,
+                                   f"seul lieu connu sous ce nom (nom alternatif){within}")
+            return self._found(place, CONFIDENCE_UNIQUE, f"seul lieu de ce nom{within}")
         top, second = ranked[0], ranked[1]
+        if all(_km(top, p) <= SAME_PLACE_KM for p in ranked[1:]):
+            # « Petergof »: the town and its municipal district, a few km apart, are one place.
+            return self._found(top, CONFIDENCE_SAME_PLACE,
+                               f"{len(ranked)} entrées à moins de {SAME_PLACE_KM} km l'une "
+                               f"de l'autre : un seul lieu{within}")
+        groups = {_country_group(p.country) for p in ranked}
+        if len(groups) > 1:
+            return Match("ambigu", candidates=tuple(ranked[:8]),
+                         note=f"{len(ranked)} lieux portent ce nom dans "
+                              f"{len(groups)} pays : précisez le pays")
         if top.population >= POPULATION_MARGIN * max(second.population, 1):
-            return self._found(top, 0.7, f"{len(ranked)} homonymes : le plus peuplé est retenu")
+            big, small = (f"{n:,}".replace(",", "\u202f") for n in (top.population,
+                                                                     second.population))
+            return self._found(top, CONFIDENCE_POPULATION,
+                               f"{len(ranked)} homonymes{within} : le plus peuplé est retenu "
+                               f"({big} hab. contre {small})")
         return Match("ambigu", candidates=tuple(ranked[:8]),
-                     note=f"{len(ranked)} lieux portent ce nom : précisez le pays, le "
+                     note=f"{len(ranked)} lieux portent ce nom{within} : précisez le pays, le "
                           "département ou le code")
+
+    @cached_property
+    def _extents(self) -> dict[str, tuple[float, float, float, float]]:
+        """(south, west, north, east) of each département's communes."""
+        a = self._a
+        rows = np.flatnonzero((a["kind"] == 0) & (a["country"] == b"FR"))
+        out: dict[str, list[float]] = {}
+        for i in rows.tolist():
+            d = self._text(self._admin_blob, a["admin_off"], i)
+            lat, lon = float(a["lat"][i]), float(a["lon"][i])
+            e = out.setdefault(d, [lat, lon, lat, lon])
+            e[0], e[1], e[2], e[3] = min(e[0], lat), min(e[1], lon), max(e[2], lat), max(e[3], lon)
+        return {d: tuple(e) for d, e in out.items()}
+
+    def in_departement(self, lat: float, lon: float, dept: str, margin: float = 0.1) -> bool:
+        """Is the point within the extent of the communes of ``dept`` (plus ``margin`` °)?"""
+        e = self._extents.get(normalise_departement(dept))
+        return e is not None and (e[0] - margin <= lat <= e[2] + margin and
+                                  e[1] - margin <= lon <= e[3] + margin)
+
+    def in_france(self, lat: float, lon: float, margin: float = 0.1) -> bool:
+        """Is the point within the extent of some French département (overseas included)?"""
+        return any(self.in_departement(lat, lon, d, margin) for d in self._extents)
 
     @cached_property
     def _folded_names(self) -> dict[str, list[int]]:
@@ -249,7 +381,39 @@ class Gazetteer:
         return list(dict.fromkeys(out))[:n]
 
 
-_OVERSEAS = {"PM", "BL", "MF", "PF", "NC", "WF", "TF"}
+# Overseas collectivities that GeoNames lists as countries of their own, and their code.
+_OVERSEAS_CODE = {"PM": "975", "BL": "977", "MF": "978", "TF": "984", "WF": "986", "PF": "987",
+                  "NC": "988"}
+_OVERSEAS = set(_OVERSEAS_CODE)
+_OVERSEAS_BYTES = {c.encode() for c in _OVERSEAS}
+_FAMILY_KINDS = {f: {i for i, k in enumerate(names.KINDS) if FAMILY[k] == f or
+                     (f == REGION and FAMILY[k] == COM)}
+                 for f in set(FAMILY.values())}
+
+
+def _km(a: Place, b: Place) -> float:
+    p1, p2 = math.radians(a.lat), math.radians(b.lat)
+    h = (math.sin((p2 - p1) / 2) ** 2 +
+         math.cos(p1) * math.cos(p2) * math.sin(math.radians(b.lon - a.lon) / 2) ** 2)
+    return 2 * 6371 * math.asin(math.sqrt(min(1.0, h)))
+
+
+def _country_group(iso: str) -> str:
+    return "FR" if iso in _OVERSEAS else iso
+
+
+def normalise_departement(value: str | None) -> str:
+    """« 8 » -> « 08 », « 2a » -> « 2A », « 971 » -> « 971 »; empty if none."""
+    v = (value or "").strip().upper()
+    return v.zfill(2) if v.isdigit() and len(v) == 1 else v
+
+
+def _in_departement(p: Place, dept: str) -> bool:
+    if p.country in _OVERSEAS:
+        return _OVERSEAS_CODE[p.country] == dept
+    if p.country != "FR":
+        return False
+    return p.family == REGION or p.family == COM or p.admin == dept
 
 
 @lru_cache(maxsize=1)

@@ -50,6 +50,15 @@ class Query:
     def iso(self) -> str:
         return countries.code(self.country) or "" if self.country else ""
 
+    @property
+    def implied_iso(self) -> str:
+        """The country the hints name: the country, else France for a département code or a
+        French kind of authority."""
+        if self.country:
+            return self.iso
+        french = self.departement.strip() or names.HINT_FAMILY.get(self.kind.strip().lower())
+        return "FR" if french else ""
+
 
 @dataclass(frozen=True)
 class Result:
@@ -66,6 +75,7 @@ class Result:
     candidates: tuple[Result, ...] = ()
     suggestions: tuple[str, ...] = ()
     approximate: bool = False  # the commune of an address or spot, not the spot itself
+    by_hint: bool = False  # homonyms were set aside by the query's hints
 
     @property
     def point(self) -> tuple[float, float] | None:
@@ -109,7 +119,7 @@ class OfflineGazetteer(Geocoder):
                                   suggest=query.suggest)
         if m.status == FOUND:
             return replace(_from_place(query, m.place, self.source, m.confidence, m.note),
-                           approximate=m.approximate)
+                           approximate=m.approximate, by_hint=m.by_hint)
         candidates = tuple(replace(_from_place(query, p, self.source, note=p.label()),
                                    status=AMBIGUOUS) for p in m.candidates)
         return Result(query, m.status, source=self.source, note=m.note, candidates=candidates,
@@ -318,7 +328,8 @@ def nominatim(adapter_factory=None, probe=None, timeout: float = 3) -> OnlineGeo
                          adapter_factory=adapter_factory or _no_retry_adapter())
 
     def kwargs_for(query: Query) -> dict:
-        return {"language": "fr", **({"country_codes": query.iso.lower()} if query.iso else {})}
+        iso = query.implied_iso
+        return {"language": "fr", **({"country_codes": iso.lower()} if iso else {})}
 
     return OnlineGeocoder(geocoder, "Nominatim (OpenStreetMap)",
                           probe or NetworkProbe("nominatim.openstreetmap.org"),
@@ -355,7 +366,7 @@ class Chain(Geocoder):
                 return replace(inner, query=query,
                                note="; ".join(filter(None, [note, inner.note])))
             result = self.places.geocode(query)
-            if result:
+            if result and (result.status != FOUND or self.respects_hints(query, result)):
                 return result
         result = self.gazetteer.geocode(query)
         if result.status == AMBIGUOUS or (result.status == FOUND and not result.approximate):
@@ -367,11 +378,29 @@ class Chain(Geocoder):
                 continue
             if answer is None:
                 continue
+            if answer.status == FOUND and not self.respects_hints(query, answer):
+                continue  # an online answer across the query's hints is no answer
             if self.places is not None:
                 self.places.remember(answer)
             if answer.status == FOUND:
                 return answer
         return result
+
+
+    def respects_hints(self, query: Query, result: Result) -> bool:
+        """Does a found answer stay within the query's country and département? Staff
+        corrections in the places file (source « manuel ») are taken as they are."""
+        if result.source.endswith("(manuel)") or result.point is None:
+            return True
+        gazetteer = self.gazetteer.gazetteer
+        iso = query.implied_iso
+        if query.departement.strip():
+            return gazetteer.in_departement(*result.point, query.departement)
+        if iso == "FR":
+            return gazetteer.in_france(*result.point)
+        if iso and result.country:
+            return result.country == iso
+        return True
 
 
 def stage_queries(stage, suggest: bool = True) -> list[Query]:

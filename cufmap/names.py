@@ -64,7 +64,8 @@ def key(name: str) -> str:
     return folded
 
 
-def key_variants(name: str) -> set[str]:
+@lru_cache(maxsize=65536)
+def key_variants(name: str) -> frozenset[str]:
     """The key of ``name`` and its form without a leading article (« Le Marigot » -> « marigot »)."""
     base = key(name)
     out = {base}
@@ -74,7 +75,39 @@ def key_variants(name: str) -> set[str]:
     compact = base.replace(" ", "")
     if compact != base and len(compact) > 3:
         out.add(compact)  # « Yangp'yŏng » = « Yangpyong »
-    return out
+    return frozenset(out)
+
+
+# Words around region and district names that people leave out (« Hesse » for « Land Hessen »).
+_ADMIN_WORDS = re.compile(
+    r"\b(?:regierungsbezirk|landkreis|kreis|land|county|province|provincia|provincia di|"
+    r"province of|region|regione|comunidad|departement|department|district|prefecture|"
+    r"voivodeship|wojewodztwo|powiat|gmina|judetul|judet|municipality|municipio|city of|"
+    r"city|metropolitan city of|of|di|de|del|la|do|ken|fu|sheng|shi|oblast|kraj)\b")
+
+
+def admin_keys(name: str) -> set[str]:
+    """Keys of a region or district name used as a qualifier: « County Kerry » -> « kerry »."""
+    base = key(name)
+    short = " ".join(_ADMIN_WORDS.sub(" ", base).split())
+    return {k for k in (base, short) if k}
+
+
+def qualified_key(town_key: str, qualifier_key: str) -> str:
+    """Index key of « Town, Qualifier » / « Town (Qualifier) »."""
+    return f"{town_key}|{qualifier_key}"
+
+
+_QUALIFIED = re.compile(r"^(?P<town>[^(),]+?)\s*(?:\((?P<paren>[^()]+)\)|,(?P<comma>[^,]+))\s*$")
+
+
+def split_qualifier(name: str) -> tuple[str, str] | None:
+    """« Petersberg (Hesse) » / « Petersberg, Hesse » -> (« Petersberg », « Hesse »)."""
+    m = _QUALIFIED.match(name.strip())
+    if not m:
+        return None
+    qualifier = (m.group("paren") or m.group("comma") or "").strip()
+    return (m.group("town").strip(), qualifier) if qualifier else None
 
 
 def hash_key(value: str) -> int:
@@ -85,9 +118,10 @@ def hash_key(value: str) -> int:
 
 _CONNECTOR = r"(?: (?:de la|de l|du|des|de|d|l))?"
 _PREFIXES: list[tuple[str, re.Pattern]] = [
-    (DEPARTEMENT, re.compile(rf"^(?:conseil departemental|conseil general|departement|dept)"
+    (DEPARTEMENT, re.compile(rf"^(?:conseil departemental|conseil general|departement|dept|"
+                             rf"cd|cg)"
                              rf"{_CONNECTOR} ")),
-    (REGION, re.compile(rf"^(?:conseil regional|region|collectivite territoriale|"
+    (REGION, re.compile(rf"^(?:conseil regional|region|cr|collectivite territoriale|"
                         rf"collectivite europeenne|collectivite){_CONNECTOR} ")),
     (EPCI, re.compile(rf"^(?:metropole|communaute urbaine|communaute d agglomeration|"
                       rf"communaute de communes|communaute d agglo|agglomeration|agglo|"
@@ -115,7 +149,7 @@ def split_authority(name: str) -> tuple[str | None, str]:
 def epci_keys(official: str) -> set[str]:
     """Keys under which an intercommunality is known besides its official name."""
     base = key(_PAREN.sub("", official))
-    out = key_variants(official) | {base}
+    out = {*key_variants(official), base}
     m = _EPCI_FORM.match(base)
     core = base[m.end():] if m else base
     out.add(core)

@@ -291,4 +291,15 @@ def test_cli_geocode_relay():
     result = run_cli("geocode", "--offline")
     assert result.returncode == 0, result.stderr
     assert "Tous les hôtes et partenaires sont placés." in result.stdout
+    assert "23 lieu(x) : 23 trouvé(s) (dont " in result.stderr  # the summary, at the end
+    assert "0 ambigu(s), 0 introuvable(s)." in result.stderr
     assert "partenaire Petersberg (Allemagne) : Petersberg (50.5600, 9.7129)" in result.stdout
+
+
+def test_online_answer_across_the_hints_is_no_answer(online, tmp_path):
+    # The fake BAN always answers Paris 18e: not in the Corrèze (19).
+    r = online.geocode(Query("Lieu-dit inconnu du gazetteer", kind="commune", departement="19"))
+    assert r.status == "introuvable" and FakeAdapter.calls  # asked, answer set aside
+    assert parse_qs(urlsplit(FakeAdapter.calls[-1][0]).query)["countrycodes"] == ["fr"]
+    assert not (tmp_path / "lieux.csv").exists() or "48.891900" not in (
+        tmp_path / "lieux.csv").read_text(encoding="utf-8")
