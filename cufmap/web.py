@@ -73,6 +73,18 @@ def map_document(path: str, places: str, filters, options) -> tuple[str, int]:
                      replace(options, assets_url=ASSETS_URL))
 
 
+def public_address(param: str | None) -> str:
+    """The public map's address shown (with its QR code) on the presenter's overview:
+    ``?adresse=`` first, else ``[cufmap] adresse_publique`` in ``.streamlit/secrets.toml``,
+    else ``CUFMAP_PUBLIC_URL``; checked by :func:`cufmap.mapdoc.public_address`."""
+    if param:
+        return str(param)
+    setting = _secrets().get("cufmap", {})
+    if isinstance(setting, dict) and setting.get("adresse_publique"):
+        return str(setting["adresse_publique"])
+    return os.environ.get("CUFMAP_PUBLIC_URL", "")
+
+
 #: Hides Streamlit's chrome and gives the map the whole window (presenter page).
 PRESENTER_CSS = """<style>
 header[data-testid="stHeader"], [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
