@@ -191,15 +191,21 @@ def test_no_stage_marker_hides_another(page, server):
             " requestAnimationFrame(() => r())); m.setZoom(z, {animate: false}); })", zoom)
         count, worst = map_frame(page).evaluate(OVERLAPS)
         assert worst <= 0.25, (zoom, count, worst)
-    # The stage stepped to is on top of its neighbours (Crolles beside Grenoble).
+    # The stage stepped to is visible and on top of its neighbours (Crolles beside Grenoble).
     frame.locator(".cuf-timeline button[data-stage='crolles-date-a-venir']").click()
     map_frame(page).evaluate(WAIT_MOVE)
-    on_top = map_frame(page).evaluate("""() => {
+    on_top, above_all = map_frame(page).evaluate("""() => {
       const n = document.querySelector(".cuf-stage[data-stage='crolles-date-a-venir']");
       const r = n.getBoundingClientRect();
-      return document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2).closest('.cuf-stage') === n;
+      const hit = document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2);
+      const others = [...document.querySelectorAll('.cuf-stage')].filter(m => {
+        const b = m.getBoundingClientRect();  // its neighbours on screen
+        return m !== n && b.right > 0 && b.bottom > 0 && b.left < innerWidth && b.top < innerHeight;
+      });
+      return [hit.closest('.cuf-stage') === n,
+              others.every(m => +m.style.zIndex < +n.style.zIndex)];
     }""")
-    assert on_top
+    assert on_top and above_all
 
 
 BANDS = """() => {  // the longest outline edge inside the visible map, as a share of its width
@@ -234,6 +240,18 @@ def test_world_framing_has_no_band_across_the_map(page, server):
     longest, drawn = map_frame(page).evaluate(BANDS)
     assert drawn > 100 and longest < 0.5, (longest, drawn)
     page.screenshot(path=str(ARTIFACTS / "suippes-yangpyeong-1600x1000.png"))
+
+
+def test_stepping_frames_the_host_and_the_whole_arc_to_its_partners(page, server):
+    page.set_viewport_size({"width": 1920, "height": 480})  # a wide, low shared window
+    open_map(page, server + "/presentation?date=2025-04-09")
+    page.locator("body").press("ArrowRight")  # Suippes, partner of Yangpyeong
+    map_frame(page).evaluate(WAIT_MOVE)
+    outside = map_frame(page).evaluate("""() => {
+      const r = window.cufRelay, b = r.map.getBounds();
+      return r.arcPoints['suippes-2025-04-01'][0].filter(p => !b.contains(p)).length;
+    }""")
+    assert outside == 0
 
 
 BREST = """() => {  // outline vertices drawn around Brest (the tip of Brittany)

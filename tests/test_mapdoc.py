@@ -94,18 +94,19 @@ def _with_notes(located):
     import dataclasses
 
     first = located[0]
-    stage = dataclasses.replace(first.stage, notes="Note <b>privée</b> : Yangpyeong")
+    stage = dataclasses.replace(first.stage, notes="Note <b>secret-orateur</b> : Yangpyeong")
     return [dataclasses.replace(first, stage=stage), *located[1:]]
 
 
 def test_presenter_notes_reach_the_speaker_view_only(located):
     noted = _with_notes(located)
     speaker = mapdoc.payload(noted, mapdoc.MapOptions(presenter=True, speaker=True))
-    assert speaker["features"][0]["properties"]["notes"] == "Note <b>privée</b> : Yangpyeong"
+    assert speaker["features"][0]["properties"]["notes"] == \
+        "Note <b>secret-orateur</b> : Yangpyeong"
     for options in (mapdoc.MapOptions(), mapdoc.MapOptions(presenter=True)):
-        assert "privée" not in mapdoc.render(noted, options)
+        assert "secret-orateur" not in mapdoc.render(noted, options)
     html = mapdoc.render(noted, mapdoc.MapOptions(presenter=True, speaker=True))
-    assert "Note \\u003cb\\u003epriv" in html  # encoded for the script it is written into
+    assert "Note \\u003cb\\u003esecret-orateur" in html  # encoded for its script element
 
 
 def test_export_carries_no_presenter_notes(tmp_path, relay_copy):
