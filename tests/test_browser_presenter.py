@@ -102,6 +102,16 @@ def test_speaker_view_follows_the_audience_window_and_back(page, server):
     audience.locator(".cuf-strip .play").click()
     expect(speaker.locator(".cuf-strip .play")).to_have_attribute("aria-pressed", "false")
     assert map_frame(speaker_page).evaluate("() => window.cufRelay.timer === null")
+    # Closing the window whose timer runs the autoplay stops it in the other.
+    speaker.locator(".cuf-strip .play").click()
+    expect(audience.locator(".cuf-strip .play")).to_have_attribute("aria-pressed", "true")
+    speaker_page.close()
+    expect(audience.locator(".cuf-strip .play")).to_have_attribute("aria-pressed", "false")
+    speaker_page = page.context.new_page()
+    speaker_page.set_viewport_size({"width": 1920, "height": 1080})
+    speaker = open_map(speaker_page, server + "/presentation?date=2025-04-09&vue=orateur")
+    s_counter = speaker.locator(".cuf-strip .counter")
+    panel = speaker.locator(".cuf-speaker-panel")
     for _ in range(8):
         page.locator("body").press("ArrowRight")
     expect(s_counter).to_have_text("8 / 20")

@@ -531,6 +531,10 @@
     this.channel = new BroadcastChannel("cufmap-presentation");
     this.channel.onmessage = function (e) { self.receive(e.data || {}); };
     this.send({ kind: "hello" });
+    // Closing the window that runs the autoplay stops it in the other one too.
+    window.addEventListener("pagehide", function () {
+      if (self.timer) self.send({ kind: "play", on: false });
+    });
   };
 
   CufRelay.prototype.send = function (message) {
