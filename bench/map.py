@@ -1,11 +1,13 @@
 """Map figures, in one run: cold start against a minimal st_folium app, presenter step latency,
-requests while stepping, offline failures.
+speaker view sync latency, requests while stepping, offline failures.
 
     python bench/map.py [--runs 3]
 
 Cold start = from launching `streamlit run` to every stage marker visible in headless chromium
 (network cut: only 127.0.0.1 reachable). The reference is bench/minimal_folium_app.py (one
 st_folium marker, local assets), measured the same way in the same run.
+Sync = from a key pressed in the audience's window to the speaker view's counter showing the
+same stage (both pages in one browser, Date.now() on both sides).
 """
 
 import argparse
@@ -81,6 +83,34 @@ STEP = """() => new Promise(resolve => {
 })"""
 
 
+WATCH = """() => { window.cufSynced = []; new MutationObserver(() => window.cufSynced.push(
+  [Date.now(), document.querySelector('.cuf-strip .counter').textContent])).observe(
+  document.querySelector('.cuf-strip .counter'), {childList: true, characterData: true,
+  subtree: true}); }"""
+KEY = """() => { const t = Date.now(); document.dispatchEvent(new KeyboardEvent('keydown',
+  {key: 'ArrowRight', bubbles: true})); return [t, document.querySelector('.cuf-strip .counter')
+  .textContent]; }"""
+
+
+def speaker_sync(context, port: int, audience) -> list[float]:
+    """ms from a key in the audience's window to the speaker view showing the same stage."""
+    speaker = context.new_page()
+    speaker.goto(f"http://127.0.0.1:{port}/presentation?date=2025-04-09&vue=orateur")
+    speaker.frame_locator("iframe").first.locator("html[data-cuf-ready='1']").wait_for()
+    a, s = audience.frames[-1], speaker.frames[-1]
+    a.evaluate("() => window.cufRelay.overview(false)")
+    s.evaluate(WATCH)
+    out = []
+    for _ in range(10):
+        sent, label = a.evaluate(KEY)
+        s.wait_for_function("l => window.cufSynced.some(x => x[1] === l)", arg=label)
+        seen = s.evaluate("l => window.cufSynced.find(x => x[1] === l)[0]", label)
+        out.append(seen - sent)
+        audience.wait_for_timeout(300)
+    speaker.close()
+    return out
+
+
 def presenter(browser) -> dict:
     port = free_port()
     proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py",
@@ -105,8 +135,10 @@ def presenter(browser) -> dict:
         for _ in range(19):
             steps.append(frame.evaluate(STEP))
             page.wait_for_timeout(300)
+        sync = speaker_sync(context, port, page)
         context.close()
-        return {"steps": steps, "requests": len(requests), "ws_frames": len(frames_sent),
+        return {"steps": steps, "sync": sync, "requests": len(requests),
+                "ws_frames": len(frames_sent),
                 "non_tile_failures": offline.non_tile_failures(),
                 "external": sorted({u.split('/')[2] for u in offline.external})}
     finally:
@@ -137,6 +169,9 @@ def main() -> None:
           f"{statistics.median(frames):.1f} ms, max {max(frames):.1f} ms; map starts moving "
           f"after median {statistics.median(moved):.1f} ms; cards shown "
           f"{sum(s['shown'] for s in r['steps'])}/{len(r['steps'])}")
+    print(f"speaker view in step (key in the audience's window -> speaker view shows the "
+          f"stage): median {statistics.median(r['sync']):.0f} ms, max {max(r['sync']):.0f} ms "
+          f"over {len(r['sync'])} keys (target <= 100 ms)")
     print(f"requests to the Streamlit server while stepping: {r['requests']} HTTP, "
           f"{r['ws_frames']} websocket frames")
     print(f"network cut: failed requests other than tiles: {len(r['non_tile_failures'])} "

@@ -13,6 +13,15 @@ TEXTS = {
         "title": "Carte du Relais de la Coop Déc' — Cités Unies France",
         "map": "Carte des étapes du relais",
         "s_passee": "passée", "s_en-cours": "en cours", "s_a-venir": "à venir",
+        "speaker": "Vue orateur", "speaker_open": "Ouvrir la vue orateur (nouvelle fenêtre)",
+        "now": "Étape en cours", "next_stage": "Ensuite", "notes": "Notes",
+        "no_notes": "Pas de note pour cette étape.", "clock": "Heure",
+        "elapsed": "Depuis le début", "end_of_relay": "Fin du relais : retour à la vue d'ensemble",
+        "first": "Première étape", "follow": "Suivez la carte sur votre téléphone",
+        "zoom_in": "Zoom avant", "zoom_out": "Zoom arrière",
+        "group": "étapes au même endroit",
+        "bad_address": "Adresse publique ignorée : elle doit être une adresse web complète "
+                       "(https://…).",
     },
     "en": {
         "timeline": "Stages of the relay", "undated": "Date to be announced", "with": "with",
@@ -25,6 +34,14 @@ TEXTS = {
         "title": "Map of the Relais de la Coop Déc' — Cités Unies France",
         "map": "Map of the relay's stages",
         "s_passee": "past", "s_en-cours": "ongoing", "s_a-venir": "upcoming",
+        "speaker": "Speaker view", "speaker_open": "Open the speaker view (new window)",
+        "now": "Current stage", "next_stage": "Next", "notes": "Notes",
+        "no_notes": "No notes for this stage.", "clock": "Time",
+        "elapsed": "Since the start", "end_of_relay": "End of the relay: back to the overview",
+        "first": "First stage", "follow": "Follow the map on your phone",
+        "zoom_in": "Zoom in", "zoom_out": "Zoom out",
+        "group": "stages at the same place",
+        "bad_address": "Public address ignored: it must be a full web address (https://…).",
     },
 }
 

@@ -32,6 +32,9 @@ ASSETS_JS = {"leaflet": "leaflet.js", "topojson": "topojson-client.min.js", "rel
 ASSETS_CSS = {"leaflet": "leaflet.css", "relay": "relay.css"}
 LAND = "countries-110m.json"
 OVERSEAS_OUTLINES = "outremer.json"  # finer outlines for the insets (cufmap/outlines_build.py)
+# Natural Earth 1:10m around France and its neighbours, fetched when the map zooms in there
+# with no tiles to show (cufmap/outlines_build.py).
+FINE_OUTLINES = "europe-10m.json"
 
 TILES = {
     "osm-fr": ("https://{s}.tile.openstreetmap.fr/osmfr/{z}/{x}/{y}.png",
@@ -72,6 +75,10 @@ class MapOptions:
     today: dt.date = field(default_factory=dt.date.today)
     lang: str = "fr"
     autoplay: int = 10  # seconds between steps when autoplay is on
+    # The presenter's own window (/presentation?vue=orateur): notes, next stage, clock.
+    speaker: bool = False
+    # The public map's address, shown with its QR code on the presenter's overview.
+    public_url: str = ""
     # Where the browser fetches the bundled assets; "" inlines them (self-contained file).
     assets_url: str = ""
 
@@ -178,9 +185,11 @@ def payload(located: list[Located], options: MapOptions,
         if s.start:
             properties["date"] = s.start.isoformat()
             properties["end"] = (s.end or s.start).isoformat()
-        for name, value in (("format", s.format), ("place", s.place),
-                            ("description", s.description),
-                            ("link", s.link if validation.is_web_link(s.link) else "")):
+        fields = [("format", s.format), ("place", s.place), ("description", s.description),
+                  ("link", s.link if validation.is_web_link(s.link) else "")]
+        if options.speaker:  # the presenter's notes reach the speaker view only
+            fields.append(("notes", s.notes))
+        for name, value in fields:
             if value:
                 properties[name] = value
         overseas = bool(point) and _overseas(*point)
@@ -339,12 +348,15 @@ window.cufRelay = new CufRelay({{ this._parent.get_name() }}, {{ this.data }}, {
 """)
 
     def __init__(self, data: dict, options: MapOptions, land: bool = True,
-                 attribution: str = "", land_url: str = "", read_url: bool = False):
+                 attribution: str = "", land_url: str = "", read_url: bool = False,
+                 fine_url: str = ""):
         super().__init__()
         self._name = "RelayLayer"
         classes = ["cuf-layout"]
         if options.presenter:
             classes.append("cuf-presenter")
+        if options.speaker:
+            classes.append("cuf-speaker")
         if not options.timeline:
             classes.append("cuf-no-timeline")
         self.html_class = to_js(" ".join(classes))
@@ -358,9 +370,37 @@ window.cufRelay = new CufRelay({{ this._parent.get_name() }}, {{ this.data }}, {
         if land and data["insets"]:
             js_data += ',"outremer":' + static_json_js(OVERSEAS_OUTLINES)
         self.data = js_data + "}"
-        self.options = to_js({"presenter": options.presenter, "start": options.start,
+        follow = {}
+        if options.presenter and not options.speaker and options.public_url:
+            url = public_address(options.public_url)
+            follow = {"url": url, "qr": qr_data_uri(url)} if url else {
+                "error": texts["bad_address"]}
+        self.options = to_js({"presenter": options.presenter, "speaker": options.speaker,
+                              "follow": follow, "start": options.start,
                               "autoplay": options.autoplay, "attribution": attribution,
-                              "landUrl": land_url, "lang": options.lang, "readUrl": read_url})
+                              "landUrl": land_url, "fineUrl": fine_url, "lang": options.lang,
+                              "readUrl": read_url})
+
+
+def public_address(url: str) -> str:
+    """``url`` if it is a web address the audience can open (http or https), else ""."""
+    from urllib.parse import urlsplit
+
+    url = (url or "").strip()
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return ""
+    ok = parts.scheme in ("http", "https") and parts.netloc and not any(c.isspace() for c in url)
+    return url if ok and len(url) <= 500 else ""
+
+
+@lru_cache(maxsize=16)
+def qr_data_uri(url: str) -> str:
+    """The QR code of ``url`` as an SVG data URI (segno: offline, no image library)."""
+    import segno
+
+    return segno.make(url, error="m", micro=False).svg_data_uri(border=2, dark="#0b2f52")
 
 
 def build_map(located: list[Located], options: MapOptions = MapOptions(),
@@ -383,10 +423,13 @@ def build_map(located: list[Located], options: MapOptions = MapOptions(),
                          maxZoom=max_zoom, name=TILE_LABELS[options.tiles]).add_to(m)
     m.add_child(LocalAssets(options.assets_url))
     land_url = asset_url(options.assets_url, LAND) if options.assets_url else ""
+    # Served pages only: a self-contained export keeps the world and overseas outlines.
+    fine = options.assets_url and (STATIC / FINE_OUTLINES).exists()
+    fine_url = asset_url(options.assets_url, FINE_OUTLINES) if fine else ""
     if data is None:
         data = payload(located, options, languages or (options.lang,))
     m.add_child(RelayLayer(data, options, attribution="" if tiles else OUTLINES_ATTRIBUTION,
-                           land_url=land_url, read_url=read_url))
+                           land_url=land_url, read_url=read_url, fine_url=fine_url))
     return m
 
 

@@ -33,6 +33,7 @@ class Stage:
     end_time: str = ""
     co_organisers: tuple[str, ...] = ()
     link: str = ""
+    notes: str = ""  # notes_presentation: the speaker view only, never a public page
 
     @property
     def dated(self) -> bool:
@@ -93,7 +94,7 @@ def stages_from_rows(rows: list[dict]) -> list[Stage]:
             place=rec["lieu"], code=rec["code_insee"], lat=validation.number_or_none(rec["lat"]),
             lon=validation.number_or_none(rec["lon"]), start_time=rec["heure_debut"], end_time=rec["heure_fin"],
             co_organisers=tuple(validation.split_list(rec["co_organisateurs"])),
-            link=rec["lien"],
+            link=rec["lien"], notes=rec.get("notes_presentation", ""),
         ))
     return sorted(out, key=lambda s: (s.start is None, s.start or dt.date.max, s.start_time,
                                       s.host))

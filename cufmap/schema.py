@@ -116,6 +116,13 @@ COLUMNS: tuple[Column, ...] = (
            "https://cites-unies-france.org/", aliases=("url", "site", "lien_web")),
     Column("source", "text", "Source", "D'où vient l'information (document, date, personne).",
            "La Lettre de CUF, mars-avril 2025"),
+    Column("notes_presentation", "text", "Notes de présentation",
+           "Facultatif : ce que le présentateur veut se rappeler pendant le webinaire (à dire, "
+           "à montrer, qui intervient). Visible seulement dans la vue orateur du mode "
+           "présentation : jamais sur la carte publique, la page exportée, le GeoJSON ni "
+           "l'agenda.",
+           "Passer la parole au maire ; montrer la photo de la délégation.",
+           aliases=("notes_orateur", "notes_de_presentation", "notes_presentateur")),
     Column("note", "text", "Note",
            "Remarque interne : correction apportée, incohérence relevée dans la source…",
            "Orthographe corrigée : « Billière » dans la source.", aliases=("notes", "remarque")),

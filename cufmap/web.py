@@ -177,6 +177,18 @@ def map_document(path: str, places: str, filters, options) -> tuple[str, int]:
     return map_frame(name, presenter=options.presenter), count
 
 
+def public_address(param: str | None) -> str:
+    """The public map's address shown (with its QR code) on the presenter's overview:
+    ``?adresse=`` first, else ``[cufmap] adresse_publique`` in ``.streamlit/secrets.toml``,
+    else ``CUFMAP_PUBLIC_URL``; checked by :func:`cufmap.mapdoc.public_address`."""
+    if param:
+        return str(param)
+    setting = _secrets().get("cufmap", {})
+    if isinstance(setting, dict) and setting.get("adresse_publique"):
+        return str(setting["adresse_publique"])
+    return os.environ.get("CUFMAP_PUBLIC_URL", "")
+
+
 #: Hides Streamlit's chrome and gives the map the whole window (presenter page).
 PRESENTER_CSS = """<style>
 header[data-testid="stHeader"], [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
@@ -185,6 +197,70 @@ header[data-testid="stHeader"], [data-testid="stSidebar"], [data-testid="stSideb
 [data-testid="stAppViewContainer"] iframe { position: fixed; inset: 0; width: 100vw !important;
   height: 100vh !important; border: 0; z-index: 1000; }
 </style>"""
+
+
+#: Streamlit's own English on the editing page, put in French in the browser: exact texts,
+#: accessible names and tooltips of its controls (data editor toolbar, file uploader), kept
+#: translated as Streamlit redraws them. Constant code, no data. See README for what stays.
+STREAMLIT_FR = {
+    "Add row": "Ajouter une ligne", "Delete row": "Supprimer la ligne",
+    "Delete rows": "Supprimer les lignes", "Show/hide columns": "Afficher ou masquer des colonnes",
+    "Download as CSV": "Télécharger en CSV", "Search": "Rechercher",
+    "Fullscreen": "Plein écran", "Close fullscreen": "Quitter le plein écran",
+    "Upload": "Choisir un fichier", "Browse files": "Choisir un fichier",
+    "Drag and drop a file here": "Déposez un fichier ici", "Drop file here": "Déposez le fichier",
+    "file upload": "Choisir un fichier à importer", "Remove file": "Retirer le fichier",
+    "Clear": "Effacer", "Copy to clipboard": "Copier", "Main menu": "Menu principal",
+    "Link to heading": "Lien vers ce titre",
+}
+_STREAMLIT_FR_JS = """<script>(function () {
+  if (window.cufFrench) return;
+  var words = %s;
+  var patterns = [[/^(\\d+)MB per file(.*)$/, "$1 Mo par fichier$2"],
+                  [/^File is too large\\. Maximum size is (\\d+) bytes\\.$/, "Fichier trop grand : $1 octets au plus."],
+                  [/^File type not allowed\\.$/, "Type de fichier refusé."]];
+  function fr(text) {
+    var t = (text || "").trim();
+    if (words[t]) return words[t];
+    var colon = t.indexOf(": ");  // "Add row: Étapes du relais" (the grid's name after it)
+    if (colon > 0 && words[t.slice(0, colon)]) return words[t.slice(0, colon)] + " : " + t.slice(colon + 2);
+    if (t.indexOf("Help for ") === 0) return "Aide : " + t.slice(9);
+    for (var i = 0; i < patterns.length; i++) if (patterns[i][0].test(t)) return t.replace(patterns[i][0], patterns[i][1]);
+    return null;
+  }
+  function walk(root) {
+    if (root.nodeType === 3) { var f = fr(root.nodeValue); if (f) root.nodeValue = f; return; }
+    if (root.nodeType !== 1) return;
+    ["aria-label", "title"].forEach(function (a) {
+      var f = root.hasAttribute(a) && fr(root.getAttribute(a)); if (f) root.setAttribute(a, f);
+    });
+    var w = document.createTreeWalker(root, 5), n;
+    while ((n = w.nextNode())) {
+      if (n.nodeType === 3) { var g = fr(n.nodeValue); if (g) n.nodeValue = g; }
+      else ["aria-label", "title"].forEach(function (a) {
+        var h = n.hasAttribute(a) && fr(n.getAttribute(a)); if (h) n.setAttribute(a, h);
+      });
+    }
+  }
+  var doc = window.parent && window.parent !== window ? window.parent.document : document;
+  window.cufFrench = new MutationObserver(function (records) {
+    records.forEach(function (r) {
+      if (r.type === "childList") r.addedNodes.forEach(walk); else walk(r.target);
+    });
+  });
+  window.cufFrench.observe(doc.body, { subtree: true, childList: true, characterData: true,
+                                       attributes: true, attributeFilter: ["aria-label", "title"] });
+  walk(doc.body);
+  doc.documentElement.setAttribute("data-cuf-french", "1");
+})();</script>"""
+
+
+def french_streamlit() -> None:
+    """Streamlit's English controls in French on this page (see :data:`STREAMLIT_FR`)."""
+    import json
+
+    st.html(_STREAMLIT_FR_JS % json.dumps(STREAMLIT_FR, ensure_ascii=True),
+            unsafe_allow_javascript=True)
 
 
 def md(text: str) -> str:

@@ -12,9 +12,10 @@ from cufmap import DEFAULT_PLACES, editing, schema, store, validation
 from cufmap.errors import ConflictError, CufmapError, UnreadableTable, os_message
 from cufmap.geocoding import Chain, PlacesFile
 from cufmap.mapdoc import picker_map
-from cufmap.web import md, refresh_public, signed_in_editor, storage
+from cufmap.web import french_streamlit, md, refresh_public, signed_in_editor, storage
 
 st.set_page_config(page_title="Modifier les étapes — Relais de la Coop Déc'", layout="wide")
+french_streamlit()
 st.markdown("### Modifier les étapes du relais")
 st.markdown("[← La carte publique](./)")
 
@@ -101,7 +102,7 @@ def table_tab() -> None:
     edited = st.data_editor(start, column_config=editing.column_config(state.ed_start),
                             num_rows="dynamic", key=f"ed_table_{state.ed_table}",
                             height=editing.editor_height(len(start)),
-                            hide_index=False)
+                            hide_index=False, placeholder="", alt="Étapes du relais")
     mine = editing.from_editor(edited)
     state.ed_mine = mine
     problems = editing.table_problems(mine)
@@ -267,6 +268,8 @@ def files_tab() -> None:
                 "(séparateur « ; » ou « , », UTF-8 ou Windows-1252, dates JJ/MM/AAAA). "
                 "Rien n'est remplacé avant votre confirmation.")
     upload = st.file_uploader("Fichier à importer", type=["csv", "txt", "xlsx"],
+                              help=f"CSV, TXT ou XLSX de {editing.MAX_UPLOAD_BYTES // 2**20} Mo "
+                                   "au plus.",
                               key=f"ed_upload_{state.get('ed_import', 0)}")
     if upload is not None:
         try:

@@ -1,4 +1,5 @@
-"""Mode présentation : la carte en plein écran, étape par étape, au clavier ou à la télécommande."""
+"""Mode présentation : la carte en plein écran, étape par étape, au clavier ou à la télécommande ;
+``?vue=orateur`` : la vue orateur (notes, étape suivante, heure), en phase avec la première."""
 
 import datetime as dt
 
@@ -6,7 +7,7 @@ import streamlit as st
 
 from cufmap import DEFAULT_DATA, DEFAULT_PLACES, filters
 from cufmap.mapdoc import TILE_LABELS, MapOptions
-from cufmap.web import PRESENTER_CSS, load_relay, map_document, md
+from cufmap.web import PRESENTER_CSS, load_relay, map_document, md, public_address
 
 st.set_page_config(page_title="Présentation — Relais de la Coop Déc'", layout="wide",
                    initial_sidebar_state="collapsed")
@@ -19,7 +20,8 @@ if relay.error:
     st.stop()
 tiles = params.get("tuiles", "osm-fr")
 options = MapOptions(tiles=tiles if tiles in TILE_LABELS else "osm-fr", presenter=True,
-                     start=params.get("etape", ""),
+                     start=params.get("etape", ""), speaker=params.get("vue") == "orateur",
+                     public_url=public_address(params.get("adresse")),
                      today=filters.parse_reference_date(params.get("date")) or dt.date.today())
 document, _ = map_document(str(DEFAULT_DATA), str(DEFAULT_PLACES),
                            filters.Filters.from_params(params), options)

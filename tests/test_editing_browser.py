@@ -37,7 +37,7 @@ def rows(path) -> list[dict]:
 
 
 def sign_in(page, url, name="Alice"):
-    page.set_viewport_size({"width": 4200, "height": 1100})  # every column without scrolling
+    page.set_viewport_size({"width": 4600, "height": 1100})  # every column without scrolling
     page.goto(url + "/edition")
     page.get_by_label("Votre nom").fill(name)
     page.get_by_label("Mot de passe").fill(PASSWORD)
@@ -118,7 +118,7 @@ def test_edit_a_cell_add_a_stage_save_and_see_it_on_the_public_map(page, site):
     expect(page.get_by_text("1 modifiée(s)")).to_be_visible()
     # a new stage, with a partner
     page.locator("[data-testid='stDataFrame']").first.hover()
-    page.get_by_role("button", name="Add row").click()
+    page.get_by_role("button", name="Ajouter une ligne").click()
     for column, value in [("id", "orleans-2025-06-05"), ("collectivite", "Ville d'Orléans"),
                           ("titre", "Fête des jumelages"), ("partenaires", "Wichita (États-Unis)")]:
         edit(page, 20, column, value)

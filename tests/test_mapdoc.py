@@ -87,3 +87,77 @@ def test_picker_map_uses_local_assets_and_inert_labels():
     assert [src for _, src in m.default_js][0].startswith("/app/static/leaflet.js?v=")
     assert "&#123;&#123; 7*7 &#125;&#125; &lt;b&gt;x&lt;/b&gt;" in html
     assert "49" not in html.split("&#123;&#123; 7*7")[1][:40]
+
+
+def _with_notes(located):
+    """The relay with a presenter's note on its first stage."""
+    import dataclasses
+
+    first = located[0]
+    stage = dataclasses.replace(first.stage, notes="Note <b>secret-orateur</b> : Yangpyeong")
+    return [dataclasses.replace(first, stage=stage), *located[1:]]
+
+
+def test_presenter_notes_reach_the_speaker_view_only(located):
+    noted = _with_notes(located)
+    speaker = mapdoc.payload(noted, mapdoc.MapOptions(presenter=True, speaker=True))
+    assert speaker["features"][0]["properties"]["notes"] == \
+        "Note <b>secret-orateur</b> : Yangpyeong"
+    for options in (mapdoc.MapOptions(), mapdoc.MapOptions(presenter=True)):
+        assert "secret-orateur" not in mapdoc.render(noted, options)
+    html = mapdoc.render(noted, mapdoc.MapOptions(presenter=True, speaker=True))
+    assert "Note \\u003cb\\u003esecret-orateur" in html  # encoded for its script element
+
+
+def test_export_carries_no_presenter_notes(tmp_path, relay_copy):
+    import csv
+
+    from cufmap import export
+
+    with relay_copy.open(encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    for row in rows:
+        row["notes_presentation"] = "Note privée : passer la parole au maire"
+    with relay_copy.open("w", encoding="utf-8", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    assert load_stages(relay_copy)[0].notes == "Note privée : passer la parole au maire"
+    export.export(tmp_path, relay_copy, ROOT / "data" / "lieux.csv", allow_online=False)
+    for name in ("index.html", "relais.geojson", "relais.ics"):
+        text = (tmp_path / name).read_text(encoding="utf-8")
+        assert "parole au maire" not in text and "Note priv" not in text, name
+
+
+def test_public_address_and_its_qr_code():
+    assert mapdoc.public_address(" https://cites-unies-france.org/carte ") == \
+        "https://cites-unies-france.org/carte"
+    for bad in ("javascript:alert(1)", "cites-unies-france.org", "https://a b", "",
+                "data:text/html,x", "https://" + "x" * 600):
+        assert mapdoc.public_address(bad) == ""
+    uri = mapdoc.qr_data_uri("https://cites-unies-france.org/carte")
+    assert uri.startswith("data:image/svg+xml")
+
+
+def test_presenter_overview_carries_the_qr_code_or_a_french_message(located):
+    good = mapdoc.render(located, mapdoc.MapOptions(presenter=True,
+                                                    public_url="https://exemple.fr/carte"))
+    assert '"follow":{"url":"https://exemple.fr/carte","qr":"data:image/svg+xml' in good
+    bad = mapdoc.render(located, mapdoc.MapOptions(presenter=True, public_url="javascript:x"))
+    assert "Adresse publique ignor" in bad and "javascript:x" not in bad
+    public = mapdoc.render(located, mapdoc.MapOptions(public_url="https://exemple.fr/carte"))
+    assert '"follow":{}' in public
+
+
+def test_fine_outlines_are_small_and_fetched_only_by_served_pages(located):
+    path = mapdoc.STATIC / mapdoc.FINE_OUTLINES
+    assert path.stat().st_size <= 300_000  # the page's budget for finer land
+    topo = json.loads(path.read_text(encoding="utf-8"))
+    west, south, east, north = topo["bbox"]
+    assert west < -5.2 and east > 9.6 and south < 41.3 and north > 51.1  # Ouessant to Corsica
+    served = mapdoc.render(located, mapdoc.MapOptions(assets_url="/app/static/"))
+    assert '"fineUrl":"/app/static/europe-10m.json?v=' in served
+    assert '"fineUrl":""' in mapdoc.render(located, mapdoc.MapOptions())
+    from cufmap import outlines_build
+
+    assert outlines_build.FINE_OUTPUT == path

@@ -38,6 +38,54 @@
     return pts;
   }
 
+  // Outlines that cross the antimeridian (Russia, Fiji…) list +180 and -180 side by side:
+  // drawn as they are, each such ring strokes a band across the whole map. Each ring is
+  // unwrapped (continuous longitudes), cut at ±180° and its far part moved back by 360°.
+  function clipRing(ring, x, keepLeft) {  // Sutherland–Hodgman against the line lon = x
+    var out = [];
+    for (var i = 0; i < ring.length; i++) {
+      var a = ring[i], b = ring[(i + 1) % ring.length];
+      var ina = keepLeft ? a[0] <= x : a[0] >= x, inb = keepLeft ? b[0] <= x : b[0] >= x;
+      if (ina) out.push(a);
+      if (ina !== inb) out.push([x, a[1] + (b[1] - a[1]) * (x - a[0]) / (b[0] - a[0])]);
+    }
+    if (out.length > 2) out.push(out[0]);
+    return out.length > 3 ? out : null;
+  }
+
+  function cutRing(ring) {
+    var jumps = 0;
+    for (var i = 1; i < ring.length; i++) if (Math.abs(ring[i][0] - ring[i - 1][0]) > 180) jumps++;
+    if (!jumps || jumps % 2) return [ring];  // odd: a ring round a pole (Antarctica), left as is
+    var offset = 0, flat = [ring[0]], min = ring[0][0], max = ring[0][0];
+    for (var j = 1; j < ring.length; j++) {
+      var d = ring[j][0] + offset - flat[j - 1][0];
+      if (d > 180) offset -= 360; else if (d < -180) offset += 360;
+      var p = [ring[j][0] + offset, ring[j][1]];
+      flat.push(p);
+      min = Math.min(min, p[0]); max = Math.max(max, p[0]);
+    }
+    var edge = max > 180 ? 180 : -180, shift = max > 180 ? -360 : 360;
+    var near = clipRing(flat, edge, edge > 0), far = clipRing(flat, edge, edge < 0);
+    if (far) far = far.map(function (q) { return [q[0] + shift, q[1]]; });
+    return [near, far].filter(Boolean);
+  }
+
+  function cutAntimeridian(collection) {
+    collection.features.forEach(function (f) {
+      var g = f.geometry;
+      if (!g || (g.type !== "Polygon" && g.type !== "MultiPolygon")) return;
+      var polygons = g.type === "Polygon" ? [g.coordinates] : g.coordinates, out = [];
+      polygons.forEach(function (rings) {
+        var outer = cutRing(rings[0]);
+        if (outer.length === 1) { out.push(rings); return; }
+        outer.forEach(function (r) { out.push([r]); });  // no hole of these crosses ±180
+      });
+      f.geometry = { type: "MultiPolygon", coordinates: out };
+    });
+    return collection;
+  }
+
   // Thousands of dots on one canvas, drawn in one pass (level of detail for Atlas-sized maps):
   // clicks and hovers find the nearest dot; the overlay follows the map while dragging and is
   // redrawn when the move ends.
@@ -234,16 +282,32 @@
     });
     this.canvas = L.canvas({ padding: 0.5 });
     if (this.opts.attribution) map.attributionControl.addAttribution(this.opts.attribution);
+    this.hasTiles = false;
+    map.eachLayer(function (layer) {
+      if (!(layer instanceof L.TileLayer)) return;
+      self.hasTiles = true;
+      layer.on("tileerror", function () {
+        if (self.tilesFailed) return;
+        self.tilesFailed = true;
+        if (self.landRenderer && (self.data.fine || self.opts.fineUrl)) self.fineOutlines();
+      });
+    });
+    this.frenchControls();
     // Markers and the timeline first (what people look for), the rest on the next tick.
     this.drawStages();
     this.buildTimeline();
     this.buildCard();
     this.buildLegend();
     if (this.opts.presenter) this.buildPresenter();
+    if (this.opts.speaker) this.buildSpeaker();
+    if (this.opts.presenter) this.buildFollow();
     this.bindKeys();
+    this.map.on("zoomend viewreset", this.spread, this);
     var start = this.opts.start && this.byId[this.opts.start];
     if (start) this.select(start.id, { animate: false });
     else this.overview(false);
+    this.spread();
+    if (this.opts.presenter) this.connect();
     function rest() {
       self.drawLand();
       self.drawArcsAndPartners();
@@ -270,15 +334,56 @@
     this.map.createPane("land");
     this.map.getPane("land").style.zIndex = 150;  // under the tiles: visible when they fail
     var world = this.data.land;
-    var features = this.landFeatures = topojson.feature(world, world.objects.countries);
-    var renderer = L.canvas({ pane: "land" });
-    var style = { color: "#8a99a8", weight: 0.8, fillColor: "#f3efe6", fillOpacity: 1 };
+    var features = this.landFeatures = cutAntimeridian(topojson.feature(world, world.objects.countries));
+    var renderer = this.landRenderer = L.canvas({ pane: "land" });
+    var style = this.landStyle = { color: "#8a99a8", weight: 0.8, fillColor: "#f3efe6", fillOpacity: 1 };
     // The finer overseas outlines too: Martinique or La Réunion are too small for the world
     // outlines, and selecting CAP Nord would otherwise fly to an empty sea.
-    [features, this.data.outremer].forEach(function (layer) {
-      if (layer) L.geoJSON(layer, { pane: "land", interactive: false, renderer: renderer,
-                                    style: style }).addTo(this.map);
+    [features, this.data.outremer].forEach(function (layer, i) {
+      if (!layer) return;
+      var drawn = L.geoJSON(layer, { pane: "land", interactive: false, renderer: renderer,
+                                     style: style }).addTo(this.map);
+      if (i === 0) this.coarseLayer = drawn;
     }, this);
+    if (this.data.fine || this.opts.fineUrl) {
+      this.map.on("zoomend moveend", this.fineOutlines, this);
+      this.fineOutlines();
+    }
+  };
+
+  // Finer outlines (Natural Earth 1:10m) around France and its neighbours, fetched the first
+  // time the map zooms in there and drawn over the world outlines on the same canvas: inside
+  // their box a sea-coloured rectangle hides the coarse coast, so the switch is seamless.
+  var FINE_ZOOM = 5.5;
+  CufRelay.prototype.fineOutlines = function () {
+    var self = this, map = this.map;
+    // needed when there is no tile to show the coast: tiles off, or failing (no network)
+    var wanted = map.getZoom() >= FINE_ZOOM && (!this.hasTiles || this.tilesFailed);
+    if (wanted && !this.fineLayer) {
+      if (this.data.fine) { this.addFine(this.data.fine); return; }
+      if (this.fineLoading) return;
+      this.fineLoading = fetch(this.opts.fineUrl).then(function (r) { return r.json(); })
+        .then(function (topo) { self.data.fine = topo; self.fineOutlines(); })
+        .catch(function () { /* the world outlines stay */ });
+      return;
+    }
+    if (this.fineLayer) {  // the sea first, then the land over it (canvas order = add order)
+      var shown = map.hasLayer(this.fineLayer[0]);
+      if (wanted && !shown) this.fineLayer.forEach(function (l) { l.addTo(map); });
+      if (!wanted && shown) this.fineLayer.forEach(function (l) { map.removeLayer(l); });
+    }
+  };
+
+  CufRelay.prototype.addFine = function (topo) {
+    var box = topo.bbox, renderer = this.landRenderer;
+    var sea = L.rectangle([[box[1], box[0]], [box[3], box[2]]], {
+      pane: "land", renderer: renderer, interactive: false, stroke: false,
+      fillColor: "#cfe3f2", fillOpacity: 1 });
+    var land = L.geoJSON(topojson.feature(topo, topo.objects.land), {
+      pane: "land", interactive: false, renderer: renderer, style: this.landStyle });
+    this.fineLayer = [sea, land];
+    document.documentElement.setAttribute("data-cuf-fine", "1");
+    this.fineOutlines();
   };
 
   CufRelay.prototype.drawArcsAndPartners = function () {
@@ -320,7 +425,10 @@
     this.stages.forEach(function (s) {
       s.partners.forEach(function (p) {
         if (p.lat !== null && p.lat !== undefined) {
-          var m = L.circleMarker([p.lat, p.lon], { renderer: self.canvas, radius: 5,
+          var lon = p.lon;
+          while (lon - s.lon > 180) lon -= 360;
+          while (lon - s.lon < -180) lon += 360;
+          var m = L.circleMarker([p.lat, lon], { renderer: self.canvas, radius: 5,
             color: "#5a2d82", weight: 2, fillColor: "#fff", fillOpacity: 1 });
           m.bindTooltip(p.name + " (" + p.country + ")");
           m.on("click", function () { self.select(s.id); });
@@ -333,8 +441,7 @@
 
   CufRelay.prototype.drawStages = function () {
     var self = this;
-    var seen = {};
-    var size = this.opts.presenter ? 36 : 28;
+    var size = this.markerSize = this.opts.presenter ? 36 : 28;
     // Level of detail: past a few hundred stages (the Atlas of partnerships), markers are
     // drawn on a canvas; the timeline list stays their keyboard and screen-reader twin.
     var large = this.large = this.stages.length > 400;
@@ -348,10 +455,7 @@
                          fill: colours[s.status_class], title: s.label, stage: s.id });
         return;
       }
-      var key = s.lat.toFixed(3) + "," + s.lon.toFixed(3);
-      var shift = (seen[key] = (seen[key] || 0) + 1) - 1;  // same place: fan out
-      var icon = L.divIcon({ className: "", iconSize: [size, size],
-        iconAnchor: [size / 2 - shift * (size * 0.7), size / 2],
+      var icon = L.divIcon({ className: "", iconSize: [size, size], iconAnchor: [size / 2, size / 2],
         html: "<div class='cuf-marker status-" + s.status_class + "' style='width:" + size +
               "px;height:" + size + "px'>" + (s.index + 1) + "</div>" });
       var m = L.marker([s.lat, s.lon], { icon: icon, keyboard: true, title: s.label,
@@ -374,6 +478,170 @@
     if (large) {
       this.stageDots = new Dots(this.dots, function (p) { self.select(p.stage); }).addTo(this.map);
     }
+  };
+
+  // No marker hides another: after each zoom, markers closer than their size are pushed apart
+  // on screen (co-located ones fan out round their place), never moving their true position.
+  CufRelay.prototype.spread = function () {
+    if (this.large || !this.map._loaded) return;
+    var self = this, map = this.map, size = this.markerSize, min = size + 2;
+    var items = Object.keys(this.markers).map(function (id) {
+      var p = map.latLngToLayerPoint(self.markers[id].getLatLng());
+      return { id: id, x: p.x, y: p.y, x0: p.x, y0: p.y, i: self.byId[id].index };
+    });
+    for (var round = 0; round < 80; round++) {
+      var moved = false;
+      for (var a = 0; a < items.length; a++) {
+        for (var b = a + 1; b < items.length; b++) {
+          var A = items[a], B = items[b], dx = B.x - A.x, dy = B.y - A.y;
+          var d = Math.sqrt(dx * dx + dy * dy);
+          if (d >= min) continue;
+          if (d < 0.5) {  // same place: a direction of its own for each, by timeline order
+            dx = Math.cos(B.i * 2.39996); dy = Math.sin(B.i * 2.39996); d = 1;
+          }
+          var push = (min - Math.min(d, min)) / 2 + 0.25, ux = dx / d, uy = dy / d;
+          A.x -= ux * push; A.y -= uy * push; B.x += ux * push; B.y += uy * push;
+          moved = true;
+        }
+      }
+      if (!moved) break;
+    }
+    items.forEach(function (it) {
+      var node = self.markers[it.id].getElement();
+      if (!node) return;
+      node.style.marginLeft = (it.x - it.x0 - size / 2) + "px";
+      node.style.marginTop = (it.y - it.y0 - size / 2) + "px";
+    });
+  };
+
+  CufRelay.prototype.frenchControls = function () {  // Leaflet's own controls speak English
+    var zoom = this.map.zoomControl, t = this.t;
+    if (!zoom || !zoom._zoomInButton) return;
+    [[zoom._zoomInButton, t.zoom_in], [zoom._zoomOutButton, t.zoom_out]].forEach(function (b) {
+      b[0].title = b[1];
+      b[0].setAttribute("aria-label", b[1]);
+    });
+  };
+
+  // --- Two windows in step: the audience's and the speaker view, in the browser only (a
+  // BroadcastChannel between windows of the same origin; no server round trip). ---
+  CufRelay.prototype.connect = function () {
+    var self = this;
+    if (typeof BroadcastChannel === "undefined") return;
+    this.channel = new BroadcastChannel("cufmap-presentation");
+    this.channel.onmessage = function (e) { self.receive(e.data || {}); };
+    this.send({ kind: "hello" });
+    // Closing the window that runs the autoplay stops it in the other one too.
+    window.addEventListener("pagehide", function () {
+      if (self.timer) self.send({ kind: "play", on: false });
+    });
+  };
+
+  CufRelay.prototype.send = function (message) {
+    if (this.channel && !this.remote) this.channel.postMessage(message);
+  };
+
+  CufRelay.prototype.currentId = function () {
+    return this.current >= 0 ? this.order()[this.current].id : null;
+  };
+
+  CufRelay.prototype.announce = function () {
+    this.send({ kind: "stage", id: this.currentId(), startedAt: this.startedAt });
+  };
+
+  CufRelay.prototype.receive = function (m) {
+    if (m.startedAt && (!this.startedAt || m.startedAt < this.startedAt)) this.startedAt = m.startedAt;
+    if (m.kind === "hello") {  // a window just opened: tell it where we are
+      this.announce();
+      if (this.timer) this.send({ kind: "play", on: true, seconds: this.delay() });
+      return;
+    }
+    this.remote = true;
+    try {
+      if (m.kind === "stage" && m.id !== this.currentId()) {
+        if (m.id && this.byId[m.id]) this.select(m.id); else if (!m.id) this.overview();
+      } else if (m.kind === "play") {
+        this.setPlaying(m.on, m.seconds);
+      }
+    } finally { this.remote = false; }
+    this.tick();
+  };
+
+  CufRelay.prototype.buildSpeaker = function () {
+    var t = this.t, self = this;
+    var panel = el("section", { "class": "cuf-speaker-panel", "aria-label": t.speaker });
+    var top = el("div", { "class": "top" });
+    var position = el("div", { "class": "position", "aria-live": "polite" });
+    var clock = el("div", { "class": "clock" }), elapsed = el("div", { "class": "elapsed" });
+    [position, clock, elapsed].forEach(function (n) { top.appendChild(n); });
+    panel.appendChild(top);
+    function part(cls, title) {
+      var box = el("div", { "class": "part " + cls });
+      box.appendChild(el("h2", null, title));
+      var body = el("div", { "class": "body" });
+      box.appendChild(body);
+      panel.appendChild(box);
+      return body;
+    }
+    this.speaker = { position: position, clock: clock, elapsed: elapsed,
+                     now: part("now", t.now), notes: part("notes", t.notes),
+                     next: part("next", t.next_stage) };
+    document.body.appendChild(panel);
+    this.tick();
+    setInterval(function () { self.tick(); }, 1000);
+  };
+
+  function two(n) { return (n < 10 ? "0" : "") + n; }
+
+  CufRelay.prototype.tick = function () {  // the speaker's clock and time since the start
+    if (!this.speaker) return;
+    var now = new Date();
+    this.speaker.clock.textContent = this.t.clock + " " + two(now.getHours()) + ":" +
+      two(now.getMinutes()) + ":" + two(now.getSeconds());
+    var s = this.startedAt ? Math.max(0, Math.floor((Date.now() - this.startedAt) / 1000)) : 0;
+    this.speaker.elapsed.textContent = this.t.elapsed + " " +
+      (s >= 3600 ? Math.floor(s / 3600) + ":" : "") + two(Math.floor(s / 60) % 60) + ":" + two(s % 60);
+  };
+
+  CufRelay.prototype.fillSpeaker = function () {
+    var sp = this.speaker, t = this.t;
+    if (!sp) return;
+    var order = this.order(), s = order[this.current], next = order[this.current + 1];
+    sp.position.textContent = this.strip ? this.strip.counter.textContent : "";
+    sp.now.textContent = "";
+    if (s) {
+      sp.now.appendChild(el("div", { "class": "when" }, s.when));
+      sp.now.appendChild(el("p", { "class": "title" }, s.title));
+      sp.now.appendChild(el("p", { "class": "host" }, s.host));
+      if (s.partners.length) {
+        sp.now.appendChild(el("p", { "class": "partners" }, t.with + " " + s.partners.map(function (p) {
+          return p.name + " (" + p.country + ")"; }).join(", ")));
+      }
+    } else {
+      sp.now.appendChild(el("p", { "class": "title" }, t.overview));
+    }
+    sp.notes.textContent = s ? (s.notes || t.no_notes) : "";
+    sp.notes.classList.toggle("empty", !(s && s.notes));
+    sp.next.textContent = next ? (next.index + 1) + ". " + next.host + " — " + next.when :
+      (s ? t.end_of_relay : "");
+  };
+
+  // The overview of the audience's window: the public map's address and its QR code.
+  CufRelay.prototype.buildFollow = function () {
+    var f = this.opts.follow, t = this.t;
+    if (!f || !(f.url || f.error) || this.opts.speaker) return;
+    var box = el("aside", { "class": "cuf-follow", "aria-label": t.follow });
+    box.appendChild(el("p", { "class": "title" }, t.follow));
+    if (f.error) {  // a wrong setting says so, in French, instead of a broken code
+      box.appendChild(el("p", { "class": "error", role: "alert" }, f.error));
+      document.body.appendChild(box);
+      this.follow = box;
+      return;
+    }
+    box.appendChild(el("img", { src: f.qr, alt: "QR code : " + f.url, width: "300", height: "300" }));
+    box.appendChild(el("p", { "class": "url" }, f.url));
+    document.body.appendChild(box);
+    this.follow = box;
   };
 
   // The timeline's first entries are built with the map; past TIMELINE_FIRST, the rest follow
@@ -555,7 +823,9 @@
     if (!pts.length) pts = this.order().map(function (s) { return [s.lat, s.lon]; });
     // Leave room on the left for the overseas insets.
     var left = this.insets.length && !this.opts.presenter ? 160 : 40;
-    var fit = { paddingTopLeft: [left, 40], paddingBottomRight: [40, 40], maxZoom: 9 };
+    if (this.follow) this.follow.hidden = false;  // and room on the right for the QR code
+    var right = this.follow ? this.follow.offsetWidth + 40 : 40;
+    var fit = { paddingTopLeft: [left, 40], paddingBottomRight: [right, 40], maxZoom: 9 };
     if (!pts.length) { this.map.setView([46.6, 2.4], 5); }
     else if (animate === false) { fit.animate = false; this.map.fitBounds(pts, fit); }
     else { fit.duration = 0.8; this.map.flyToBounds(pts, fit); }
@@ -576,6 +846,7 @@
     if (this.card) this.card.hidden = true;
     this.current = -1;
     this.updateStrip();
+    this.announce();
   };
 
   CufRelay.prototype.select = function (id, o) {
@@ -597,14 +868,20 @@
       Object.keys(this.markers).forEach(function (k) {
         var n = self.markers[k].getElement();
         if (n && n.firstChild) n.firstChild.classList.toggle("selected", k === id);
+        self.markers[k].setZIndexOffset(k === id ? 10000 : 0);  // on top of its neighbours
       });
     }
     this.styleArcs(id);
     this.fillCard(s);
     this.current = this.order().indexOf(s);
+    if (this.opts.presenter && !this.startedAt && !this.remote) this.startedAt = Date.now();
     if (s.lat !== null && s.lat !== undefined) {
-      var pts = [[s.lat, s.lon]].concat(s.partners.filter(function (p) { return p.lat !== null; })
-        .map(function (p) { return [p.lat, p.lon]; }));
+      // The host and the whole arc to each partner (a great circle bulges towards the pole;
+      // longitudes run on past ±180° when the short way crosses the antimeridian).
+      var pts = [[s.lat, s.lon]];
+      s.partners.forEach(function (p) {
+        if (p.lat !== null && p.lat !== undefined) pts = pts.concat(greatCircle([s.lat, s.lon], [p.lat, p.lon]));
+      });
       var animate = o.animate !== false;
       var duration = this.opts.presenter ? 1.2 : 0.7;
       // Keep the stage clear of the card, which sits bottom-left.
@@ -619,6 +896,7 @@
       else { fit.animate = false; this.map.fitBounds(pts, fit); }
     }
     this.updateStrip();
+    this.announce();
     if (this.opts.onselect) this.opts.onselect(id);
   };
 
@@ -638,7 +916,10 @@
     if (!order.length) return;
     var next = this.current + delta;
     if (next < 0) { this.overview(); return; }
-    if (next >= order.length) next = order.length - 1;
+    if (next >= order.length) {  // after the last stage, the overview (and its QR code)
+      if (this.opts.presenter) { if (this.current >= 0) this.overview(); return; }
+      next = order.length - 1;
+    }
     this.select(order[next].id);
   };
 
@@ -712,29 +993,50 @@
     prev.addEventListener("click", function () { self.step(-1); });
     next.addEventListener("click", function () { self.step(1); });
     play.addEventListener("click", function () { self.toggleAutoplay(); });
-    delay.addEventListener("change", function () { if (self.timer) { self.toggleAutoplay(); self.toggleAutoplay(); } });
+    delay.addEventListener("change", function () { if (self.playing) self.setPlaying(true); });
     [prev, counter, next].forEach(function (n) { strip.appendChild(n); });
     strip.appendChild(ol);
     strip.appendChild(play);
     strip.appendChild(delay);
+    if (!this.opts.speaker) {
+      var speaker = el("button", { type: "button", "class": "speaker", title: t.speaker_open }, t.speaker);
+      speaker.addEventListener("click", function () { self.openSpeaker(); });
+      strip.appendChild(speaker);
+    }
     document.body.appendChild(strip);
     this.strip = { ol: ol, counter: counter, play: play, delay: delay };
   };
 
-  CufRelay.prototype.toggleAutoplay = function () {
+  CufRelay.prototype.openSpeaker = function () {  // the same page, ?vue=orateur, its own window
+    var href = location.href;
+    try { href = window.top.location.href; } catch (err) { /* another origin */ }
+    var url = new URL(href);
+    url.searchParams.set("vue", "orateur");
+    window.open(url.toString(), "cufmap-orateur", "popup,width=1280,height=800");
+  };
+
+  CufRelay.prototype.delay = function () {
+    return this.strip ? Number(this.strip.delay.value) : (this.opts.autoplay || 10);
+  };
+
+  CufRelay.prototype.toggleAutoplay = function () { this.setPlaying(!this.playing); };
+
+  // Autoplay started in either window runs in that one (one timer for both); the other shows
+  // it playing and can pause it.
+  CufRelay.prototype.setPlaying = function (on, seconds) {
     var self = this;
-    if (this.timer) {
-      clearInterval(this.timer);
-      this.timer = null;
-    } else {
-      var seconds = this.strip ? Number(this.strip.delay.value) : (this.opts.autoplay || 10);
+    if (this.timer) { clearInterval(this.timer); this.timer = null; }
+    this.playing = !!on;
+    if (seconds && this.strip) this.strip.delay.value = String(seconds);
+    if (on && !this.remote) {
       this.timer = setInterval(function () {
         if (self.current >= self.order().length - 1) self.overview(); else self.step(1);
-      }, seconds * 1000);
+      }, this.delay() * 1000);
     }
+    this.send({ kind: "play", on: this.playing, seconds: this.delay() });
     if (this.strip) {
-      this.strip.play.setAttribute("aria-pressed", this.timer ? "true" : "false");
-      this.strip.play.textContent = this.timer ? this.t.pause : this.t.play;
+      this.strip.play.setAttribute("aria-pressed", this.playing ? "true" : "false");
+      this.strip.play.textContent = this.playing ? this.t.pause : this.t.play;
     }
   };
 
@@ -747,6 +1049,8 @@
     }
     this.strip.counter.textContent = current < 0 ? this.t.overview :
       (current + 1) + " / " + this.order().length;
+    if (this.follow) this.follow.hidden = current >= 0;
+    this.fillSpeaker();
   };
 
   window.CufRelay = CufRelay;
