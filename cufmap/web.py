@@ -142,7 +142,32 @@ _KEY_RELAY = """<script>
   }
   document.addEventListener("keydown", relay);
   try { window.parent.document.addEventListener("keydown", relay); } catch (err) {}
-  map.addEventListener("load", function () { map.focus(); });
+  // The audience's window and the speaker view stay in step over a BroadcastChannel, which
+  // the sandboxed map cannot open for itself (opaque origin): this frame holds it for the map.
+  if (typeof BroadcastChannel !== "undefined") {
+    var channel = new BroadcastChannel("cufmap-presentation"), playing = false;
+    channel.onmessage = function (e) {
+      if (e.data && e.data.kind === "play") playing = false;  // the timer runs elsewhere now
+      map.contentWindow.postMessage({ cufChannel: e.data }, "*");
+    };
+    window.addEventListener("message", function (e) {
+      if (e.source !== map.contentWindow || !e.data || !e.data.cufChannel) return;
+      var m = e.data.cufChannel;
+      if (m.kind === "play") playing = !!m.on;  // started here: this window runs the timer
+      channel.postMessage(m);
+    });
+    // Closing this window stops the autoplay it ran in the other one too (the sandboxed map's
+    // own farewell may not get through while the page unloads).
+    window.addEventListener("pagehide", function () {
+      if (playing) channel.postMessage({ kind: "play", on: false });
+    });
+  }
+  map.addEventListener("load", function () {
+    var page = "";  // the app page's address, for the map's « Vue orateur » button
+    try { page = window.parent.location.href; } catch (err) {}
+    if (page) map.contentWindow.postMessage({ cufPage: page }, "*");
+    map.focus();
+  });
 })();
 </script>"""
 

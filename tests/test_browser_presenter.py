@@ -9,7 +9,14 @@ import shutil
 import pytest
 from playwright.sync_api import expect
 
-from .browser import ARTIFACTS, browser, page, require_chromium, streamlit_server  # noqa: F401
+from .browser import (  # noqa: F401
+    ARTIFACTS,
+    browser,
+    map_frame as map_locator,
+    page,
+    require_chromium,
+    streamlit_server,
+)
 from .conftest import DATA, ROOT
 
 pytestmark = pytest.mark.browser
@@ -42,14 +49,15 @@ def server(tmp_path_factory):
 
 def open_map(page, url):
     page.goto(url)
-    frame = page.frame_locator("iframe").first
+    frame = map_locator(page)
     frame.locator("html[data-cuf-ready='1']").wait_for(timeout=30_000)
     return frame
 
 
 def map_frame(page):
-    """The map document's frame (for evaluate)."""
-    return next(f for f in page.frames if f.url == "about:srcdoc")
+    """The map document's frame (for evaluate): the static document, sandboxed, inside the
+    small frame Streamlit embeds."""
+    return next(f for f in page.frames if "/app/static/cartes/" in f.url)
 
 
 WAIT_MOVE = """() => new Promise(resolve => {  // the map's flight, ended
@@ -129,9 +137,10 @@ def test_a_button_opens_the_speaker_view_in_a_new_window(page, server):
     with page.context.expect_page() as opened:
         frame.locator(".cuf-strip .speaker").click()
     new = opened.value
-    new.frame_locator("iframe").first.locator("html[data-cuf-ready='1']").wait_for(timeout=30_000)
+    map_locator(new).locator("html[data-cuf-ready='1']").wait_for(timeout=30_000)
+    assert "/presentation?" in new.url
     assert "vue=orateur" in new.url and "date=2025-04-09" in new.url
-    expect(new.frame_locator("iframe").first.locator(".cuf-speaker-panel")).to_be_visible()
+    expect(map_locator(new).locator(".cuf-speaker-panel")).to_be_visible()
     new.close()
 
 

@@ -524,12 +524,26 @@
   };
 
   // --- Two windows in step: the audience's and the speaker view, in the browser only (a
-  // BroadcastChannel between windows of the same origin; no server round trip). ---
+  // BroadcastChannel between windows of the same origin; no server round trip). In the app the
+  // map runs sandboxed in an opaque origin, where a channel would reach no other window: the
+  // frame around it (cufmap/web.py, same origin as the app) holds the channel and relays. ---
+  function presenterChannel(onMessage) {
+    if (window.origin === "null" && window.parent !== window) {
+      window.addEventListener("message", function (e) {
+        if (e.source === window.parent && e.data && e.data.cufChannel) onMessage(e.data.cufChannel);
+      });
+      return { postMessage: function (m) { window.parent.postMessage({ cufChannel: m }, "*"); } };
+    }
+    if (typeof BroadcastChannel === "undefined") return null;
+    var channel = new BroadcastChannel("cufmap-presentation");
+    channel.onmessage = function (e) { onMessage(e.data || {}); };
+    return channel;
+  }
+
   CufRelay.prototype.connect = function () {
     var self = this;
-    if (typeof BroadcastChannel === "undefined") return;
-    this.channel = new BroadcastChannel("cufmap-presentation");
-    this.channel.onmessage = function (e) { self.receive(e.data || {}); };
+    this.channel = presenterChannel(function (m) { self.receive(m); });
+    if (!this.channel) return;
     this.send({ kind: "hello" });
     // Closing the window that runs the autoplay stops it in the other one too.
     window.addEventListener("pagehide", function () {
@@ -964,7 +978,9 @@
       // In the app, the map runs sandboxed in its own origin: the frame around it relays the
       // keys pressed on the app page (cufmap/web.py), as messages from our parent only.
       window.addEventListener("message", function (e) {
-        if (e.source !== window.parent || !e.data || typeof e.data.cufKey !== "string") return;
+        if (e.source !== window.parent || !e.data) return;
+        if (typeof e.data.cufPage === "string") self.pageUrl = e.data.cufPage;
+        if (typeof e.data.cufKey !== "string") return;
         onKey({ key: e.data.cufKey, target: document.body, preventDefault: function () {} });
       });
       window.focus();
@@ -1008,7 +1024,7 @@
   };
 
   CufRelay.prototype.openSpeaker = function () {  // the same page, ?vue=orateur, its own window
-    var href = location.href;
+    var href = this.pageUrl || location.href;  // sandboxed: the frame around us gave the page's
     try { href = window.top.location.href; } catch (err) { /* another origin */ }
     var url = new URL(href);
     url.searchParams.set("vue", "orateur");
