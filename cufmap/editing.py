@@ -117,11 +117,9 @@ def column_config(frame: pd.DataFrame) -> dict:
         elif col.kind == "number" and typed.get(col.name):
             config[col.name] = st.column_config.NumberColumn(
                 min_value=col.minimum, max_value=col.maximum, format="%.5f", **common)
-        elif col.kind == "url":  # text, not a clickable link: a cell is never followed
-            config[col.name] = st.column_config.TextColumn(validate=r"^https?://\S+$", **common)
-        elif col.kind == "id":
-            config[col.name] = st.column_config.TextColumn(
-                validate=f"^{schema.ID_PATTERN}$", **common)
+        # A link is text, not a clickable link (a cell is never followed). Links and ids are
+        # checked by the validation, which lists a wrong value with its row and the fix; a
+        # grid-level pattern would drop the typed value without a word.
         else:
             config[col.name] = st.column_config.TextColumn(**common)
     return config
@@ -253,8 +251,9 @@ def read_upload(data: bytes, filename: str, current: pd.DataFrame) -> Upload:
     with ``current``. Raises :class:`UnreadableTable` with a French message."""
     if len(data) > MAX_UPLOAD_BYTES:
         raise UnreadableTable(
-            f"Le fichier fait {len(data) / 1e6:.1f} Mo, bien plus que le fichier du relais "
-            f"(quelques dizaines de Ko ; limite {MAX_UPLOAD_BYTES // 2**20} Mo) : vérifiez que "
+            f"Le fichier fait {reading.megabytes_fr(len(data))}, bien plus que le fichier du "
+            f"relais (quelques dizaines de Ko ; limite {reading.megabytes_fr(MAX_UPLOAD_BYTES)}) : "
+            "vérifiez que "
             "c'est le bon fichier.")
     table = reading.read_bytes(data, filename=filename)
     frame = validation.normalise(table.frame)

@@ -48,7 +48,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import reading, schema, validation
+from . import reading, schema, store, validation
 from .errors import ConflictError, CufmapError, InvalidData, UnknownVersion
 from .store import Snapshot, Version, _atomic_write, to_csv_bytes
 
@@ -144,7 +144,12 @@ def _explain(stderr: str, action: str) -> str:
                "Autorisez l'application à pousser sur cette branche.")
     else:
         why = "git a échoué."
-    return f"Impossible de {action} : {why} (Détail : {detail})"
+    return f"Impossible {_de(action)} : {why} (Détail : {detail})"
+
+
+def _de(action: str) -> str:
+    """« de lire », « d'enregistrer »."""
+    return ("d'" if action[:1].lower() in "aeiouyéèêh" else "de ") + action
 
 
 class GitStore:
@@ -184,7 +189,7 @@ class GitStore:
             proc = subprocess.run(["git", "-C", str(self.cache), *args], input=input,
                                   capture_output=True, env=full_env, timeout=120)
         except subprocess.TimeoutExpired as exc:
-            raise DepotError(f"Impossible de {action} : le dépôt Git ne répond pas (plus de "
+            raise DepotError(f"Impossible {_de(action)} : le dépôt Git ne répond pas (plus de "
                              "deux minutes). Rien n'a été perdu : réessayez.") from exc
         if proc.returncode:
             stderr = redact((proc.stderr + proc.stdout).decode("utf-8", "replace"),
@@ -444,7 +449,7 @@ class GitStore:
             out = []
             for line in log_text.splitlines():
                 sha, when, name, subject = line.split("\x1f", 3)
-                out.append(Version(sha, dt.datetime.fromisoformat(when), sha[:10],
+                out.append(Version(sha, store.paris_time(dt.datetime.fromisoformat(when)), sha[:10],
                                    _row_count(self._blob(sha, DATA_PATH)), name, subject))
             self._versions = (head, out)
             return list(out)
@@ -462,7 +467,8 @@ class GitStore:
         """Make commit ``ident``'s CSV current again, as a new commit."""
         frame = self.read_version(ident)
         when = self._git("log", "-1", "--format=%aI", ident).decode().strip()
-        label = dt.datetime.fromisoformat(when).strftime("%d/%m/%Y %H:%M") if when else ident
+        label = store.paris_time(dt.datetime.fromisoformat(when)).strftime("%d/%m/%Y %H:%M") \
+            if when else ident
         return self.save(frame, expected_version, author=author,
                          message=f"Version du {label} rétablie ({ident[:8]})")
 

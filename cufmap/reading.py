@@ -178,8 +178,8 @@ def _xlsx_records(data: bytes, limits: Limits = LIMITS) -> list[list[str]]:
         raise damaged(exc) from None
     if expanded > limits.uncompressed:
         raise UnreadableTable(
-            f"Ce classeur fait {len(data) / 1e6:.1f} Mo mais se décompresse en "
-            f"{expanded / 1e6:.0f} Mo (limite {limits.uncompressed / 1e6:.0f} Mo) : bien plus "
+            f"Ce classeur fait {megabytes_fr(len(data))} mais se décompresse en "
+            f"{megabytes_fr(expanded)} (limite {megabytes_fr(limits.uncompressed)}) : bien plus "
             "qu'un relais. Vérifiez que c'est le bon fichier ; rien n'a été modifié.")
     try:
         book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
@@ -269,3 +269,9 @@ def _table_from_records(records: list[list[str]], encoding: str, delimiter: str)
     missing = [c.name for c in schema.COLUMNS if c.required and c.name not in seen]
     return Table(rows=rows, columns=columns, lines=lines, encoding=encoding,
                  delimiter=delimiter, missing=missing, problems=problems)
+
+
+def megabytes_fr(size: int) -> str:
+    """A size as staff read it: « 1,4 Mo », « 16 Mo » (mébioctets, French decimal comma)."""
+    mo = size / 2**20
+    return (f"{mo:.1f}".replace(".", ",") if mo < 10 else f"{mo:.0f}") + " Mo"

@@ -22,6 +22,7 @@ import stat
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pandas as pd
 
@@ -240,7 +241,7 @@ class Store:
         archived = sorted(p.name for p in self.history.glob("*.csv"))
         if archived and archived[-1].endswith(f"-{key[:16]}.csv"):
             return
-        stamp = dt.datetime.now().strftime("%Y%m%dT%H%M%S%f")
+        stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%S%f")  # UTC
         safe_author = "".join(c for c in author if c.isalnum() or c in "-_.")[:40] or "anonyme"
         _atomic_write(self.history / f"{stamp}-{safe_author}-{key[:16]}.csv", data,
                       mode=_file_mode(self.path))  # readable by whoever reads the data file
@@ -255,7 +256,7 @@ class Store:
             stamp, _, rest = path.stem.partition("-")
             author, _, short = rest.rpartition("-")
             try:
-                saved = dt.datetime.strptime(stamp, "%Y%m%dT%H%M%S%f")
+                saved = paris_time(dt.datetime.strptime(stamp, "%Y%m%dT%H%M%S%f"))
             except ValueError:
                 continue
             try:
@@ -314,6 +315,15 @@ def _atomic_write(path: Path, data: bytes, mode: int | None = None) -> None:
         os.fsync(dir_fd)
     finally:
         os.close(dir_fd)
+
+
+#: Staff read times in the relay's own time zone, whatever the server's (a container: UTC).
+PARIS = ZoneInfo("Europe/Paris")
+
+
+def paris_time(when: dt.datetime) -> dt.datetime:
+    """``when`` in Paris time (a naive time is UTC, as the history's file names are)."""
+    return (when if when.tzinfo else when.replace(tzinfo=dt.timezone.utc)).astimezone(PARIS)
 
 
 def open_store(data: str | os.PathLike, places: str | os.PathLike, settings=None):

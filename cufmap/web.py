@@ -417,7 +417,9 @@ def signed_in_editor() -> str | None:
         author = st.text_input("Votre nom (inscrit dans l'historique)", key="ed_name")
         password = st.text_input("Mot de passe", type="password", key="ed_password")
         submitted = st.form_submit_button("Se connecter", type="primary")
-    if submitted:
+    if submitted and not author.strip():  # every version names who made it
+        st.error("Indiquez votre nom : il est inscrit dans l'historique de chaque version.")
+    elif submitted:
         auth.GUARD.budget = cfg.guesses_per_minute
         answer = auth.GUARD.attempt(_client(cfg.client_header), password, cfg.password_hash)
         if answer.ok:

@@ -116,6 +116,11 @@ def test_the_sign_in_form_answers_in_french_without_waiting(monkeypatch):
     monkeypatch.setattr(auth, "GUARD", auth.Guard(clock=clock))
     at = run_page("pages/edition.py", secrets={"cufmap": {"mot_de_passe_hash": FAST_HASH,
                                                           "essais_par_minute": 2}})
+    at.text_input(key="ed_password").input(RIGHT)
+    at.button[0].click().run()  # no name: refused, even with the right password
+    assert "Indiquez votre nom" in at.error[0].value
+    assert "ed_signed_in" not in at.session_state
+    at.text_input(key="ed_name").input("Alice")
     messages = []
     for _ in range(3):
         at.text_input(key="ed_password").input("faux")

@@ -291,3 +291,15 @@ def test_an_unreadable_file_can_still_be_restored_from_the_page(edition):
     at.run()
     assert "Version saine" in edition.data.read_text(encoding="utf-8")
     assert [t.label for t in at.tabs][0] == "Étapes" and not at.error
+
+
+def test_the_grid_never_drops_a_typed_link_or_id_silently():
+    """A wrong link or id reaches the validation, which names the row and the fix; a grid
+    pattern would throw the typed value away without a word."""
+    from cufmap import store
+
+    config = editing.column_config(store.Store(DATA).load().frame)
+    assert config["lien"]["type_config"].get("validate") is None
+    assert config["id"]["type_config"].get("validate") is None
+    problems = editing.table_problems(pd.DataFrame([{"id": "x-1", "lien": "javascript:alert(1)"}]))
+    assert any(p.column.lower().startswith("lien") for p in problems)

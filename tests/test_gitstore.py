@@ -102,6 +102,7 @@ def test_a_save_is_one_commit_by_the_signed_in_author_with_a_french_message(tmp_
     assert "Nouveau titre" in app.data.read_text(encoding="utf-8")
     assert app.versions()[0].summary == "2 étapes modifiées, 1 ajoutée"
     assert app.versions()[0].author == "Élise Martin"
+    assert str(app.versions()[0].saved_at.tzinfo) == "Europe/Paris"  # staff's time zone
 
 
 def test_two_instances_one_save_each_one_wins_the_other_gets_the_merge(tmp_path, remote):

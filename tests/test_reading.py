@@ -119,3 +119,8 @@ def test_xlsx_workbook_reads_like_the_csv(shipped):
 def test_canonical_file_is_stable(shipped):
     """Reading then writing the shipped file gives back its exact bytes (clean diffs)."""
     assert to_csv_bytes(shipped) == DATA.read_bytes()
+
+
+def test_sizes_are_written_as_staff_read_them():
+    assert reading.megabytes_fr(int(1.4 * 2**20)) == "1,4 Mo"
+    assert reading.megabytes_fr(reading.Limits().uncompressed) == "16 Mo"

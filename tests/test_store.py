@@ -212,3 +212,15 @@ def test_save_of_empty_store_creates_file(tmp_path, relay_copy):
     assert store.load().version == ""
     store.save(frame, "")
     assert (tmp_path / "nouveau" / "relais.csv").read_bytes() == to_csv_bytes(frame)
+
+
+def test_history_times_are_paris_time_whatever_the_server(relay_copy):
+    import datetime as dt
+
+    store = Store(relay_copy)
+    snap = store.load()
+    store.save(snap.frame, snap.version, author="test")
+    saved = store.versions()[0].saved_at
+    assert str(saved.tzinfo) == "Europe/Paris"
+    now = dt.datetime.now(dt.timezone.utc)
+    assert abs((saved - now).total_seconds()) < 120  # the same instant, shown in Paris time
