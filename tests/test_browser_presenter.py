@@ -60,12 +60,16 @@ def map_frame(page):
     return next(f for f in page.frames if "/app/static/cartes/" in f.url)
 
 
-WAIT_MOVE = """() => new Promise(resolve => {  // the map's flight, ended
-  const map = window.cufRelay.map;
-  if (!map._panAnim?._inProgress && !map._flyToFrame && !map._animatingZoom) {
-    setTimeout(() => resolve(), 0);
-  }
-  map.once('moveend', () => requestAnimationFrame(() => resolve()));
+WAIT_MOVE = """() => new Promise((resolve, reject) => {  // the map's flight, ended
+  const start = Date.now();
+  (function check() {  // relay.js marks the page while the map moves; a flight that never
+    // ends fails the test instead of hanging it
+    if (!document.documentElement.hasAttribute("data-cuf-moving")) {
+      return requestAnimationFrame(() => resolve());
+    }
+    if (Date.now() - start > 20000) return reject(new Error("the map never stopped moving"));
+    setTimeout(check, 20);
+  })();
 })"""
 
 

@@ -303,6 +303,10 @@
     if (this.opts.presenter) this.buildFollow();
     this.bindKeys();
     this.map.on("zoomend viewreset", this.spread, this);
+    // An explicit signal while the map flies or pans (tests and tools wait on it, not on time).
+    var root = document.documentElement;
+    this.map.on("movestart", function () { root.setAttribute("data-cuf-moving", "1"); });
+    this.map.on("moveend", function () { root.removeAttribute("data-cuf-moving"); });
     var start = this.opts.start && this.byId[this.opts.start];
     if (start) this.select(start.id, { animate: false });
     else this.overview(false);
