@@ -52,7 +52,7 @@ def _load(path: str, mtime: int) -> Relay:
 # The map document is not sent through the websocket: it is written once per data version and
 # view to ``static/cartes/<content hash>.html`` and served by the app's static files (the
 # browser keeps it, revalidating with its ETag). The page sends only a small frame (under
-# 2 KB) that loads it in a sandboxed iframe *without* ``allow-same-origin``: map scripts run
+# 4 KB) that loads it in a sandboxed iframe *without* ``allow-same-origin``: map scripts run
 # in an opaque origin and cannot reach the app page (Streamlit's own iframe allows both).
 
 @st.cache_resource(show_spinner=False, max_entries=4)
