@@ -59,3 +59,8 @@ def fresh_sign_in_guard(monkeypatch):
 os.environ["CUFMAP_OFFLINE"] = "1"
 # The live public page of pages run in tests goes to a private folder, not cufmap/static/carte.
 os.environ.setdefault("CUFMAP_CARTE", tempfile.mkdtemp(prefix="cufmap-carte-"))
+
+
+# Browser fixtures for every test module, never imported by a test file (last: browser.py
+# reads ROOT from here).
+from .browser import browser, page  # noqa: E402, F401

@@ -18,7 +18,7 @@ from playwright.sync_api import expect
 from cufmap import export as exporting
 from cufmap import geocoding
 
-from .browser import browser, map_frame, page, require_chromium  # noqa: F401
+from .browser import map_frame, require_chromium
 from .conftest import DATA, ROOT, run_cli
 
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
