@@ -10,7 +10,8 @@ authorities in 140 countries (the size of the French Atlas of decentralised coop
    folium map (one CircleMarker per place, one PolyLine per link, same arcs), with the same
    local Leaflet so both draw offline.
 3. Prints the export's and the naive build's times, each a whole process started from the
-   shell in the same run, and their ratio; HTML sizes, first full draw in headless chromium, and pan frame times.
+   shell in the same run, and their ratio; HTML sizes, first full draw in headless chromium,
+   and pan frame times.
 """
 
 import argparse

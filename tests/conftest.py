@@ -7,6 +7,9 @@ from pathlib import Path
 
 import pytest
 
+# Browser fixtures for every test module (defined once; test files do not import them).
+from .browser import browser, page  # noqa: F401
+
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data" / "relais.csv"
 
@@ -60,7 +63,3 @@ os.environ["CUFMAP_OFFLINE"] = "1"
 # The live public page of pages run in tests goes to a private folder, not cufmap/static/carte.
 os.environ.setdefault("CUFMAP_CARTE", tempfile.mkdtemp(prefix="cufmap-carte-"))
 
-
-# Browser fixtures for every test module, never imported by a test file (last: browser.py
-# reads ROOT from here).
-from .browser import browser, page  # noqa: E402, F401
