@@ -28,23 +28,11 @@ caption = st.empty()
 
 # The selection: the widgets' values once they exist, else the URL (a shared view).
 state = st.session_state
-from_url = filters.Filters.from_params(params)
-filtering = state.get("f_on", from_url != filters.Filters(host=from_url.host)
-                      or "tuiles" in params or "date" in params)
-chosen = filters.Filters(
-    months=tuple(state.get("f_mois", from_url.months)),
-    host_types=tuple(state.get("f_type", from_url.host_types)),
-    formats=tuple(state.get("f_format", from_url.formats)),
-    countries=tuple(state.get("f_pays", from_url.countries)),
-    text=state.get("f_q", from_url.text), host=from_url.host) if filtering else \
-    filters.Filters(host=from_url.host)
-tiles = state.get("f_tuiles", params.get("tuiles") if params.get("tuiles") in TILE_LABELS
-                  else "osm-fr")
-reference = state.get("f_date", filters.parse_reference_date(params.get("date"))
-                      or dt.date.today())
+view = filters.current_view(params, state, dt.date.today(), tuple(TILE_LABELS))
+chosen, tiles, reference = view.filters, view.tiles, view.reference
 
-options = MapOptions(tiles=tiles, start=params.get("etape", ""), today=reference,
-                     lang="en" if params.get("langue") == "en" else "fr")
+options = MapOptions(tiles=tiles, start=view.stage, today=reference,
+                     lang="en" if view.lang == "en" else "fr")
 document, shown = map_document(str(DEFAULT_DATA), str(DEFAULT_PLACES), chosen, options)
 st.iframe(document, height=680)
 if shown < len(stages):
@@ -56,7 +44,7 @@ st.caption(f"Données : La Lettre de Cités Unies France (mars-avril 2025). Lieu
 top_left, top_mid, top_right = controls.columns([3, 1, 1])
 top_mid.page_link("pages/presentation.py", label="Mode présentation (plein écran)")
 top_right.page_link("pages/integrer.py", label="Intégrer la carte")
-if top_left.toggle("Filtres et affichage", value=filtering, key="f_on"):
+if top_left.toggle("Filtres et affichage", value=view.filtering, key=filters.SHOWN_WIDGET):
     months = sorted({filters.month_key(s) for s in stages},
                     key=lambda k: (k == filters.UNDATED, k))
     host_types = [t for t in schema.TYPES_COLLECTIVITE if any(s.host_type == t for s in stages)]
@@ -82,17 +70,10 @@ if top_left.toggle("Filtres et affichage", value=filtering, key="f_on"):
     d2.date_input("Date de référence (passé / à venir)", reference, format="DD/MM/YYYY",
                   key="f_date")
 else:  # switched off: forget the choices, so switching on again starts afresh
-    for key in ("f_mois", "f_type", "f_format", "f_pays", "f_q", "f_tuiles", "f_date"):
+    for key in (*filters.WIDGETS.values(), filters.TILES_WIDGET, filters.DATE_WIDGET):
         state.pop(key, None)
 
 # The URL carries the current selection, so a view can be shared.
-wanted = chosen.to_params()
-if tiles != "osm-fr":
-    wanted["tuiles"] = tiles
-if reference != dt.date.today():
-    wanted["date"] = reference.isoformat()
-for key in ("etape", "langue"):
-    if params.get(key):
-        wanted[key] = params[key]
+wanted = view.to_params(dt.date.today())
 if dict(params) != wanted:
     st.query_params.from_dict(wanted)

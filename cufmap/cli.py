@@ -204,6 +204,7 @@ def _report(label: str, r) -> int:
               help="Exporte même si « cufmap validate » trouve des erreurs (les textes restent "
                    "encodés ; les liens autres que http(s) sont omis).")
 def export(outdir: Path, tuiles: str, offline: bool, forcer: bool) -> None:
+    _import_folium_without_pandas()
     from . import export as exporting
     from .geocoding import DEFAULT_PLACES
 
@@ -227,6 +228,19 @@ def export(outdir: Path, tuiles: str, offline: bool, forcer: bool) -> None:
     for name, size in done.files.items():
         click.echo(f"{outdir / name} ({size / 1024:.0f} Ko)")
     click.echo(f"{done.stages} étape(s) exportée(s).")
+
+
+def _import_folium_without_pandas() -> None:
+    """folium imports pandas (0.4 s) only to accept DataFrames, which the export never passes:
+    in this short process folium is loaded with pandas marked absent, then pandas is
+    importable again for anyone who really needs it."""
+    if "folium" in sys.modules or "pandas" in sys.modules:
+        return
+    sys.modules["pandas"] = None  # type: ignore[assignment]  # « import pandas » -> ImportError
+    try:
+        import folium  # noqa: F401
+    finally:
+        del sys.modules["pandas"]
 
 
 @main.command("build-gazetteer", help="Reconstruit cufmap/data/gazetteer.npz à partir des "

@@ -331,3 +331,159 @@ def refresh(statuses: list[PlaceStatus], chosen: PlaceStatus,
     return [s if s is not chosen else PlaceStatus(s.stage, s.role, s.query,
                                                   places.geocode(s.query) or s.result)
             for s in statuses]
+
+
+# --- The editing session ----------------------------------------------------------------------
+
+@dataclass
+class Edit:
+    """What the table in the editor means: its problems and its changes from the version it
+    started from; it can be saved when it changes something and has no error."""
+
+    problems: list[validation.Problem]
+    changes: Diff
+
+    @property
+    def errors(self) -> list[validation.Problem]:
+        return validation.errors(self.problems)
+
+    @property
+    def savable(self) -> bool:
+        return not self.errors and not self.changes.empty
+
+
+@dataclass
+class EditingSession:
+    """One person's editing session over a store (the local file or the Git remote, both from
+    :func:`cufmap.store.open_store`): load, edit, validate, merge, save, conflict. The page
+    keeps one in its session state and only lays it out.
+
+    ``publish(store)`` regenerates the public page after a save and returns a French warning
+    ("" when all went well). Store errors (:class:`~cufmap.errors.CufmapError`) other than a
+    conflict reach the caller, the edits staying in the session."""
+
+    store: object
+    author: str = ""
+    publish: object = None
+    table: int = 0  # generation of the editor: a new one starts from ``start``
+    start: pd.DataFrame | None = None  # what the editor shows on load
+    base: pd.DataFrame | None = None  # the saved version the edits start from
+    version: str = ""
+    mine: pd.DataFrame | None = None  # the table as edited, after the last run
+    conflicts: list[str] = field(default_factory=list)  # cells changed on both sides (merge)
+    conflict: str = ""  # a save refused: someone saved meanwhile
+    broken: str = ""  # the saved file cannot be read
+    saved: str = ""  # summary of the last save, said once
+    public: str = ""  # warning about the public page, said once
+    places: list[PlaceStatus] | None = None
+    uploads: int = 0  # generation of the upload widget (cleared after an import)
+
+    @classmethod
+    def open(cls, store, author: str = "", publish=None) -> EditingSession:
+        """A session on the store's latest version (fetched now from a remote)."""
+        session = cls(store, author, publish)
+        if store.sync(force=True):
+            session._publish()
+        session.load()
+        return session
+
+    def follow(self) -> None:
+        """On each rerun: news from the remote (at most every 30 s) regenerates the public
+        page; the edits stay as they are (:attr:`stale` tells the page)."""
+        if self.store.sync():
+            self._publish()
+
+    def _publish(self) -> None:
+        self.public = self.publish(self.store) if self.publish else ""
+
+    def load(self, keep_edits: bool = False) -> None:
+        """Read the saved version; with ``keep_edits``, one's edits merged onto it (cell by
+        cell, conflicts listed). A file that cannot be read leaves an empty table and its
+        version: a restore or an import can still replace it."""
+        from .errors import CufmapError
+
+        self.table += 1  # a fresh editor over the new start
+        self.conflict = ""
+        try:
+            snapshot = self.store.load()
+        except CufmapError as exc:
+            self.broken = str(exc)
+            self.start = self.base = pd.DataFrame(columns=list(schema.NAMES), dtype=object)
+            self.version, self.conflicts = self.store.current_version(), []
+            return
+        self.broken = ""
+        if keep_edits and self.mine is not None:
+            merged, conflicts = merge(self.base, self.mine, snapshot.frame)
+            self.start, self.conflicts = merged, [c.message() for c in conflicts]
+        else:
+            self.start, self.conflicts = snapshot.frame, []
+        self.base, self.version = snapshot.frame, snapshot.version
+
+    @property
+    def stale(self) -> bool:
+        """Someone saved since this session loaded (and no refused save is pending)."""
+        return not self.conflict and self.store.current_version() != self.version
+
+    def edit(self, mine: pd.DataFrame) -> Edit:
+        """The editor's table (stored text frame): remembered, validated, compared."""
+        self.mine = mine
+        return Edit(table_problems(mine), diff(self.base, mine))
+
+    def save(self, frame: pd.DataFrame | None = None, summary: str = "") -> bool:
+        """Save one's edits (or ``frame``, an import) over the version they started from.
+        False, with :attr:`conflict` set, if someone saved meanwhile: nothing is lost."""
+        from .errors import ConflictError
+
+        frame = self.mine if frame is None else frame
+        summary = summary or diff(self.base, frame).summary()
+        try:
+            self.store.save(frame, self.version, author=self.author)
+        except ConflictError as exc:
+            self.conflict = str(exc) or "conflit"
+            return False
+        self._saved(summary)
+        return True
+
+    def restore(self, ident: str) -> bool:
+        """A former version saved again as a new one (False on a conflict, as :meth:`save`)."""
+        from .errors import ConflictError
+
+        try:
+            self.store.restore(ident, self.version, author=self.author)
+        except ConflictError as exc:
+            self.conflict = str(exc) or "conflit"
+            return False
+        self._saved("version rétablie")
+        return True
+
+    def import_upload(self, upload: Upload) -> bool:
+        """Replace the stages by an uploaded file (checked by :func:`read_upload`)."""
+        if not self.save(upload.frame, "import : " + upload.changes.summary()):
+            return False
+        self.uploads += 1
+        return True
+
+    def _saved(self, summary: str) -> None:
+        self.load()
+        self.saved = summary
+        self._publish()
+
+    def check_places(self, chain: geocoding.Geocoder, progress=None) -> None:
+        """Where the chain puts each host and partner of the edited table."""
+        self.places = place_statuses(self.mine if self.mine is not None else self.base, chain,
+                                     progress)
+
+    def remember_place(self, places: geocoding.PlacesFile, status: PlaceStatus, lat: float,
+                       lon: float, **how) -> None:
+        """Staff's answer for a place: kept in the places file (one commit with the Git
+        storage), the list refreshed, the public page regenerated."""
+        choose_place(places, status.query, lat, lon, **how)
+        self.places = refresh(self.places or [], status, places)
+        self.store.save_places(self.author)
+        self._publish()
+
+    def take(self, name: str) -> str:
+        """A message to say once (``saved``, ``public``), then forgotten."""
+        text, value = getattr(self, name), ""
+        setattr(self, name, value)
+        return text

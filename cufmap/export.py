@@ -41,7 +41,7 @@ def export(outdir: str | Path, data: str | Path, places: str | Path, tiles: str 
         raise InvalidData(problems)
     outdir = Path(outdir)
     outdir.mkdir(parents=True, exist_ok=True)
-    chain = geocoding.Chain.default(places, allow_online=allow_online)
+    chain = geocoding.Memo(geocoding.Chain.default(places, allow_online=allow_online))
     located = mapdoc.locate(stages_from_rows(table.rows), chain)
     options = mapdoc.MapOptions(tiles=tiles)
     data = mapdoc.payload(located, options, ("fr", "en"))

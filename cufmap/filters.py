@@ -87,3 +87,55 @@ def parse_reference_date(value: str | None) -> dt.date | None:
     from .validation import date_or_none
 
     return date_or_none(value.strip()) if value else None
+
+
+#: The public page's widgets, by session-state key (« f_on »: the filters are shown).
+WIDGETS = {"months": "f_mois", "host_types": "f_type", "formats": "f_format",
+           "countries": "f_pays", "text": "f_q"}
+TILES_WIDGET, DATE_WIDGET, SHOWN_WIDGET = "f_tuiles", "f_date", "f_on"
+DEFAULT_TILES = "osm-fr"
+
+
+@dataclass(frozen=True)
+class View:
+    """What the public page shows: the selection, the tiles, the reference date, the stage
+    opened on load, the language asked for (as written in the URL)."""
+
+    filters: Filters
+    tiles: str
+    reference: dt.date
+    stage: str = ""
+    lang: str = ""
+    filtering: bool = False  # the filter widgets are shown
+
+    def to_params(self, today: dt.date) -> dict[str, str]:
+        """The page URL of this view (defaults left out), so a view can be shared."""
+        wanted = self.filters.to_params()
+        if self.tiles != DEFAULT_TILES:
+            wanted["tuiles"] = self.tiles
+        if self.reference != today:
+            wanted["date"] = self.reference.isoformat()
+        if self.stage:
+            wanted["etape"] = self.stage
+        if self.lang:
+            wanted["langue"] = self.lang
+        return wanted
+
+
+def current_view(params, widgets, today: dt.date, tiles: tuple[str, ...]) -> View:
+    """URL/widget reconciliation: each widget's value once it exists, else the URL (a shared
+    view); the filters apply only while shown (a URL with a selection, tiles or a date shows
+    them). ``widgets``: the session state; ``tiles``: the known tile names."""
+    from_url = Filters.from_params(params)
+    filtering = bool(widgets.get(SHOWN_WIDGET, from_url != Filters(host=from_url.host)
+                                 or "tuiles" in params or "date" in params))
+    chosen = Filters(host=from_url.host)
+    if filtering:
+        chosen = Filters(**{name: tuple(widgets.get(key, getattr(from_url, name)))
+                            for name, key in WIDGETS.items() if name != "text"},
+                         text=widgets.get(WIDGETS["text"], from_url.text), host=from_url.host)
+    url_tiles = params.get("tuiles")
+    return View(chosen,
+                widgets.get(TILES_WIDGET, url_tiles if url_tiles in tiles else DEFAULT_TILES),
+                widgets.get(DATE_WIDGET, parse_reference_date(params.get("date")) or today),
+                params.get("etape", ""), params.get("langue", ""), filtering)

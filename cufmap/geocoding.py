@@ -403,6 +403,21 @@ class Chain(Geocoder):
         return True
 
 
+class Memo(Geocoder):
+    """Each distinct query answered once per run (a partner linked to ten stages is geocoded
+    once); answers are frozen, so sharing them is safe."""
+
+    def __init__(self, inner: Geocoder):
+        self.inner = inner
+        self.answers: dict[Query, Result] = {}
+
+    def geocode(self, query: Query) -> Result:
+        answer = self.answers.get(query)
+        if answer is None:
+            answer = self.answers[query] = self.inner.geocode(query)
+        return answer
+
+
 def stage_queries(stage, suggest: bool = True) -> list[Query]:
     """Queries for a stage's position, most precise first: lieu, then host."""
     out = []

@@ -12,8 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import ROOT
-
+ROOT = Path(__file__).resolve().parent.parent  # as in conftest.py, which imports this module
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]

@@ -7,6 +7,9 @@ from pathlib import Path
 
 import pytest
 
+# Browser fixtures for every test module (defined once; test files do not import them).
+from .browser import browser, page  # noqa: F401
+
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data" / "relais.csv"
 
@@ -59,3 +62,4 @@ def fresh_sign_in_guard(monkeypatch):
 os.environ["CUFMAP_OFFLINE"] = "1"
 # The live public page of pages run in tests goes to a private folder, not cufmap/static/carte.
 os.environ.setdefault("CUFMAP_CARTE", tempfile.mkdtemp(prefix="cufmap-carte-"))
+

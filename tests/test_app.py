@@ -1,5 +1,6 @@
 """AppTest smoke tests of every page (headless, no browser)."""
 
+import datetime as dt
 import re
 import shutil
 
@@ -42,6 +43,11 @@ def test_map_page_builds_the_document_from_the_data(app):
     at = app("app.py", date="2025-04-09")
     html = _document(at)
     assert '"id":"suippes-2025-04-01"' in html and '"status_class":"passee"' in html
+    # ?date is obeyed: on 9 April 2025 the Lyon stage (16 April) was still to come
+    lyon = html.index('"id":"lyon-2025-04-16"')
+    status = html.index('"status_class":"', lyon) + len('"status_class":"')
+    assert html[status:html.index('"', status)] == "a-venir"
+    assert at.date_input[0].value == dt.date(2025, 4, 9)
     assert '"type":"FeatureCollection"' in html
     assert "Mardi 1er avril 2025" in html
     assert "cdn" not in html.lower()

@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 
 from cufmap import auth
 
-from .browser import ARTIFACTS, browser, page, require_chromium, streamlit_server  # noqa: F401
+from .browser import ARTIFACTS, require_chromium, streamlit_server
 from .conftest import DATA, ROOT
 
 pytestmark = pytest.mark.browser

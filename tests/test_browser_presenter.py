@@ -9,14 +9,8 @@ import shutil
 import pytest
 from playwright.sync_api import expect
 
-from .browser import (  # noqa: F401
-    ARTIFACTS,
-    browser,
-    map_frame as map_locator,
-    page,
-    require_chromium,
-    streamlit_server,
-)
+from .browser import ARTIFACTS, require_chromium, streamlit_server
+from .browser import map_frame as map_locator
 from .conftest import DATA, ROOT
 
 pytestmark = pytest.mark.browser

@@ -244,7 +244,7 @@ def test_oidc_configuration_offers_st_login(edition):
 
 def test_page_saves_an_edit_made_through_the_editor_state(edition):
     at = _sign_in(edition(FAST_HASH))
-    key = f"ed_table_{at.session_state['ed_table']}"
+    key = f"ed_table_{at.session_state['ed'].table}"
     at.session_state[key] = {"edited_rows": {2: {"titre": "Titre changé dans AppTest"}},
                              "added_rows": [], "deleted_rows": []}
     at.run()
@@ -259,7 +259,7 @@ def test_page_saves_an_edit_made_through_the_editor_state(edition):
 
 def test_page_removes_and_adds_rows_and_refuses_an_incomplete_one(edition):
     at = _sign_in(edition(FAST_HASH))
-    key = f"ed_table_{at.session_state['ed_table']}"
+    key = f"ed_table_{at.session_state['ed'].table}"
     at.session_state[key] = {"edited_rows": {}, "deleted_rows": [19],
                              "added_rows": [{"id": "nouvelle-etape", "titre": "Sans hôte"}]}
     at.run()

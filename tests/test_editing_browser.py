@@ -13,8 +13,7 @@ from playwright.sync_api import expect
 
 from cufmap import auth, editing, schema
 
-from .browser import (ARTIFACTS, Offline, browser, map_frame, page,  # noqa: F401
-                      streamlit_server)
+from .browser import ARTIFACTS, Offline, map_frame, streamlit_server
 from .conftest import DATA, ROOT
 
 PASSWORD = "relais-coop-dec-2025"

@@ -7,6 +7,8 @@ import functools
 import http.server
 import json
 import shutil
+import subprocess
+import sys
 import threading
 
 import icalendar
@@ -14,8 +16,9 @@ import pytest
 from playwright.sync_api import expect
 
 from cufmap import export as exporting
+from cufmap import geocoding
 
-from .browser import browser, map_frame, page, require_chromium  # noqa: F401
+from .browser import map_frame, require_chromium
 from .conftest import DATA, ROOT, run_cli
 
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
@@ -63,6 +66,40 @@ def test_cli_export(tmp_path):
     assert "20 étape(s) exportée(s)." in result.stdout
     assert (tmp_path / "out" / "index.html").exists()
 
+
+
+def test_cli_export_does_not_load_pandas(tmp_path):
+    """The export needs neither pandas nor its 0.4 s import (Atlas-scale export speed)."""
+    script = ("import sys; from cufmap.cli import main; main(standalone_mode=False); "
+              "print('pandas' in sys.modules)")
+    result = subprocess.run([sys.executable, "-c", script, "export", str(tmp_path / "out"),
+                             "--tuiles", "aucune", "--offline"], cwd=ROOT, capture_output=True,
+                            text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert "20 étape(s) exportée(s)." in result.stdout
+    assert result.stdout.strip().endswith("False")
+
+
+def test_export_geocodes_each_distinct_place_once(tmp_path, monkeypatch):
+    asked = []
+    geocode = geocoding.Chain.geocode
+
+    def counting(self, query, _depth=0):
+        if not _depth:
+            asked.append(query)
+        return geocode(self, query, _depth)
+
+    monkeypatch.setattr(geocoding.Chain, "geocode", counting)
+    text = ("id,date_debut,collectivite,titre,partenaires\n"
+            "a,2025-04-01,Rennes,Marche,Sabiñánigo (Espagne); Petersberg (Allemagne)\n"
+            "b,2025-04-02,Billère,Forum,Sabiñánigo (Espagne)\n"
+            "c,2025-04-03,Rennes,Table ronde,Petersberg (Allemagne)\n")
+    out, done = _export(tmp_path, text=text)
+    assert done.stages == 3
+    assert len(asked) == len(set(asked)) == 4  # Rennes, Billère and the two partners
+    links = [f for f in json.loads((out / "relais.geojson").read_text(encoding="utf-8"))
+             ["features"] if f["properties"]["kind"] == "lien"]
+    assert len(links) == 4  # every link is still drawn
 
 @contextlib.contextmanager
 def serve(folder):

@@ -346,7 +346,7 @@ def git_edition(monkeypatch, tmp_path, remote):
 
 
 def _edit_and_save(at, title):
-    key = f"ed_table_{at.session_state['ed_table']}"
+    key = f"ed_table_{at.session_state['ed'].table}"
     at.session_state[key] = {"edited_rows": {2: {"titre": title}}, "added_rows": [],
                              "deleted_rows": []}
     at.run()
@@ -376,21 +376,21 @@ def test_the_editing_page_refuses_the_save_when_the_remote_is_unreachable(git_ed
     assert any("injoignable" in e.value for e in at.error)
     assert "1 modifiée(s)" in at.caption[-1].value or any(
         "1 modifiée(s)" in c.value for c in at.caption)  # the edit is still in the table
-    assert at.session_state["ed_mine"]["titre"].str.contains("Titre gardé").any()
+    assert at.session_state["ed"].mine["titre"].str.contains("Titre gardé").any()
 
 
 def test_the_editing_page_notices_a_commit_made_meanwhile(git_edition, remote, tmp_path):
     direct_commit(tmp_path, remote, lambda t: t.replace("Randonnée de la coopération",
                                                         "Marche directe de la coopération"))
     at = git_edition
-    at.session_state["ed_base"]  # the session is open; a fresh visit would fetch at once
+    at.session_state["ed"]  # the session is open; a fresh visit would fetch at once
     storage = next(iter_storages())
     storage.sync(force=True)  # what the 30 s thread does
     at.run()
     assert any("Une nouvelle version a été enregistrée" in i.value for i in at.info)
     next(b for b in at.button if b.label.startswith("Charger la nouvelle version")).click()
     at.run()
-    assert at.session_state["ed_base"]["titre"].str.contains("Marche directe").any()
+    assert at.session_state["ed"].base["titre"].str.contains("Marche directe").any()
 
 
 def test_each_visit_to_the_editing_page_sees_the_latest_commit(git_edition, remote,
@@ -402,7 +402,7 @@ def test_each_visit_to_the_editing_page_sees_the_latest_commit(git_edition, remo
     at.text_input(key="ed_password").input("bon-mot-de-passe")
     at.button[0].click()
     at.run()
-    assert at.session_state["ed_base"]["titre"].str.contains("Marche vue à la visite").any()
+    assert at.session_state["ed"].base["titre"].str.contains("Marche vue à la visite").any()
 
 
 def iter_storages():

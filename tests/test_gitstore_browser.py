@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from .conftest import ROOT
-from .browser import Offline, browser, page, streamlit_server  # noqa: F401
+from .browser import Offline, streamlit_server
 from .test_editing_browser import HASH, SAVED, edit, save, sign_in
 from .test_gitstore import direct_commit, log, remote, remote_csv  # noqa: F401
 

@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from cufmap import auth
 
-from .browser import browser, map_frame, page, require_chromium, streamlit_server  # noqa: F401
+from .browser import map_frame, require_chromium, streamlit_server
 from .conftest import DATA, ROOT
 from .hostile import big_csv, zip_bomb_xlsx
 from .streamlit_client import rss_bytes, views
