@@ -123,7 +123,26 @@ class Gazetteer:
 
     # -- lookups --
     def by_code(self, code: str) -> list[Place]:
-        return [self.place(i) for i in self.ids(f"#code:{code.strip().upper()}")]
+        extra = [p for p in self._overseas_extra.values() if p.code == code.strip()]
+        return [self.place(i) for i in self.ids(f"#code:{code.strip().upper()}")] + extra
+
+    @cached_property
+    def _overseas_extra(self) -> dict[str, Place]:
+        """The overseas collectivités the build's sources leave out (GeoNames files them as
+        countries of their own), placed at their seat: key of a name -> Place."""
+        out = {}
+        for n, (name, code, iso, seat) in enumerate(_EXTRA_COM):
+            seats = [self.place(i) for i in self.ids(names.key(seat))]
+            seats = [p for p in seats if p.country == iso]
+            if not seats:
+                continue
+            at = seats[0]
+            place = Place(index=-1 - n, name=name, kind=COM, lat=at.lat, lon=at.lon,
+                          country="FR", code=code, admin=code, population=at.population,
+                          seat=at.name)
+            for k in names.key_variants(name):
+                out[k] = place
+        return out
 
     def lookup(self, name: str, country: str | None = None, kind: str | None = None,
                departement: str | None = None, code: str | None = None,
@@ -184,8 +203,9 @@ class Gazetteer:
         ids = self.ids(full)
         if core and core != full:
             ids = np.union1d(ids, self.ids(core))
-        candidates = self._filter([self.place(i) for i in self._prefilter(ids, iso, family)],
-                                  iso, family, dept)
+        extra = [self._overseas_extra[k] for k in {full, core} if k in self._overseas_extra]
+        candidates = self._filter([self.place(i) for i in self._prefilter(ids, iso, family)] +
+                                  extra, iso, family, dept)
         if not candidates and family == EPCI and core:
             # « Communauté de Morlaix », « Métropole de Nancy »: the EPCI of that commune.
             towns = self._filter([self.place(i) for i in self.ids(core)], "FR", COMMUNE,
@@ -468,6 +488,11 @@ class Gazetteer:
         return list(dict.fromkeys(out))[:n]
 
 
+# Overseas collectivités missing from @etalab/decoupage-administratif: name, code, GeoNames
+# country, seat (a GeoNames place of that country).
+_EXTRA_COM = (("Saint-Barthélemy", "977", "BL", "Gustavia"),
+              ("Saint-Martin", "978", "MF", "Marigot"),
+              ("Wallis-et-Futuna", "986", "WF", "Mata-Utu"))
 # Overseas collectivities that GeoNames lists as countries of their own, and their code.
 _OVERSEAS_CODE = {"PM": "975", "BL": "977", "MF": "978", "TF": "984", "WF": "986", "PF": "987",
                   "NC": "988"}
@@ -500,7 +525,7 @@ def _in_departement(p: Place, dept: str) -> bool:
         return _OVERSEAS_CODE[p.country] == dept
     if p.country != "FR":
         return False
-    return p.family == REGION or p.family == COM or p.admin == dept
+    return p.family == REGION or p.admin == dept
 
 
 @lru_cache(maxsize=1)
