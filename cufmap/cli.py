@@ -105,9 +105,12 @@ def _summary(answers) -> str:
     """« 4 lieu(x) : 3 trouvé(s) (dont 2 décidé(s) par un indice), 1 ambigu(s), … »."""
     count = {s: sum(r.status == s for r in answers) for s in ("trouvé", "ambigu", "introuvable")}
     by_hint = sum(r.status == "trouvé" and r.by_hint for r in answers)
+    bad_codes = sum(getattr(r, "code_to_fix", False) for r in answers)
     return (f"{len(answers)} lieu(x) : {count['trouvé']} trouvé(s) (dont {by_hint} décidé(s) "
             f"par un indice), {count['ambigu']} ambigu(s), {count['introuvable']} "
-            "introuvable(s).")
+            "introuvable(s)." + (f" {bad_codes} code(s) officiel(s) à corriger (code postal, "
+                                 "ou code et nom en désaccord : voir la note)."
+                                 if bad_codes else ""))
 
 
 _OUT = ("lat", "lon", "statut", "nom_trouve", "type_trouve", "pays_trouve", "source",

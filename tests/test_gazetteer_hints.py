@@ -143,3 +143,36 @@ def test_an_unknown_qualifier_is_said_and_lowers_the_confidence(g):
     assert m.status == "trouvé" and m.confidence < 0.9 and "« Hessen » non reconnu" in m.note
     m = g.lookup("Parc Sainte-Marie, Nancy", "France")  # a spot in a town: the town
     assert (m.place.name, m.approximate) == ("Nancy", True)
+
+
+COM = "collectivité d'outre-mer"
+
+
+@pytest.mark.parametrize("name,kind,dept,seat,point", [
+    ("Saint-Barthélemy", COM, "", "Gustavia", (17.90, -62.85)),
+    ("Saint-Barthélemy", "", "977", "Gustavia", (17.90, -62.85)),
+    ("Collectivité de Saint-Martin", "", "", "Marigot", (18.07, -63.08)),
+    ("Saint-Martin", "", "978", "Marigot", (18.07, -63.08)),
+    ("Saint-Martin", COM, "", "Marigot", (18.07, -63.08)),
+    ("Wallis-et-Futuna", "", "", "Mata-Utu", (-13.28, -176.17)),
+    ("Polynésie française", COM, "", "Papeete", (-17.53, -149.57)),
+    ("Nouvelle-Calédonie", "", "", "Nouméa", (-22.27, 166.45)),
+    ("Saint-Pierre-et-Miquelon", "", "975", "Saint-Pierre", (46.78, -56.18)),
+])
+def test_overseas_collectivities_are_placed_at_their_seat(g, name, kind, dept, seat, point):
+    m = g.lookup(name, kind=kind, departement=dept)
+    assert m.status == "trouvé" and m.place.kind == COM, m
+    assert f"chef-lieu : {seat}" in m.note
+    assert abs(m.place.lat - point[0]) < 0.1 and abs(m.place.lon - point[1]) < 0.1
+
+
+def test_overseas_hints_allow_the_geonames_countries_and_nothing_else(g):
+    # GeoNames files Gustavia, Marigot, Mata-Utu under BL, MF, WF: a French hint allows them.
+    assert g.lookup("Gustavia", kind="commune").place.country == "BL"
+    assert g.lookup("Marigot", departement="978").place.country == "MF"
+    assert g.lookup("Mata-Utu", departement="986").place.country == "WF"
+    assert g.lookup("Saint-Martin", code="978").place.name == "Saint-Martin"
+    # A collectivité is not in another département, and « Saint-Barthélemy » alone is
+    # still the six communes of that name.
+    assert g.lookup("Polynésie française", departement="08").status == "introuvable"
+    assert g.lookup("Saint-Barthélemy").status == "ambigu"

@@ -303,3 +303,96 @@ def test_online_answer_across_the_hints_is_no_answer(online, tmp_path):
     assert parse_qs(urlsplit(FakeAdapter.calls[-1][0]).query)["countrycodes"] == ["fr"]
     assert not (tmp_path / "lieux.csv").exists() or "48.891900" not in (
         tmp_path / "lieux.csv").read_text(encoding="utf-8")
+
+
+# --- A code and a name ----------------------------------------------------------------------
+
+def test_cli_wrong_codes_of_the_relay_are_never_trusted_silently(tmp_path):
+    """Review repro: Suippes with its postal code, Grenoble with the code of Paris."""
+    import csv
+
+    with DATA.open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    for row in rows:
+        if row["id"].startswith("suippes"):
+            row["code_insee"] = "51600"
+        if row["id"].startswith("grenoble"):
+            row["code_insee"] = "75056"
+    data = tmp_path / "relais.csv"
+    with data.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    result = run_cli("geocode", "--offline", "--lieux", ROOT / "data" / "lieux.csv",
+                     env={"CUFMAP_DATA": str(data)})
+    out = result.stdout + result.stderr  # problems are written to stderr
+    assert "Vaudesincourt" not in out
+    assert "Ville de Suippes : Suippes (49.13" in out
+    assert "51600 est un code postal, pas un code INSEE" in out and "51559" in out
+    grenoble = out.split("Ville de Grenoble : ", 1)[1].split("\n")
+    assert grenoble[0].startswith("AMBIGU") and "ne désignent pas le même lieu" in grenoble[0]
+    assert "Corrigez la colonne code_insee" in grenoble[0]
+    assert grenoble[1].strip().startswith("candidat : Paris (commune, 75)")
+    assert grenoble[2].strip().startswith("candidat : Grenoble (commune, 38)")
+    assert "1 ambigu(s)" in result.stderr
+    assert "2 code(s) officiel(s) à corriger" in result.stderr
+    assert result.returncode == 1  # Grenoble is not placed
+
+
+@pytest.mark.parametrize("name,kind,code,expected", [
+    ("Ville de Suippes", "commune", "51559", "Suippes"),
+    ("SUIPPES", "", "51559", "Suippes"),
+    ("Ville de Paris", "", "75056", "Paris"),
+    ("Paris", "commune", "75105", "Paris 5e Arrondissement"),
+    ("Lyon", "commune", "69381", "Lyon 1er Arrondissement"),
+    ("Marseille", "", "13201", "Marseille 1er Arrondissement"),
+    ("Havre", "", "76351", "Le Havre"),  # the article
+    ("Métropole de Lyon", "métropole", "200046977", "Métropole de Lyon"),  # SIREN
+    ("Grand Nancy", "", "245400676", "Métropole du Grand Nancy"),
+    ("CAP Nord Martinique", "", "200041788", "CA du Pays Nord Martinique"),
+    ("Communauté de Morlaix", "", "242900835", "CA Morlaix Communauté"),  # EPCI of Morlaix
+    ("Chemillé", "", "49092", "Chemillé"),  # the commune déléguée sharing the code
+    ("Chemillé-en-Anjou", "commune", "49199", "Chemillé-en-Anjou"),  # code of Melay, déléguée
+    ("Melay", "commune", "49092", "Melay"),  # the déléguée by name, its commune by code
+    ("Département de l'Aude", "département", "11", "Aude"),
+])
+def test_a_code_that_matches_the_name_is_trusted(name, kind, code, expected):
+    m = default().lookup(name, "France", kind, code=code)
+    assert (m.status, m.place.name, m.confidence) == ("trouvé", expected, 1.0), m
+    assert m.note.startswith("trouvé par son code officiel") and not m.code_to_fix
+
+
+def test_a_staff_redirect_is_not_undone_by_the_code(chain):
+    # data/lieux.csv places « CAP Nord Martinique » as « Le Marigot »: the code goes with it.
+    r = chain.geocode(Query("CAP Nord Martinique", "France", code="200041788"))
+    assert (r.status, r.name) == ("trouvé", "Le Marigot") and not r.code_to_fix
+
+
+def test_a_postal_code_in_the_code_column_is_recognised(chain):
+    r = chain.geocode(Query("Ville de Grenoble", "France", "commune", code="38000"))
+    assert (r.status, r.name) == ("trouvé", "Grenoble") and r.code_to_fix
+    assert "38000 est un code postal, pas un code INSEE" in r.note and "38185" in r.note
+
+
+def test_a_code_of_another_place_gives_both_candidates(chain):
+    r = chain.geocode(Query("Ville de Grenoble", "France", "commune", code="75056"))
+    assert r.status == "ambigu" and r.code_to_fix and r.point is None
+    assert [c.name for c in r.candidates] == ["Paris", "Grenoble"]
+    # A misspelt name that names no other place: the code places it, flagged and less sure.
+    r = chain.geocode(Query("Ville de Suipes", "France", "commune", code="51559"))
+    assert (r.status, r.name) == ("trouvé", "Suippes") and r.confidence < 0.9
+    assert r.code_to_fix and "n'est pas le sien" in r.note
+
+
+def test_validate_warns_of_a_code_that_disagrees_with_the_name():
+    from cufmap.validation import WARNING, validate_rows
+
+    columns = ["id", "date_debut", "collectivite", "type_collectivite", "code_insee", "titre"]
+    rows = [dict(zip(columns, values)) for values in [
+        ("a", "2025-04-01", "Ville de Suippes", "commune", "51600", "t"),
+        ("b", "2025-05-15", "Ville de Grenoble", "commune", "75056", "t"),
+        ("c", "2025-05-16", "Ville de Grenoble", "commune", "38185", "t")]]
+    problems = [p for p in validate_rows(rows, columns) if p.column == "code_insee"]
+    assert [(p.level, p.row) for p in problems] == [(WARNING, 2), (WARNING, 3)]
+    assert "code postal, pas un code INSEE" in problems[0].message
+    assert "le code désigne Paris" in problems[1].message
