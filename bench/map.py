@@ -43,11 +43,7 @@ def cold_start(browser, script: str, path: str, selector: str, count: int) -> fl
                 break
             except Exception:
                 time.sleep(0.05)
-        frame = page.frame_locator("iframe").first
-        markers = frame.locator(selector)
-        while True:
-            if markers.count() >= count and markers.nth(count - 1).is_visible():
-                break
+        while not markers_shown(page, selector, count):  # in whichever frame holds the map
             time.sleep(0.02)
         elapsed = time.perf_counter() - t0
         context.close()
@@ -55,6 +51,26 @@ def cold_start(browser, script: str, path: str, selector: str, count: int) -> fl
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+def markers_shown(page, selector: str, count: int) -> bool:
+    """The minimal app's map is Streamlit's iframe; cufmap's is the sandboxed document inside
+    a small frame (cufmap/web.py)."""
+    for frame in page.frames:
+        try:
+            markers = frame.locator(selector)
+            if markers.count() >= count and markers.nth(count - 1).is_visible():
+                return True
+        except Exception:  # a frame detached meanwhile
+            continue
+    return False
+
+
+def map_document(page):
+    """The map document's frame: the content-hashed static file, sandboxed."""
+    page.frame_locator("iframe").first.frame_locator("iframe").first.locator(
+        "html[data-cuf-ready='1']").wait_for()
+    return next(f for f in page.frames if "/app/static/cartes/" in f.url)
 
 
 def wait_health(port: int) -> None:
@@ -96,8 +112,7 @@ def speaker_sync(context, port: int, audience) -> list[float]:
     """ms from a key in the audience's window to the speaker view showing the same stage."""
     speaker = context.new_page()
     speaker.goto(f"http://127.0.0.1:{port}/presentation?date=2025-04-09&vue=orateur")
-    speaker.frame_locator("iframe").first.locator("html[data-cuf-ready='1']").wait_for()
-    a, s = audience.frames[-1], speaker.frames[-1]
+    a, s = map_document(audience), map_document(speaker)
     a.evaluate("() => window.cufRelay.overview(false)")
     s.evaluate(WATCH)
     out = []
@@ -125,9 +140,8 @@ def presenter(browser) -> dict:
         offline.watch(page)
         wait_health(port)
         page.goto(f"http://127.0.0.1:{port}/presentation?date=2025-04-09")
-        page.frame_locator("iframe").first.locator("html[data-cuf-ready='1']").wait_for()
+        frame = map_document(page)
         page.wait_for_timeout(1500)
-        frame = page.frames[-1]
         requests, frames_sent = [], []
         page.on("request", lambda r: requests.append(r.url) if "127.0.0.1" in r.url else None)
         page.on("websocket", lambda ws: ws.on("framesent", frames_sent.append))
