@@ -23,17 +23,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench.edition import timed  # noqa: E402
 os.environ.setdefault("CUFMAP_OFFLINE", "1")
-
-
-def timed(fn, runs: int = 5) -> float:
-    """Median seconds of ``runs`` calls."""
-    out = []
-    for _ in range(runs):
-        t0 = time.perf_counter()
-        fn()
-        out.append(time.perf_counter() - t0)
-    return statistics.median(out)
 
 
 def main() -> None:

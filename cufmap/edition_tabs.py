@@ -170,13 +170,18 @@ def history_tab(ed: editing.EditingSession) -> None:
         st.caption("Rétablir une version en crée une nouvelle : la version actuelle reste dans "
                    "l'historique.")
         if st.button("Rétablir cette version"):
-            try:
-                if ed.restore(chosen):
-                    st.rerun()
-                st.error("Quelqu'un d'autre a enregistré entre-temps : rechargez avant de "
-                         "rétablir une version.")
-            except CufmapError as exc:
-                st.error(md(exc))
+            _replace(lambda: ed.restore(chosen), "rechargez avant de rétablir une version.")
+
+
+def _replace(action, then: str) -> None:
+    """A restore or an import: rerun on success; otherwise say why (someone saved meanwhile,
+    or the storage refused), the data untouched."""
+    try:
+        if action():
+            st.rerun()
+        st.error(f"Quelqu'un d'autre a enregistré entre-temps : {then}")
+    except CufmapError as exc:
+        st.error(md(exc))
 
 
 def files_tab(ed: editing.EditingSession) -> None:
@@ -216,13 +221,8 @@ def files_tab(ed: editing.EditingSession) -> None:
                     key=f"ed_confirm_{ed.uploads}")
             if st.button("Remplacer les étapes par ce fichier", type="primary",
                          disabled=bool(report.errors) or report.changes.empty or not confirmed):
-                try:
-                    if ed.import_upload(report):
-                        st.rerun()
-                    st.error("Quelqu'un d'autre a enregistré entre-temps : rechargez puis "
-                             "importez de nouveau.")
-                except CufmapError as exc:
-                    st.error(md(exc))
+                _replace(lambda: ed.import_upload(report),
+                         "rechargez puis importez de nouveau.")
     if ed.broken:
         return
     st.markdown("**Exporter** la version enregistrée :")

@@ -128,3 +128,11 @@ def map_frame(page):
     """The map document inside the app: Streamlit's iframe holds a small frame that loads the
     map, sandboxed in its own origin, in a second iframe."""
     return page.frame_locator("iframe").first.frame_locator("iframe").first
+
+
+def open_map(page, url):
+    """Go to ``url`` and wait for the map document's own ready signal; returns its frame."""
+    page.goto(url)
+    frame = map_frame(page)
+    frame.locator("html[data-cuf-ready='1']").wait_for(timeout=30_000)
+    return frame

@@ -6,7 +6,7 @@ import shutil
 import pytest
 from playwright.sync_api import expect
 
-from .browser import (ARTIFACTS, browser, map_frame, page, require_chromium,  # noqa: F401
+from .browser import (ARTIFACTS, browser, map_frame, open_map, page, require_chromium,  # noqa: F401
                       streamlit_server)
 from .conftest import DATA, ROOT
 
@@ -26,13 +26,6 @@ def server(tmp_path_factory):
     shutil.copy(ROOT / "data" / "lieux.csv", places)
     with streamlit_server(data, places) as url:
         yield url
-
-
-def open_map(page, url):
-    page.goto(url)
-    frame = map_frame(page)
-    frame.locator("html[data-cuf-ready='1']").wait_for(timeout=30_000)
-    return frame
 
 
 def test_every_stage_marker_is_visible_focusable_and_named(page, server):

@@ -9,7 +9,7 @@ import shutil
 import pytest
 from playwright.sync_api import expect
 
-from .browser import ARTIFACTS, require_chromium, streamlit_server
+from .browser import ARTIFACTS, open_map, require_chromium, streamlit_server
 from .browser import map_frame as map_locator
 from .conftest import DATA, ROOT
 
@@ -39,13 +39,6 @@ def server(tmp_path_factory):
     shutil.copy(ROOT / "data" / "lieux.csv", places)
     with streamlit_server(data, places) as url:
         yield url
-
-
-def open_map(page, url):
-    page.goto(url)
-    frame = map_locator(page)
-    frame.locator("html[data-cuf-ready='1']").wait_for(timeout=30_000)
-    return frame
 
 
 def map_frame(page):
