@@ -124,9 +124,12 @@ def redact(text: str, url: str = "") -> str:
 
 
 def _explain(stderr: str, action: str) -> str:
-    """A French message for a failed git command (stderr already redacted)."""
+    """A French message for a failed git command (stderr already redacted). Git's own
+    (English) words are quoted only when they say what staff can act on: a hook's or branch
+    rule's refusal, or a failure we cannot name; otherwise they go to the log only."""
     low = stderr.lower()
     detail = " ".join(line.strip() for line in stderr.strip().splitlines()[-3:])[:400]
+    quoted = ""
     if any(s in low for s in ("authentication failed", "could not read username",
                               "permission denied", "403", "401", "access denied",
                               "not authorized", "write access", "denied to")):
@@ -142,9 +145,15 @@ def _explain(stderr: str, action: str) -> str:
     elif "remote rejected" in low or "hook declined" in low or "protected branch" in low:
         why = ("le dépôt a refusé l'enregistrement (branche protégée ou règle du dépôt). "
                "Autorisez l'application à pousser sur cette branche.")
+        said = " ".join(line.strip() for line in stderr.splitlines()
+                        if line.startswith("remote:") and line[7:].strip())[:400]
+        quoted = f" (message du dépôt : {said or detail})"
     else:
         why = "git a échoué."
-    return f"Impossible {_de(action)} : {why} (Détail : {detail})"
+        quoted = f" (message de git : {detail})"
+    if not quoted:
+        log.warning("git (%s) : %s", action, detail)
+    return f"Impossible {_de(action)} : {why}{quoted}"
 
 
 def _de(action: str) -> str:

@@ -179,6 +179,8 @@ def test_an_unreachable_remote_refuses_the_save_in_french_and_keeps_everything(t
     with pytest.raises(gitstore.DepotError, match="injoignable") as exc:
         app.save(edited(snap, **{"suippes-2025-04-01": "Perdu ?"}), snap.version, author="A")
     assert "Traceback" not in str(exc.value)
+    # French only: git's English lines (« fatal: … ») are for the log, not for staff
+    assert "fatal" not in str(exc.value) and "fatal" in exc.value.output
     assert app.data.read_bytes() == before
     assert not app.sync(force=True) and "injoignable" in app.unreachable  # served from disk
     (tmp_path / "ailleurs.git").rename(remote)
@@ -207,8 +209,9 @@ def test_a_remote_that_rejects_the_push_gets_a_clear_message(tmp_path, remote):
     app = instance(tmp_path, remote)
     snap = app.load()
     head = git(remote, "rev-parse", "main")
-    with pytest.raises(gitstore.DepotError, match="a refusé l'enregistrement"):
+    with pytest.raises(gitstore.DepotError, match="a refusé l'enregistrement") as exc:
         app.save(edited(snap, **{"suippes-2025-04-01": "Refusé"}), snap.version, author="A")
+    assert "message du dépôt : remote: branche protégée" in str(exc.value)  # the hook's reason
     assert git(remote, "rev-parse", "main") == head
 
 
