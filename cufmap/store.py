@@ -79,8 +79,9 @@ def neutralise(value: str) -> str:
     return "'" + value if value.startswith(_FORMULA_START) else value
 
 
-def _spreadsheet_frame(frame: pd.DataFrame) -> pd.DataFrame:
-    """Values for spreadsheets: French dates and numbers; text cells neutralised."""
+def _spreadsheet_frame(frame: pd.DataFrame, neutralise=neutralise) -> pd.DataFrame:
+    """Values for spreadsheets: French dates and numbers; text cells passed through
+    ``neutralise`` (a visible apostrophe before a formula sign, for CSV)."""
     out = validation.normalise(frame)
     for col in out.columns:
         column = schema.BY_NAME.get(col)
@@ -117,7 +118,7 @@ def to_xlsx_bytes(frame: pd.DataFrame) -> bytes:
     """XLSX workbook with every cell stored as text (no formula can run)."""
     import openpyxl
 
-    out = _spreadsheet_frame(frame)
+    out = _spreadsheet_frame(frame, neutralise=str)
     book = openpyxl.Workbook()
     sheet = book.active
     sheet.title = "relais"
@@ -129,6 +130,9 @@ def to_xlsx_bytes(frame: pd.DataFrame) -> bytes:
     for row in sheet.iter_rows():
         for cell in row:
             cell.data_type = "s"  # never a formula, whatever the text
+            # and still text once edited in Excel, with no apostrophe shown (quotePrefix)
+            if isinstance(cell.value, str) and cell.value.startswith(_FORMULA_START):
+                cell.quotePrefix = True
     buf = io.BytesIO()
     book.save(buf)
     return buf.getvalue()

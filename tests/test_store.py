@@ -197,7 +197,11 @@ def test_excel_exports_neutralise_formulas_but_data_keeps_the_text(relay_copy):
     sheet = openpyxl.load_workbook(io.BytesIO(to_xlsx_bytes(store.load().frame))).active
     cells = [c for row in sheet.iter_rows() for c in row]
     assert all(c.data_type != "f" for c in cells)
-    assert any(c.value == "'=HYPERLINK(\"http://evil\";\"clic\")" for c in cells)
+    # the text as typed, no visible apostrophe; Excel keeps it text even when edited
+    formula = next(c for c in cells if c.value == "=HYPERLINK(\"http://evil\";\"clic\")")
+    assert formula.quotePrefix and formula.data_type == "s"
+    assert next(c for c in cells if c.value == "@SUM(1+1)").quotePrefix
+    assert not next(c for c in cells if c.value == "id").quotePrefix  # plain cells stay plain
 
     # Re-importing an export gives back the staff's text exactly.
     for data in (csv_text.encode("utf-8"), to_xlsx_bytes(store.load().frame)):
