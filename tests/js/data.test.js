@@ -131,6 +131,15 @@ test("great circle Paris → Tahiti runs past -180° without jumping across the 
   assert.ok(Math.abs(end[0] + 17.5) < 1e-6 && Math.abs(((end[1] + 149.6) % 360)) < 1e-6);
 });
 
+test("great circle across the antimeridian runs on past 180° (Nouméa → Papeete, Korea → California)", () => {
+  for (const [a, b] of [[[-22.27, 166.44], [-17.53, -149.57]], [[37.49, 127.49], [37.77, -122.42]]]) {
+    const arc = D.greatCircle(a, b);
+    const steps = arc.slice(1).map((p, i) => Math.abs(p[1] - arc[i][1]));
+    assert.ok(Math.max(...steps) < 30, `longest step ${Math.max(...steps)}`);
+    assert.ok(arc[arc.length - 1][1] > 180, "the far end is written one turn on");
+  }
+});
+
 test("great circle: a bulge towards the pole, and two ends for one place", () => {
   const arc = D.greatCircle([49.13, 4.53], [37.49, 127.49]);  // Suippes → Yangpyeong
   assert.ok(Math.max(...arc.map((p) => p[0])) > 60);
