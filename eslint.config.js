@@ -18,7 +18,7 @@ module.exports = [
       ecmaVersion: 2020,
       sourceType: "script",
       globals: { ...globals.browser, L: "readonly", topojson: "readonly",
-                 CufData: "readonly", CufMap: "writable" }
+                 CufData: "readonly" }
     }
   },
   {

@@ -117,11 +117,10 @@
 
   function stages(data, lang, today) {
     var texts = data.texts[lang] || {}, countries = data.countries || {};
-    return data.features.map(function (f, i) {
+    return data.features.map(function (f) {
       var p = f.properties, s = {};
       Object.keys(p).forEach(function (k) { s[k] = p[k]; });
       s.id = f.id;
-      s.feature = i;
       s.dated = !!p.date;
       s.when = translate(p.when, lang);
       s.status_class = statusClass(p, today);
