@@ -95,3 +95,24 @@ def test_partner_names_are_text_in_their_tooltips(page, located, tmp_path):
     tip = page.locator(".leaflet-tooltip")
     expect(tip).to_have_text(name + " (Corée du Sud)")
     assert tip.locator("img").count() == 0 and page.dialogs == []
+
+
+def test_dot_names_are_text_on_an_atlas_sized_map(page, tmp_path):
+    """Past 400 stages the dots are drawn on a canvas; their tooltips stay text too."""
+    lines = ["id;date_debut;collectivite;titre;partenaires;lat;lon"]
+    for i in range(401):
+        lines.append(f"etape-{i};01/04/2025;Commune <img src=x onerror=alert(1)> {i};"
+                     f"Rencontre {i};;{43 + (i % 20) * 0.4:.2f};{-1 + (i // 20) * 0.4:.2f}")
+    (tmp_path / "relais.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    shutil.copy(ROOT / "data" / "lieux.csv", tmp_path / "lieux.csv")
+    exporting.export(tmp_path / "out", tmp_path / "relais.csv", tmp_path / "lieux.csv",
+                     tiles="aucune", allow_online=False)
+    ready(page, (tmp_path / "out" / "index.html").as_uri() + "?date=2025-04-09")
+    assert page.locator(".cuf-stage").count() == 0  # dots, not markers
+    x, y = page.evaluate("""() => { const r = window.cufRelay, s = r.byId['etape-0'];
+        const at = r.map.latLngToContainerPoint([s.lat, s.lon]);
+        const box = r.map.getContainer().getBoundingClientRect();
+        return [box.left + at.x, box.top + at.y]; }""")
+    page.mouse.move(x, y)
+    expect(page.locator(".leaflet-tooltip")).to_contain_text("<img src=x onerror=alert(1)>")
+    assert page.locator(".leaflet-tooltip img").count() == 0 and page.dialogs == []

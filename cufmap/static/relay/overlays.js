@@ -74,7 +74,8 @@
     _hover: function (e) {
       var p = this.nearest(e.containerPoint), map = this._map;
       map.getContainer().style.cursor = p ? "pointer" : "";
-      if (p) this._tip.setLatLng([p.lat, p.lon]).setContent(p.title).addTo(map);
+      // a text node: a name from the data is never read as HTML
+      if (p) this._tip.setLatLng([p.lat, p.lon]).setContent(M.el("span", null, p.title)).addTo(map);
       else this._tip.remove();
     }
   });
