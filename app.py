@@ -24,7 +24,6 @@ stages = relay.stages
 
 st.markdown("### Relais de la Coop Déc' — les 50 ans de Cités Unies France")
 controls = st.container()  # filled after the map, so the map reaches the browser first
-caption = st.empty()
 
 # The selection: the widgets' values once they exist, else the URL (a shared view).
 state = st.session_state
@@ -33,10 +32,8 @@ chosen, tiles, reference = view.filters, view.tiles, view.reference
 
 options = MapOptions(tiles=tiles, start=view.stage, today=reference,
                      lang="en" if view.lang == "en" else "fr")
-document, shown = map_document(str(DEFAULT_DATA), str(DEFAULT_PLACES), chosen, options)
-st.iframe(document, height=680)
-if shown < len(stages):
-    caption.caption(f"{shown} étape(s) sur {len(stages)} correspondent à la sélection.")
+# The map applies the selection itself, and says how many stages it keeps.
+st.iframe(map_document(str(DEFAULT_DATA), str(DEFAULT_PLACES), chosen, options), height=680)
 st.caption(f"Données : La Lettre de Cités Unies France (mars-avril 2025). Lieux — {ATTRIBUTION}")
 
 # Filters are built only when asked for (or when the URL carries some): the public map

@@ -16,6 +16,7 @@ authorities in 140 countries (the size of the French Atlas of decentralised coop
 
 import argparse
 import csv
+import math
 import os
 import random
 import shutil
@@ -92,10 +93,41 @@ def generate(path: Path, seed: int = 2025) -> None:
           f"{len({p.country for p in partners})} countries, {N_LINKS} partnerships")
 
 
+def great_circle(a: tuple[float, float], b: tuple[float, float], steps: int = 40):
+    """Points of the great-circle arc from a to b, longitudes unwrapped (no dateline jump):
+    what one writes in Python for a folium map (cufmap's page draws its arcs in the browser,
+    ``CufData.greatCircle`` in cufmap/static/relay/data.js)."""
+    (lat1, lon1), (lat2, lon2) = (tuple(map(math.radians, p)) for p in (a, b))
+    d = 2 * math.asin(math.sqrt(math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) *
+                                math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2))
+    if d < 1e-9:
+        return [list(a), list(b)]
+    points, previous = [], None
+    for i in range(steps + 1):
+        f = i / steps
+        s1, s2 = math.sin((1 - f) * d) / math.sin(d), math.sin(f * d) / math.sin(d)
+        x = s1 * math.cos(lat1) * math.cos(lon1) + s2 * math.cos(lat2) * math.cos(lon2)
+        y = s1 * math.cos(lat1) * math.sin(lon1) + s2 * math.cos(lat2) * math.sin(lon2)
+        z = s1 * math.sin(lat1) + s2 * math.sin(lat2)
+        lat, lon = math.degrees(math.atan2(z, math.hypot(x, y))), math.degrees(math.atan2(y, x))
+        if previous is not None:
+            while lon - previous > 180:
+                lon -= 360
+            while lon - previous < -180:
+                lon += 360
+        previous = lon
+        points.append([round(lat, 3), round(lon, 3)])
+    return points
+
+
+def arc_steps(a: tuple[float, float], b: tuple[float, float]) -> int:
+    """Points per arc by length (level of detail): a neighbour 2, the antipodes about 40."""
+    degrees = math.hypot(a[0] - b[0], (a[1] - b[1]) * math.cos(math.radians((a[0] + b[0]) / 2)))
+    return max(2, min(40, int(degrees / 4) + 2))
+
+
 def naive(located, path: Path) -> float:
     import folium
-
-    from cufmap import mapdoc
 
     t0 = time.perf_counter()
     m = folium.Map(location=[46.6, 2.4], zoom_start=5, tiles=None)
@@ -112,9 +144,8 @@ def naive(located, path: Path) -> float:
                 folium.CircleMarker(pr.point, radius=3, color="#5a2d82",
                                     tooltip=partner.name.replace("`", "'")).add_to(m)
                 if item.place.point:
-                    folium.PolyLine(mapdoc.great_circle(item.place.point, pr.point,
-                                                        mapdoc.arc_steps(item.place.point,
-                                                                         pr.point)),
+                    folium.PolyLine(great_circle(item.place.point, pr.point,
+                                                 arc_steps(item.place.point, pr.point)),
                                     weight=1).add_to(m)
     m.save(str(path))
     return time.perf_counter() - t0

@@ -1,4 +1,8 @@
-"""Selections of stages users can make, and their form in the page URL."""
+"""Selections of stages users can make, and their form in the page URL.
+
+Which stages a selection keeps is decided by the page itself (``CufData.keeps`` in
+``static/relay/data.js``), for the app as for an exported page; here, the selection as the
+app's widgets and address hold it."""
 
 from __future__ import annotations
 
@@ -8,41 +12,20 @@ from dataclasses import dataclass, fields
 from babel.dates import format_date
 
 from .relay import Stage
-from .text import fold
 
 UNDATED = "a-venir"
 
 
 @dataclass(frozen=True)
 class Filters:
+    """A selection, as the app's widgets and URL hold it (the map applies it)."""
+
     months: tuple[str, ...] = ()  # "2025-04", … or UNDATED
     host_types: tuple[str, ...] = ()
     formats: tuple[str, ...] = ()
     countries: tuple[str, ...] = ()  # ISO codes of partner countries
     text: str = ""
     host: str = ""  # only this host (exact name, case/accents ignored)
-
-    def apply(self, stages: list[Stage]) -> list[Stage]:
-        return [s for s in stages if self.keeps(s)]
-
-    def keeps(self, s: Stage) -> bool:
-        if self.months and month_key(s) not in self.months:
-            return False
-        if self.host_types and s.host_type not in self.host_types:
-            return False
-        if self.formats and s.format not in self.formats:
-            return False
-        if self.countries and not {p.iso for p in s.partners} & set(self.countries):
-            return False
-        if self.host and fold(s.host) != fold(self.host):
-            return False
-        if self.text:
-            haystack = fold(" ".join([s.host, s.title, s.description, s.place,
-                                      *(p.name for p in s.partners),
-                                      *(p.country_fr for p in s.partners), *s.co_organisers]))
-            if not all(word in haystack for word in fold(self.text).split()):
-                return False
-        return True
 
     # -- URL --
     _PARAMS = {"months": "mois", "host_types": "type", "formats": "format",

@@ -1,9 +1,10 @@
 """The one map builder: the relay's stages -> a folium map document.
 
 Used by the map page, the presenter page and the static export. Stage and link data reach the
-browser as one JSON payload (not one folium object per marker); the behaviour (timeline,
-arcs, cards, insets, presenter keys) lives in ``static/relay.js``, added by the small folium
-plugin :class:`RelayLayer`; the assets are added by :class:`LocalAssets`, inlined or served
+browser as one JSON payload (not one folium object per marker); the rules the page applies
+(status from the reference date, filters, great-circle arcs) and the behaviour (timeline,
+cards, insets, presenter keys) live in the scripts of ``static/relay/``, added by the small
+folium plugin :class:`RelayLayer`; the assets are added by :class:`LocalAssets`, inlined or served
 by the app itself, so nothing is loaded from a CDN and the map renders with no network at all
 (tiles aside).
 """
@@ -13,7 +14,6 @@ from __future__ import annotations
 import datetime as dt
 import html
 import json
-import math
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -28,7 +28,11 @@ from .relay import Stage
 STATIC = Path(__file__).parent / "static"
 
 #: Named assets, in one place (folium's default_js/default_css idea, pointing at local copies).
-ASSETS_JS = {"leaflet": "leaflet.js", "topojson": "topojson-client.min.js", "relay": "relay.js"}
+#: A name may stand for several files, in order (the map's own scripts: static/relay/).
+ASSETS_JS = {"leaflet": "leaflet.js", "topojson": "topojson-client.min.js",
+             "relay": ("relay/data.js", "relay/dom.js", "relay/overlays.js", "relay/markers.js",
+                       "relay/land.js", "relay/timeline.js", "relay/card.js",
+                       "relay/presenter.js", "relay/relay.js")}
 ASSETS_CSS = {"leaflet": "leaflet.css", "relay": "relay.css"}
 LAND = "countries-110m.json"
 OVERSEAS_OUTLINES = "outremer.json"  # finer outlines for the insets (cufmap/outlines_build.py)
@@ -81,6 +85,9 @@ class MapOptions:
     public_url: str = ""
     # Where the browser fetches the bundled assets; "" inlines them (self-contained file).
     assets_url: str = ""
+    # The selection the page shows, as URL parameters (``Filters.to_params`` items): the
+    # page applies it itself, as it applies an exported page's own address.
+    filters: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -104,37 +111,6 @@ def locate(stages: list[Stage], chain: geocoding.Geocoder) -> list[Located]:
     return out
 
 
-def great_circle(a: tuple[float, float], b: tuple[float, float], steps: int = 40):
-    """Points of the great-circle arc from a to b, longitudes unwrapped (no dateline jump)."""
-    (lat1, lon1), (lat2, lon2) = (tuple(map(math.radians, p)) for p in (a, b))
-    d = 2 * math.asin(math.sqrt(math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) *
-                                math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2))
-    if d < 1e-9:
-        return [list(a), list(b)]
-    points, previous = [], None
-    for i in range(steps + 1):
-        f = i / steps
-        s1, s2 = math.sin((1 - f) * d) / math.sin(d), math.sin(f * d) / math.sin(d)
-        x = s1 * math.cos(lat1) * math.cos(lon1) + s2 * math.cos(lat2) * math.cos(lon2)
-        y = s1 * math.cos(lat1) * math.sin(lon1) + s2 * math.cos(lat2) * math.sin(lon2)
-        z = s1 * math.sin(lat1) + s2 * math.sin(lat2)
-        lat, lon = math.degrees(math.atan2(z, math.hypot(x, y))), math.degrees(math.atan2(y, x))
-        if previous is not None:
-            while lon - previous > 180:
-                lon -= 360
-            while lon - previous < -180:
-                lon += 360
-        previous = lon
-        points.append([round(lat, 3), round(lon, 3)])
-    return points
-
-
-def _status_class(stage: Stage, today: dt.date) -> str:
-    if not stage.dated:
-        return "sans-date"
-    return {"passée": "passee", "en cours": "en-cours", "à venir": "a-venir"}[stage.status(today)]
-
-
 def _territory(lat: float, lon: float) -> str | None:
     for label, south, west, north, east in TERRITORIES:
         if south <= lat <= north and west <= lon <= east:
@@ -150,21 +126,24 @@ def _overseas(lat: float, lon: float) -> bool:
 def payload(located: list[Located], options: MapOptions,
             languages: tuple[str, ...] = ()) -> dict:
     """The data the browser needs, as one GeoJSON FeatureCollection: a Point per stage, in
-    timeline order, whose partners carry their positions (the browser draws the great circle
-    from the stage to each of them; :func:`link_features` spells those links out as
-    LineStrings for the GeoJSON file). With several ``languages``, the dates are {lang: text}
-    objects; country names come once, in a table keyed by ISO code. The browser inserts
-    every text with textContent, never as HTML."""
+    timeline order, whose partners carry their positions; ``links`` lists each placed
+    partnership once, as [stage index, partner index] (the browser draws the great circle of
+    each; :func:`link_features` spells them out as LineStrings for the GeoJSON file);
+    ``today`` is the reference date (the browser decides past / current / upcoming from it
+    and each stage's ``date`` and ``end``). With several ``languages``, the dates are
+    {lang: text} objects; country names come once, in a table keyed by ISO code (French
+    always among them: the free-text filter searches them). The browser inserts every text
+    with textContent, never as HTML."""
     from . import countries
 
     languages = languages or (options.lang,)
     locales = {lang: "fr_FR" if lang == "fr" else "en_GB" for lang in languages}
-    features, insets, isos = [], {}, set()
-    for item in located:
+    features, insets, isos, links = [], {}, set(), []
+    for index, item in enumerate(located):
         s, r = item.stage, item.place
         point = r.point
         partners = []
-        for partner, pr in zip(s.partners, item.partners):
+        for number, (partner, pr) in enumerate(zip(s.partners, item.partners)):
             entry = {"name": partner.name}
             if partner.iso:
                 entry["iso"] = partner.iso
@@ -173,6 +152,8 @@ def payload(located: list[Located], options: MapOptions,
                 entry["country"] = partner.country
             if pr.point:
                 entry["position"] = [pr.lon, pr.lat]
+                if point:
+                    links.append([index, number])
             partners.append(entry)
         when = {}
         for lang in languages:
@@ -180,12 +161,12 @@ def payload(located: list[Located], options: MapOptions,
             when[lang] = text[:1].upper() + text[1:]
         properties = {
             "kind": "etape", "when": when[languages[0]] if len(languages) == 1 else when,
-            "status_class": _status_class(s, options.today), "host": s.host,
-            "title": s.title, "partners": partners}
+            "host": s.host, "title": s.title, "partners": partners}
         if s.start:
             properties["date"] = s.start.isoformat()
             properties["end"] = (s.end or s.start).isoformat()
-        fields = [("format", s.format), ("place", s.place), ("description", s.description),
+        fields = [("host_type", s.host_type), ("format", s.format), ("place", s.place),
+                  ("description", s.description), ("co", list(s.co_organisers)),
                   ("link", s.link if validation.is_web_link(s.link) else "")]
         if options.speaker:  # the presenter's notes reach the speaker view only
             fields.append(("notes", s.notes))
@@ -206,33 +187,27 @@ def payload(located: list[Located], options: MapOptions,
             bounds = next(([[t[1], t[2]], [t[3], t[4]]] for t in TERRITORIES if t[0] == label),
                           [[point[0] - 0.4, point[1] - 0.4], [point[0] + 0.4, point[1] + 0.4]])
             group["bounds"] = bounds
-    names = {iso: {lang: countries.name(iso, lang) for lang in languages} for iso in sorted(isos)}
-    # One GeoJSON FeatureCollection; insets, country names and interface texts ride along as
-    # foreign members.
-    return {"type": "FeatureCollection", "features": features, "insets": list(insets.values()),
+    named = languages if "fr" in languages else (*languages, "fr")
+    names = {iso: {lang: countries.name(iso, lang) for lang in named} for iso in sorted(isos)}
+    # One GeoJSON FeatureCollection; links, the reference date, insets, country names and
+    # interface texts ride along as foreign members.
+    return {"type": "FeatureCollection", "features": features, "links": links,
+            "today": options.today.isoformat(), "insets": list(insets.values()),
             "countries": names, "texts": {lang: i18n.texts(lang) for lang in languages}}
 
 
 def link_features(data: dict) -> list[dict]:
-    """One LineString per placed partnership of a :func:`payload` (its two ends), for readers
-    of the GeoJSON file; the page derives the same links from the stages themselves."""
-    links = []
-    for f in data["features"]:
-        if f["properties"].get("kind") != "etape" or not f["geometry"]:
-            continue
-        for partner in f["properties"]["partners"]:
-            if "position" in partner:
-                links.append({"type": "Feature", "geometry": {
-                    "type": "LineString",
-                    "coordinates": [f["geometry"]["coordinates"], partner["position"]]},
-                    "properties": {"kind": "lien", "stage": f["id"], "partner": partner["name"]}})
-    return links
-
-
-def arc_steps(a: tuple[float, float], b: tuple[float, float]) -> int:
-    """Points per arc by length (level of detail): a neighbour 2, the antipodes about 40."""
-    degrees = math.hypot(a[0] - b[0], (a[1] - b[1]) * math.cos(math.radians((a[0] + b[0]) / 2)))
-    return max(2, min(40, int(degrees / 4) + 2))
+    """One LineString per partnership of a :func:`payload` (its two ends), for readers of the
+    GeoJSON file: the payload's ``links``, the very list the page draws."""
+    out = []
+    for stage, number in data["links"]:
+        f = data["features"][stage]
+        partner = f["properties"]["partners"][number]
+        out.append({"type": "Feature", "geometry": {
+            "type": "LineString",
+            "coordinates": [f["geometry"]["coordinates"], partner["position"]]},
+            "properties": {"kind": "lien", "stage": f["id"], "partner": partner["name"]}})
+    return out
 
 
 def to_js(value) -> str:
@@ -301,13 +276,20 @@ class LocalAssets(RenderOnce):
     def __init__(self, base: str = "", js=tuple(ASSETS_JS), css=tuple(ASSETS_CSS)):
         super().__init__()
         self._name = "LocalAssets"
-        if base:
-            self.js = [f'<script src="{asset_url(base, ASSETS_JS[n])}"></script>' for n in js]
+        if base:  # one <script src> per file, each with its content hash
+            self.js = [f'<script src="{asset_url(base, f)}"></script>'
+                       for n in js for f in asset_files(ASSETS_JS[n])]
             self.css = [f'<link rel="stylesheet" href="{asset_url(base, ASSETS_CSS[n])}">'
                         for n in css]
-        else:
-            self.js = [f"<script>{asset_text(ASSETS_JS[n])}</script>" for n in js]
+        else:  # the files of one name concatenated in one element
+            self.js = ["<script>" + "\n".join(asset_text(f) for f in asset_files(ASSETS_JS[n]))
+                       + "</script>" for n in js]
             self.css = [f"<style>{asset_text(ASSETS_CSS[n])}</style>" for n in css]
+
+
+def asset_files(entry) -> tuple[str, ...]:
+    """The files of a named asset, in order (one file, or the map's modules)."""
+    return (entry,) if isinstance(entry, str) else tuple(entry)
 
 
 @lru_cache(maxsize=None)
@@ -324,7 +306,7 @@ def asset_url(base: str, name: str) -> str:
 
 
 class RelayLayer(RenderOnce):
-    """Stages, partner links, timeline, cards, insets and presenter keys (``relay.js``)."""
+    """Stages, partner links, timeline, cards, insets and presenter keys (``relay/``)."""
 
     _template = Template("""
 {% macro header(this, kwargs) %}
@@ -379,7 +361,7 @@ window.cufRelay = new CufRelay({{ this._parent.get_name() }}, {{ this.data }}, {
                               "follow": follow, "start": options.start,
                               "autoplay": options.autoplay, "attribution": attribution,
                               "landUrl": land_url, "fineUrl": fine_url, "lang": options.lang,
-                              "readUrl": read_url})
+                              "readUrl": read_url, "filters": dict(options.filters)})
 
 
 def public_address(url: str) -> str:
@@ -409,8 +391,9 @@ def build_map(located: list[Located], options: MapOptions = MapOptions(),
     """The folium map of the relay (no CDN asset, tiles as configured).
 
     ``languages``: interface languages embedded (default: ``options.lang`` only);
-    ``read_url``: the page applies ``?collectivite=``, ``?pays=``, ``?etape=``, ``?langue=``
-    and ``?chronologie=0`` itself (static export, no server)."""
+    ``read_url``: the page applies its own address itself (static export, no server): the
+    filters ``?mois=``, ``?type=``, ``?format=``, ``?pays=``, ``?q=``, ``?collectivite=``, and
+    ``?etape=``, ``?langue=``, ``?chronologie=0``, ``?date=``."""
     m = folium.Map(location=[46.6, 2.4], zoom_start=6, tiles=None, control_scale=True,
                    prefer_canvas=True, min_zoom=2, max_zoom=18, zoom_snap=0.25)
     m.default_js, m.default_css = [], []  # LocalAssets adds our own copies instead

@@ -54,17 +54,6 @@ class Stage:
             text += f", {hours}"
         return text
 
-    def status(self, today: dt.date) -> str:
-        """« passée », « en cours », « à venir » relative to ``today`` (undated: à venir)."""
-        if not self.start:
-            return "à venir"
-        last = self.end or self.start
-        if last < today:
-            return "passée"
-        if self.start <= today:
-            return "en cours"
-        return "à venir"
-
 
 @lru_cache(maxsize=2048)
 def long_date(day: dt.date, locale: str = LOCALE) -> str:

@@ -70,17 +70,16 @@ DOCUMENTS_URL = "/app/static/cartes/"
 KEEP_DOCUMENTS = 64
 
 
-def _render(path: str, mtime: int, places: str, places_mtime: int, filters,
-            options) -> tuple[str, int]:
+def _render(path: str, mtime: int, places: str, places_mtime: int, options) -> str:
+    """Every stage goes to the page, which applies ``options.filters`` itself (the same code
+    as an exported page applies to its own address)."""
     from .mapdoc import render
 
-    located = _located(path, mtime, places, places_mtime)
-    kept = [item for item in located if filters.keeps(item.stage)]
-    return render(kept, options), len(kept)
+    return render(_located(path, mtime, places, places_mtime), options)
 
 
-def _write_document(*key) -> tuple[str, int]:
-    document, count = _render(*key)
+def _write_document(*key) -> str:
+    document = _render(*key)
     text = document.encode("utf-8")
     name = hashlib.sha256(text).hexdigest()[:24] + ".html"
     target = DOCUMENTS / name
@@ -90,7 +89,7 @@ def _write_document(*key) -> tuple[str, int]:
         DOCUMENTS.mkdir(parents=True, exist_ok=True)
         _atomic_write(target, text, mode=0o644)
         _prune_documents()
-    return name, count
+    return name
 
 
 def _prune_documents() -> None:
@@ -103,9 +102,8 @@ def _prune_documents() -> None:
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def _document(path: str, mtime: int, places: str, places_mtime: int, filters,
-              options) -> tuple[str, int]:
-    return _write_document(path, mtime, places, places_mtime, filters, options)
+def _document(path: str, mtime: int, places: str, places_mtime: int, options) -> str:
+    return _write_document(path, mtime, places, places_mtime, options)
 
 
 #: The bundled assets as the app serves them (``static/`` -> ``cufmap/static``, with
@@ -182,24 +180,23 @@ def map_frame(name: str, presenter: bool = False,
     return _FRAME.format(src=src, title=html.escape(title), relay=relay, sandbox=SANDBOX)
 
 
-def map_document(path: str, places: str, filters, options) -> tuple[str, int]:
-    """(the frame embedding the map document, number of stages shown). The document is cached
-    per data version (the files' modification times) and view; a file that cannot be read
-    gives a French message and stops the page."""
-    key = (path, _mtime(path), places, _mtime(places), filters,
-           replace(options, assets_url=ASSETS_URL))
+def map_document(path: str, places: str, filters, options) -> str:
+    """The frame embedding the map document, which shows the stages ``filters`` keeps (and
+    says how many). The document is cached per data version (the files' modification times)
+    and view; a file that cannot be read gives a French message and stops the page."""
+    key = (path, _mtime(path), places, _mtime(places),
+           replace(options, assets_url=ASSETS_URL, filters=tuple(filters.to_params().items())))
     try:
         try:
-            name, count = _document(*key)
+            name = _document(*key)
             if not (DOCUMENTS / name).exists():  # pruned meanwhile, or removed by hand
-                name, count = _write_document(*key)
+                name = _write_document(*key)
         except OSError:  # static folder not writable: the document goes inline, still sandboxed
-            document, count = _render(*key)
-            return map_frame("", presenter=options.presenter, inline=document), count
+            return map_frame("", presenter=options.presenter, inline=_render(*key))
     except CufmapError as exc:
         st.error(md(str(exc)))
         st.stop()
-    return map_frame(name, presenter=options.presenter), count
+    return map_frame(name, presenter=options.presenter)
 
 
 def public_address(param: str | None) -> str:

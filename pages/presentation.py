@@ -23,6 +23,6 @@ options = MapOptions(tiles=tiles if tiles in TILE_LABELS else "osm-fr", presente
                      start=params.get("etape", ""), speaker=params.get("vue") == "orateur",
                      public_url=public_address(params.get("adresse")),
                      today=filters.parse_reference_date(params.get("date")) or dt.date.today())
-document, _ = map_document(str(DEFAULT_DATA), str(DEFAULT_PLACES),
+document = map_document(str(DEFAULT_DATA), str(DEFAULT_PLACES),
                            filters.Filters.from_params(params), options)
 st.iframe(document, height=900)

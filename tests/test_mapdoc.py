@@ -22,7 +22,8 @@ def test_payload_is_one_geojson_feature_collection(located):
     data = mapdoc.payload(located, mapdoc.MapOptions(today=dt.date(2025, 4, 9)))
     assert data["type"] == "FeatureCollection"
     stages = [f for f in data["features"] if f["properties"]["kind"] == "etape"]
-    assert len(stages) == len(data["features"]) == 20  # links are derived, not repeated
+    assert len(stages) == len(data["features"]) == 20  # links are listed once, as indices
+    assert data["links"] == [[0, 0], [7, 0], [7, 1]]  # Suippes; Billère and its two partners
     links = mapdoc.link_features(data)
     assert len(links) == 3
     assert [f["id"] for f in stages][:3] == ["suippes-2025-04-01", "cuf-lancement-2025-04-03",
@@ -30,7 +31,12 @@ def test_payload_is_one_geojson_feature_collection(located):
     suippes = stages[0]
     lon, lat = suippes["geometry"]["coordinates"]
     assert (round(lat, 2), round(lon, 2)) == (49.13, 4.53)
-    assert suippes["properties"]["status_class"] == "passee"
+    # The page decides past / current / upcoming from the reference date and the stage's days.
+    assert data["today"] == "2025-04-09"
+    assert (suippes["properties"]["date"], suippes["properties"]["end"]) == ("2025-04-01",
+                                                                             "2025-04-01")
+    assert "status_class" not in suippes["properties"]
+    assert suippes["properties"]["host_type"] == "commune"
     assert suippes["properties"]["when"] == "Mardi 1er avril 2025"
     assert suippes["properties"]["partners"][0]["iso"] == "KR"
     assert data["countries"]["KR"] == {"fr": "Corée du Sud"}
@@ -52,10 +58,27 @@ def test_insets_get_fine_overseas_outlines(located):
     assert outlines_build.OUTPUT == mapdoc.STATIC / mapdoc.OVERSEAS_OUTLINES
 
 
-def test_great_circle_does_not_jump_the_dateline():
-    arc = mapdoc.great_circle((48.85, 2.35), (-17.5, -149.6))  # Paris -> Tahiti
-    steps = [abs(b[1] - a[1]) for a, b in zip(arc, arc[1:])]
-    assert max(steps) < 30
+def test_links_are_the_placed_partnerships_of_placed_hosts(located):
+    """One list, drawn by the page and written to the GeoJSON file: an unplaced host or
+    partner has no link."""
+    import dataclasses
+
+    unplaced = dataclasses.replace(located[0].place, lat=None, lon=None)
+    moved = [dataclasses.replace(located[0], place=unplaced), *located[1:]]
+    data = mapdoc.payload(moved, mapdoc.MapOptions())
+    assert [0, 0] not in data["links"] and len(data["links"]) == 2
+    assert [f["properties"]["stage"] for f in mapdoc.link_features(data)] == [
+        data["features"][i]["id"] for i, _ in data["links"]]
+
+
+def test_the_map_scripts_go_inline_concatenated_or_one_link_each(located):
+    inline = mapdoc.render(located, mapdoc.MapOptions())
+    assert "CufData" in inline and "window.CufRelay = CufRelay" in inline
+    served = mapdoc.render(located, mapdoc.MapOptions(assets_url="/app/static/"))
+    sources = re.findall(r'<script src="([^"?]+)\?v=[0-9a-f]{10}"', served)
+    assert sources[:2] == ["/app/static/leaflet.js", "/app/static/topojson-client.min.js"]
+    assert sources[2:] == ["/app/static/" + f for f in mapdoc.ASSETS_JS["relay"]]
+    assert all((mapdoc.STATIC / f).is_file() for f in mapdoc.ASSETS_JS["relay"])
 
 
 def test_to_js_cannot_close_the_script_element():

@@ -1,0 +1,187 @@
+// Unit tests of the map's pure data module (cufmap/static/relay/data.js): `node --test tests/js/`.
+"use strict";
+const test = require("node:test");
+const assert = require("node:assert/strict");
+const D = require("../../cufmap/static/relay/data.js");
+
+const FR = { s_passee: "passée", "s_en-cours": "en cours", "s_a-venir": "à venir",
+             count_one: "{n} étape sur {m} correspond à la sélection.",
+             count_other: "{n} étapes sur {m} correspondent à la sélection." };
+
+// A small payload, as cufmap/mapdoc.py builds it.
+function payload() {
+  return {
+    type: "FeatureCollection",
+    texts: { fr: FR },
+    countries: { KR: { fr: "Corée du Sud", en: "South Korea" }, DE: { fr: "Allemagne" } },
+    features: [
+      { id: "suippes", geometry: { type: "Point", coordinates: [4.53, 49.13] },
+        properties: { kind: "etape", when: "Mardi 1er avril 2025", date: "2025-04-01",
+                      end: "2025-04-01", host: "Ville de Suippes", host_type: "commune",
+                      title: "Randonnée", format: "marche",
+                      partners: [{ name: "Yangpyeong", iso: "KR", position: [127.49, 37.49] },
+                                 { name: "Nulle-Part", country: "Utopie" }] } },
+      { id: "billere", geometry: { type: "Point", coordinates: [-0.4, 43.3] },
+        properties: { kind: "etape", when: "Jeudi 8 mai 2025", date: "2025-05-08",
+                      end: "2025-05-10", host: "Ville de Billère", host_type: "commune",
+                      title: "Rencontre", format: "séminaire", place: "Salle des fêtes",
+                      co: ["Région Nouvelle-Aquitaine"],
+                      partners: [{ name: "Petersberg", iso: "DE", position: [9.7, 50.6] }] } },
+      { id: "cap-nord", geometry: null,
+        properties: { kind: "etape", when: "Date à venir", host: "CAP Nord Martinique",
+                      host_type: "intercommunalité", title: "Table ronde", format: "table ronde",
+                      description: "Coopération régionale",
+                      partners: [{ name: "Sainte-Lucie", iso: "LC", position: [-61, 14] }] } }
+    ],
+    links: [[0, 0], [1, 0], [2, 0]]
+  };
+}
+
+test("status: the day before, of and after the start and the end; undated", () => {
+  const s = { date: "2025-05-08", end: "2025-05-10" };
+  assert.equal(D.statusClass(s, "2025-05-07"), "a-venir");
+  assert.equal(D.statusClass(s, "2025-05-08"), "en-cours");
+  assert.equal(D.statusClass(s, "2025-05-09"), "en-cours");
+  assert.equal(D.statusClass(s, "2025-05-10"), "en-cours");
+  assert.equal(D.statusClass(s, "2025-05-11"), "passee");
+  const day = { date: "2025-04-01" };  // no end: one day
+  assert.equal(D.statusClass(day, "2025-03-31"), "a-venir");
+  assert.equal(D.statusClass(day, "2025-04-01"), "en-cours");
+  assert.equal(D.statusClass(day, "2025-04-02"), "passee");
+  assert.equal(D.statusClass({}, "2025-04-02"), "sans-date");
+});
+
+test("status follows the reference date the page is given", () => {
+  const data = payload();
+  const on = (today) => D.stages(data, "fr", today).map((s) => s.status_class);
+  assert.deepEqual(on("2025-04-09"), ["passee", "a-venir", "sans-date"]);
+  assert.deepEqual(on("2025-07-03"), ["passee", "passee", "sans-date"]);
+  assert.equal(D.stages(data, "fr", "2025-05-09")[1].status, "en cours");
+  assert.equal(D.referenceDate("2025-04-09", "2026-01-01"), "2025-04-09");
+  assert.equal(D.referenceDate("pas une date", "2026-01-01"), "2026-01-01");
+  assert.equal(D.referenceDate("", "", new Date("2026-11-28T12:00:00Z")), "2026-11-28");
+});
+
+function kept(params) {
+  const f = D.filtersFrom(new URLSearchParams(params));
+  return D.applyFilters(f, D.stages(payload(), "fr", "2025-04-09")).map((s) => s.id);
+}
+
+test("no filter keeps every stage", () => {
+  assert.deepEqual(kept(""), ["suippes", "billere", "cap-nord"]);
+  assert.equal(D.isFiltering(D.filtersFrom(new URLSearchParams(""))), false);
+});
+
+test("filter by month, undated stages under « a-venir »", () => {
+  assert.deepEqual(kept("mois=2025-05"), ["billere"]);
+  assert.deepEqual(kept("mois=2025-04,a-venir"), ["suippes", "cap-nord"]);
+});
+
+test("filter by host type and by format", () => {
+  assert.deepEqual(kept("type=intercommunalit%C3%A9"), ["cap-nord"]);
+  assert.deepEqual(kept("format=s%C3%A9minaire,marche"), ["suippes", "billere"]);
+});
+
+test("filter by partner country (ISO code, any case)", () => {
+  assert.deepEqual(kept("pays=KR"), ["suippes"]);
+  assert.deepEqual(kept("pays=de,lc"), ["billere", "cap-nord"]);
+  assert.deepEqual(kept("pays=FR"), []);
+});
+
+test("free text: accents and case ignored, every word must match somewhere", () => {
+  assert.deepEqual(kept("q=billere"), ["billere"]);
+  assert.deepEqual(kept("q=COR%C3%89E"), ["suippes"]);  // a partner's country name
+  assert.deepEqual(kept("q=south korea"), ["suippes"]);  // in any language the page carries
+  assert.deepEqual(kept("q=utopie"), ["suippes"]);  // an unrecognised country as written
+  assert.deepEqual(kept("q=nouvelle aquitaine"), ["billere"]);  // a co-organiser
+  assert.deepEqual(kept("q=salle petersberg"), ["billere"]);  // place and partner
+  assert.deepEqual(kept("q=cooperation"), ["cap-nord"]);  // description
+  assert.deepEqual(kept("q=salle yangpyeong"), []);
+});
+
+test("filter by host: the exact name, case and accents ignored", () => {
+  assert.deepEqual(kept("collectivite=ville de billere"), ["billere"]);
+  assert.deepEqual(kept("collectivite=Billère"), []);
+});
+
+test("the app's filters arrive as an object with the same names", () => {
+  const f = D.filtersFrom({ pays: "KR", q: "" });
+  assert.deepEqual(D.applyFilters(f, D.stages(payload(), "fr", "2025-04-09")).map((s) => s.id),
+                   ["suippes"]);
+  assert.equal(D.isFiltering(f), true);
+});
+
+test("links: the payload's pairs, for shown stages whose two ends are placed", () => {
+  const data = payload();
+  const all = D.links(data, null);
+  assert.deepEqual(all, [{ stage: "suippes", a: [49.13, 4.53], b: [37.49, 127.49] },
+                         { stage: "billere", a: [43.3, -0.4], b: [50.6, 9.7] }]);
+  assert.deepEqual(D.links(data, { billere: true }).map((l) => l.stage), ["billere"]);
+  data.links.push([0, 1]);  // an unplaced partner is never linked
+  assert.equal(D.links(data, null).length, 2);
+});
+
+test("great circle Paris → Tahiti runs past -180° without jumping across the map", () => {
+  const arc = D.greatCircle([48.85, 2.35], [-17.5, -149.6]);
+  assert.ok(arc.length > 30);
+  const steps = arc.slice(1).map((p, i) => Math.abs(p[1] - arc[i][1]));
+  assert.ok(Math.max(...steps) < 30, `longest step ${Math.max(...steps)}`);
+  assert.ok(Math.abs(arc[0][0] - 48.85) < 1e-9 && Math.abs(arc[0][1] - 2.35) < 1e-9);
+  const end = arc[arc.length - 1];  // the same place, maybe one turn away
+  assert.ok(Math.abs(end[0] + 17.5) < 1e-6 && Math.abs(((end[1] + 149.6) % 360)) < 1e-6);
+});
+
+test("great circle across the antimeridian runs on past 180° (Nouméa → Papeete, Korea → California)", () => {
+  for (const [a, b] of [[[-22.27, 166.44], [-17.53, -149.57]], [[37.49, 127.49], [37.77, -122.42]]]) {
+    const arc = D.greatCircle(a, b);
+    const steps = arc.slice(1).map((p, i) => Math.abs(p[1] - arc[i][1]));
+    assert.ok(Math.max(...steps) < 30, `longest step ${Math.max(...steps)}`);
+    assert.ok(arc[arc.length - 1][1] > 180, "the far end is written one turn on");
+  }
+});
+
+test("great circle: a bulge towards the pole, and two ends for one place", () => {
+  const arc = D.greatCircle([49.13, 4.53], [37.49, 127.49]);  // Suippes → Yangpyeong
+  assert.ok(Math.max(...arc.map((p) => p[0])) > 60);
+  assert.deepEqual(D.greatCircle([1, 2], [1, 2]), [[1, 2], [1, 2]]);
+  assert.equal(D.nearLon(-170, 170), 190);
+});
+
+test("antimeridian: a ring crossing ±180° is cut into two that never span the map", () => {
+  const fiji = { type: "FeatureCollection", features: [{ type: "Feature", geometry: {
+    type: "Polygon", coordinates: [[[178, -16], [-179, -16], [-179, -17], [178, -17], [178, -16]]]
+  } }] };
+  const g = D.cutAntimeridian(fiji).features[0].geometry;
+  assert.equal(g.type, "MultiPolygon");
+  assert.equal(g.coordinates.length, 2);
+  g.coordinates.forEach((poly) => {
+    const lons = poly[0].map((p) => p[0]);
+    assert.ok(Math.max(...lons) - Math.min(...lons) <= 3, lons.join());
+    assert.ok(lons.every((x) => x >= -180 && x <= 180));
+  });
+  const france = [[[0, 45], [5, 45], [5, 48], [0, 48], [0, 45]]];
+  assert.deepEqual(D.cutRing(france[0]), france);  // nothing to cut
+});
+
+test("French wording: labels with « 1er », short host names, clock, count with plural", () => {
+  const s = D.stages(payload(), "fr", "2025-04-09")[0];
+  assert.equal(D.label(1, s.host, s.when, "fr"), "1. Ville de Suippes, mardi 1er avril 2025");
+  assert.equal(D.label(2, "X", "Thursday, 8 May 2025", "en"), "2. X, Thursday, 8 May 2025");
+  assert.equal(D.shortHost("Ville de Billère"), "Billère");
+  assert.equal(D.shortHost("Conseil départemental de l'Isère"), "Isère");
+  assert.equal(D.shortHost("Département d'Ille-et-Vilaine"), "Ille-et-Vilaine");
+  assert.equal(D.shortHost("CAP Nord Martinique"), "CAP Nord Martinique");
+  assert.equal(D.two(7), "07");
+  assert.equal(D.clock(new Date(2025, 3, 9, 9, 5, 3)), "09:05:03");
+  assert.equal(D.duration(125), "02:05");
+  assert.equal(D.duration(3725), "1:02:05");
+  assert.equal(D.count(1, 20, FR), "1 étape sur 20 correspond à la sélection.");
+  assert.equal(D.count(0, 20, FR), "0 étape sur 20 correspond à la sélection.");
+  assert.equal(D.count(3, 20, FR), "3 étapes sur 20 correspondent à la sélection.");
+});
+
+test("fold: as cufmap/text.py (accents, case, apostrophes, hyphens, œ)", () => {
+  assert.equal(D.fold("  Saint-Étienne l’Œuvre  "), "saint etienne l oeuvre");
+  assert.equal(D.fold("Sabiñánigo"), "sabinanigo");
+  assert.equal(D.fold(null), "");
+});
