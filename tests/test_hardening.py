@@ -128,8 +128,9 @@ def test_spreadsheet_exports_survive_control_characters_and_defuse_formulas():
     frame = reading.read_path(DATA).frame.copy()
     frame.loc[0, "titre"] = "=HYPERLINK(\"http://x\")\x07"
     book = openpyxl.load_workbook(io.BytesIO(store.to_xlsx_bytes(frame)))
-    title = book.active.cell(row=2, column=list(frame.columns).index("titre") + 1).value
-    assert title == "'=HYPERLINK(\"http://x\")"
+    title = book.active.cell(row=2, column=list(frame.columns).index("titre") + 1)
+    assert title.value == "=HYPERLINK(\"http://x\")"  # the bell dropped, the text kept
+    assert title.data_type == "s" and title.quotePrefix  # text, never a formula
 
 
 # --- 4. No traceback: unreadable and unwritable files ----------------------------------------
