@@ -6,6 +6,7 @@ import contextlib
 import hashlib
 import html
 import json
+import logging
 import os
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -14,6 +15,8 @@ import streamlit as st
 
 from .errors import CufmapError
 from .relay import Stage, load_stages
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -24,12 +27,21 @@ class Relay:
 
 def load_relay(path: str) -> Relay:
     """Stages of ``path``, re-read whenever the file changes (the cache key is its mtime).
-    The storage is opened first: with a Git remote, its latest version is on disk."""
+    The storage is opened first: with a Git remote, its latest version is on disk.
+
+    ``error`` is shown on public pages: it never names the server's paths nor quotes the
+    reader's detail, which goes to the log (staff see it on the editing page)."""
     storage()
     mtime = _mtime(path)
     if not mtime:
-        return Relay([], f"Le fichier des étapes « {path} » est introuvable.")
+        log.error("Fichier des étapes introuvable : %s", path)
+        return Relay([], "La carte est momentanément indisponible : le fichier des étapes est "
+                         "introuvable sur le serveur. " + _STAFF_HINT)
     return _load(path, mtime)
+
+
+_STAFF_HINT = ("L'équipe de Cités Unies France peut le rétablir depuis la page d'édition "
+               "(historique ou import).")
 
 
 def _mtime(path: str) -> int:
@@ -44,7 +56,9 @@ def _load(path: str, mtime: int) -> Relay:
     try:
         return Relay(load_stages(path))
     except CufmapError as exc:
-        return Relay([], f"Le fichier des étapes ne peut pas être lu : {exc}")
+        log.error("Fichier des étapes illisible (%s) : %s", path, exc)
+        return Relay([], "La carte est momentanément indisponible : le fichier des étapes ne "
+                         "peut pas être lu. " + _STAFF_HINT)
 
 
 # --- The map document ---------------------------------------------------------------------

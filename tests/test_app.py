@@ -85,6 +85,17 @@ def test_pages_show_a_french_error_for_a_broken_file(app):
         assert at.error and "ne peut pas être lu" in at.error[0].value
 
 
+@pytest.mark.parametrize("damage", ["directory", "missing"])
+def test_public_pages_never_show_a_server_path(app, damage):
+    app.data.unlink()
+    if damage == "directory":  # the reader's own message names the path
+        app.data.mkdir()
+    for page in ("app.py", "pages/integrer.py"):
+        message = app(page).error[0].value.replace("\\", "")  # Markdown escapes
+        assert "indisponible" in message and "page d'édition" in message
+        assert str(app.data.parent) not in message and "relais.csv" not in message
+
+
 def test_filters_switch_on_select_and_off(app):
     at = app("app.py")
     assert not at.multiselect  # no filter widgets until asked for
