@@ -254,6 +254,7 @@ _STREAMLIT_FR_JS = """<script>(function () {
   var words = %s;
   var patterns = [[/^(\\d+)MB per file(.*)$/, "$1 Mo par fichier$2"],
                   [/^File is too large\\. Maximum size is (\\d+) bytes\\.$/, "Fichier trop grand : $1 octets au plus."],
+                  [/^File must be (\\d+)(?:\\.0)?MB or smaller\\.$/, "Fichier trop grand : $1 Mo au plus."],
                   [/^File type not allowed\\.$/, "Type de fichier refusé."]];
   function fr(text) {
     var t = (text || "").trim();

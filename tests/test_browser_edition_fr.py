@@ -43,6 +43,17 @@ def test_editing_controls_speak_french(page, site):
     zone = page.locator("[data-testid='stFileUploaderDropzone']")
     expect(zone.locator("button")).to_have_text("uploadChoisir un fichier")
     expect(zone.locator("[data-testid='stFileUploaderDropzoneInstructions']")).to_have_text(
-        "25 Mo par fichier • CSV, TXT, XLSX")
+        "5 Mo par fichier • CSV, TXT, XLSX")
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "edition-import-fr.png"))
+    # Past 5 Mo the browser refuses the file before sending it, in French.
+    big = ARTIFACTS / "trop-grand.csv"
+    big.write_bytes(DATA.read_bytes() + b"\n" * (6 * 2**20))
+    try:
+        page.locator("input[type='file']").set_input_files(str(big))
+        expect(page.locator("[data-testid='stFileUploader']")).to_contain_text(
+            "Fichier trop grand : 5 Mo au plus.")
+        expect(page.get_by_role("button", name="Remplacer les étapes par ce fichier")) \
+            .to_have_count(0)
+    finally:
+        big.unlink()
