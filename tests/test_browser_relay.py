@@ -116,3 +116,33 @@ def test_dot_names_are_text_on_an_atlas_sized_map(page, tmp_path):
     page.mouse.move(x, y)
     expect(page.locator(".leaflet-tooltip")).to_contain_text("<img src=x onerror=alert(1)>")
     assert page.locator(".leaflet-tooltip img").count() == 0 and page.dialogs == []
+
+
+@pytest.mark.parametrize("width, height", [(390, 700), (700, 500)])
+def test_on_a_phone_or_a_small_iframe_the_card_leaves_the_stage_in_sight(page, exported, width,
+                                                                        height):
+    """The card of the stage opened from the address never covers that stage's marker, nor
+    the legend (which steps aside on a phone); closing the card brings the legend back."""
+    page.set_viewport_size({"width": width, "height": height})
+    ready(page, exported + "?etape=billere-2025-05-08")
+    page.wait_for_function("() => !document.documentElement.hasAttribute('data-cuf-moving')")
+    card = page.locator(".cuf-card")
+    expect(card).to_contain_text("Parcours pédestre de la coopération à Billère")
+    boxes = page.evaluate("""() => {
+      const r = e => { const b = e.getBoundingClientRect();
+                       return b.width ? [b.left, b.top, b.right, b.bottom] : null; };
+      return { card: r(document.querySelector('.cuf-card')),
+               stage: r(document.querySelector('.cuf-stage[data-stage="billere-2025-05-08"]')),
+               legend: r(document.querySelector('.cuf-legend')),
+               map: r(document.querySelector('.folium-map')) };
+    }""")
+
+    def overlap(a, b):
+        return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+    stage, map_box = boxes["stage"], boxes["map"]
+    assert stage and not overlap(stage, boxes["card"])
+    assert map_box[0] <= stage[0] and stage[2] <= map_box[2] and stage[3] <= map_box[3]
+    assert boxes["legend"] is None or not overlap(boxes["legend"], boxes["card"])
+    page.locator(".cuf-card .close").click()
+    expect(page.locator(".cuf-legend")).to_be_visible()

@@ -14,7 +14,8 @@
       L.DomEvent.disableClickPropagation(card);
       L.DomEvent.disableScrollPropagation(card);
       this.card = card;
-      this.closeCard = function () { card.hidden = true; };
+      var box = this.map.getContainer();  // « cuf-card-open »: what the card may cover steps aside
+      this.closeCard = function () { card.hidden = true; box.classList.remove("cuf-card-open"); };
       card.addEventListener("keydown", function (e) { if (e.key === "Escape") self.closeCard(); });
     },
 
@@ -42,6 +43,7 @@
         card.appendChild(el("p")).appendChild(a);
       }
       card.hidden = false;
+      this.map.getContainer().classList.add("cuf-card-open");
     },
 
     buildLegend: function () {

@@ -161,11 +161,16 @@
         if (p.lat !== null && p.lat !== undefined) pts = pts.concat(CufData.greatCircle([s.lat, s.lon], [p.lat, p.lon]));
       });
       var duration = this.opts.presenter ? 1.2 : 0.7;
-      // Keep the stage clear of the card, which sits bottom-left.
-      var size = this.map.getSize();
-      var cardW = Math.min(this.card.offsetWidth + 40, size.x / 2);
-      var fit = { paddingTopLeft: [cardW, 60], paddingBottomRight: [60, 60], maxZoom: 9,
-                  duration: duration };
+      // Keep the stage and its arcs clear of the card (bottom-left; a bottom sheet on a
+      // phone): fit them in the larger free area, right of the card or above it.
+      var size = this.map.getSize(), card = this.card;
+      var cardRight = card.offsetLeft + card.offsetWidth, cardTop = card.offsetTop;
+      var above = size.x * cardTop, right = (size.x - cardRight) * size.y;
+      var fit = above > right ?
+        { paddingTopLeft: [30, 30], paddingBottomRight: [30, size.y - cardTop + 20] } :
+        { paddingTopLeft: [Math.min(cardRight + 30, size.x - 180), 60], paddingBottomRight: [60, 60] };
+      fit.maxZoom = 9;
+      fit.duration = duration;
       if (pts.length === 1) pts = [[s.lat - 0.25, s.lon - 0.35], [s.lat + 0.25, s.lon + 0.35]];
       if (o.animate !== false) this.map.flyToBounds(pts, fit);
       else { fit.animate = false; this.map.fitBounds(pts, fit); }
