@@ -40,6 +40,12 @@ _DMY = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4}|\d{2})(?: 00:00(?::00)
 _TIME = re.compile(r"^(\d{1,2})(?:[:hH](\d{2})?)(?::00)?$")
 
 
+# The parsers below are memoised: a row's values are parsed by validation, again by
+# normalisation, and the normalised text (most often the same) once more for the stages; an
+# Atlas-sized file repeats each of its hundred dates thousands of times. Their results are
+# immutable, so sharing them is safe; a value that does not parse is not remembered.
+
+@lru_cache(maxsize=8192)
 def parse_date(value: str) -> dt.date:
     """``2025-04-16``, ``16/04/2025`` or ``16/04/25`` -> date; ValueError otherwise."""
     value = value.strip()
@@ -64,6 +70,7 @@ def parse_time(value: str) -> dt.time:
     return dt.time(int(m.group(1)), int(m.group(2) or 0))
 
 
+@lru_cache(maxsize=32768)
 def parse_number(value: str) -> float:
     """``49.1286`` or ``49,1286`` -> float; ValueError otherwise."""
     text = value.strip().replace("\u2212", "-")
@@ -103,6 +110,11 @@ def split_list(value: str) -> list[str]:
 
 def parse_partners(value: str) -> list[Partner]:
     """« Sabiñánigo (Espagne); Petersberg (DE) » -> partners (country may be unknown)."""
+    return list(_parse_partners(value or ""))
+
+
+@lru_cache(maxsize=16384)
+def _parse_partners(value: str) -> tuple[Partner, ...]:
     partners = []
     for part in split_list(value):
         m = _PARTNER.match(part)
@@ -111,7 +123,7 @@ def parse_partners(value: str) -> list[Partner]:
         else:
             name, country = part, ""
         partners.append(Partner(name, country, countries.code(country)))
-    return partners
+    return tuple(partners)
 
 
 _HTML = re.compile(r"<\s*/?\s*[a-zA-Z!][^>]*>|javascript:", re.IGNORECASE)
