@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import types
 from pathlib import Path
 
 import click
@@ -234,16 +235,33 @@ def export(outdir: Path, tuiles: str, offline: bool, forcer: bool) -> None:
 
 
 def _import_folium_without_pandas() -> None:
-    """folium imports pandas (0.4 s) only to accept DataFrames, which the export never passes:
-    in this short process folium is loaded with pandas marked absent, then pandas is
-    importable again for anyone who really needs it."""
+    """folium imports pandas (0.4 s) only to accept DataFrames, which the export never passes,
+    and requests (0.1 s) only to fetch GeoJSON given by URL, which the export never does: in
+    this short process folium is loaded with pandas marked absent and requests deferred until
+    an attribute of it is used; both are importable again afterwards for anyone who really
+    needs them."""
     if "folium" in sys.modules or "pandas" in sys.modules:
         return
     sys.modules["pandas"] = None  # type: ignore[assignment]  # « import pandas » -> ImportError
+    deferred = "requests" not in sys.modules
+    if deferred:
+        sys.modules["requests"] = _Deferred("requests")
     try:
         import folium  # noqa: F401
     finally:
         del sys.modules["pandas"]
+        if deferred and isinstance(sys.modules.get("requests"), _Deferred):
+            del sys.modules["requests"]
+
+
+class _Deferred(types.ModuleType):
+    """Stands for a module in the namespaces that import it, until an attribute is used: the
+    real module is imported then, and the attribute read from it."""
+
+    def __getattr__(self, attr: str):
+        import importlib
+
+        return getattr(importlib.import_module(self.__name__), attr)
 
 
 @main.command("build-gazetteer", help="Reconstruit cufmap/data/gazetteer.npz à partir des "

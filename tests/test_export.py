@@ -68,16 +68,19 @@ def test_cli_export(tmp_path):
 
 
 
-def test_cli_export_does_not_load_pandas(tmp_path):
-    """The export needs neither pandas nor its 0.4 s import (Atlas-scale export speed)."""
+def test_cli_export_does_not_load_pandas_nor_requests(tmp_path):
+    """The export needs neither pandas (0.4 s to import) nor requests (0.1 s), which folium
+    imports (Atlas-scale export speed); both still work afterwards, folium's requests too."""
     script = ("import sys; from cufmap.cli import main; main(standalone_mode=False); "
-              "print('pandas' in sys.modules)")
+              "print('pandas' in sys.modules, 'requests' in sys.modules); "
+              "import folium.features, requests, pandas; "
+              "print(folium.features.requests.get is requests.get, pandas.DataFrame.__name__)")
     result = subprocess.run([sys.executable, "-c", script, "export", str(tmp_path / "out"),
                              "--tuiles", "aucune", "--offline"], cwd=ROOT, capture_output=True,
                             text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     assert "20 étape(s) exportée(s)." in result.stdout
-    assert result.stdout.strip().endswith("False")
+    assert result.stdout.strip().endswith("False False\nTrue DataFrame")
 
 
 def test_export_geocodes_each_distinct_place_once(tmp_path, monkeypatch):
