@@ -104,6 +104,28 @@ def test_export_geocodes_each_distinct_place_once(tmp_path, monkeypatch):
              ["features"] if f["properties"]["kind"] == "lien"]
     assert len(links) == 4  # every link is still drawn
 
+def test_geojson_carries_every_text_exactly_and_stays_one_line_per_file(tmp_path):
+    """Quotes, backslashes, accents, a line break in the description, « </script> »,
+    U+2028 and a control character (a forced export) come back from the GeoJSON unchanged,
+    and no raw control character is written into the file."""
+    title = 'Marche « "citée" » \\ </script> Sabiñánigo 🚶\u2028fin\x01'
+    description = "Première ligne\nseconde ligne"
+    text = ("id,date_debut,collectivite,titre,description,partenaires\n"
+            f'a,2025-04-01,Rennes,"{title.replace(chr(34), chr(34) * 2)}",'
+            f'"{description}",Sabiñánigo (Espagne)\n')
+    data = tmp_path / "relais.csv"
+    data.write_text(text, encoding="utf-8")
+    out = tmp_path / "export"
+    exporting.export(out, data, ROOT / "data" / "lieux.csv", tiles="aucune",
+                     allow_online=False, force=True)
+    raw = (out / "relais.geojson").read_text(encoding="utf-8")
+    assert raw.endswith("}\n") and raw.count("\n") == 1 and "\x01" not in raw
+    stage = json.loads(raw)["features"][0]
+    assert stage["properties"]["title"] == title
+    assert stage["properties"]["description"] == description
+    assert stage["properties"]["partners"][0]["name"] == "Sabiñánigo"
+
+
 @contextlib.contextmanager
 def serve(folder):
     class Quiet(http.server.SimpleHTTPRequestHandler):
