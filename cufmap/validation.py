@@ -265,7 +265,7 @@ def validate_rows(records: list[dict], column_names: list[str], lines: list[int]
     hosts_by_day: dict[tuple[str, str], int] = {}
     columns = [schema.BY_NAME[c] for c in schema.NAMES if c in column_names]
     for row, record in zip(lines, records):
-        values = {k: ("" if v is None or (isinstance(v, float) and v != v) else str(v).strip())
+        values = {k: v.strip() if isinstance(v, str) else _as_text(v)
                   for k, v in record.items()}
         for col in columns:
             value = values.get(col.name, "")
@@ -286,6 +286,12 @@ def validate_rows(records: list[dict], column_names: list[str], lines: list[int]
                                       "sans le copier-coller."))
         problems.extend(_check_row(values, row, ids, hosts_by_day))
     return problems
+
+
+def _as_text(value) -> str:
+    """A cell that is not text yet (a DataFrame's None or NaN, a number) as text."""
+    return "" if value is None or (isinstance(value, float) and value != value) else \
+        str(value).strip()
 
 
 def _check_row(values: dict, row: int, ids: dict, hosts_by_day: dict) -> list[Problem]:
