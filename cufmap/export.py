@@ -76,7 +76,8 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 def _text(value: str) -> str:
     """RFC 5545 TEXT escaping: every kind of line break becomes ``\\n``, other control
     characters are dropped (a property can never spill onto a line of its own)."""
-    value = _CONTROL.sub("", _LINE_BREAK.sub("\n", value))
+    if not value.isprintable():  # any line break or control character (or unusual space)
+        value = _CONTROL.sub("", _LINE_BREAK.sub("\n", value))
     return (value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
             .replace("\n", "\\n"))
 
@@ -84,6 +85,8 @@ def _text(value: str) -> str:
 def _fold(line: str) -> str:
     """RFC 5545 line folding: at most 75 octets a line, continuation lines start with a space,
     never inside a UTF-8 character."""
+    if len(line) <= 75 and line.isascii():
+        return line  # the common case, known short without encoding it
     data = line.encode("utf-8")
     if len(data) <= 75:
         return line
