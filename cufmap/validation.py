@@ -168,7 +168,9 @@ def _cell(row: int, column: str, value: str, text: str, level: str = ERROR) -> P
 
 def _check_value(col: schema.Column, value: str, row: int) -> list[Problem]:
     out: list[Problem] = []
-    controls = control_characters(value, multiline=col.kind in _MULTILINE_KINDS)
+    # isprintable() is False for every character _CONTROL finds: the regex only when needed.
+    controls = [] if value.isprintable() else control_characters(
+        value, multiline=col.kind in _MULTILINE_KINDS)
     if controls:
         out.append(_cell(row, col.name, _CONTROL.sub("\ufffd", value),
                          "contient un caractère de contrôle invisible "
@@ -374,8 +376,15 @@ def errors(problems: list[Problem]) -> list[Problem]:
 
 def normalise_row(record: dict) -> dict:
     """:func:`normalise` for one row given as a dict of text."""
-    return {k: (_normalise_value(schema.BY_NAME[k], "" if v is None else str(v).strip())
-                if k in schema.BY_NAME else v) for k, v in record.items()}
+    out = {}
+    for k, v in record.items():
+        col = schema.BY_NAME.get(k)
+        if col is None:
+            out[k] = v
+            continue
+        v = v.strip() if isinstance(v, str) else "" if v is None else str(v).strip()
+        out[k] = _normalise_value(col, v) if v else ""
+    return out
 
 
 def normalise(frame):
