@@ -210,14 +210,15 @@ def _report(label: str, r) -> int:
               help="Exporte même si « cufmap validate » trouve des erreurs (les textes restent "
                    "encodés ; les liens autres que http(s) sont omis).")
 def export(outdir: Path, tuiles: str, offline: bool, forcer: bool) -> None:
-    # A short process that builds millions of small objects and almost no reference cycle:
-    # the cyclic collector's passes (0.3 s at Atlas scale) would find next to nothing to free.
+    # The export builds millions of small objects and almost no reference cycle: the cyclic
+    # collector's passes (0.3 s at Atlas scale) would find next to nothing to free.
+    collecting = gc.isenabled()
     gc.disable()
-    _import_folium_without_pandas()
-    from . import export as exporting
-    from .geocoding import DEFAULT_PLACES
-
     try:
+        _import_folium_without_pandas()
+        from . import export as exporting
+        from .geocoding import DEFAULT_PLACES
+
         done = exporting.export(outdir, DEFAULT_DATA, DEFAULT_PLACES, tiles=tuiles,
                                 allow_online=False if offline else None, force=forcer)
     except UnreadableTable as exc:
@@ -234,6 +235,9 @@ def export(outdir: Path, tuiles: str, offline: bool, forcer: bool) -> None:
         click.echo(f"Export impossible : {os_message(exc.filename or outdir, exc, writing=True)}",
                    err=True)
         sys.exit(2)
+    finally:
+        if collecting:  # as it was, for a caller that goes on (tests, CliRunner)
+            gc.enable()
     for name, size in done.files.items():
         click.echo(f"{outdir / name} ({size / 1024:.0f} Ko)")
     click.echo(f"{done.stages} étape(s) exportée(s).")

@@ -83,6 +83,22 @@ def test_cli_export_does_not_load_pandas_nor_requests(tmp_path):
     assert result.stdout.strip().endswith("False False\nTrue DataFrame")
 
 
+def test_cli_export_called_in_a_process_that_goes_on_leaves_its_collector_on(tmp_path):
+    """The export pauses Python's cyclic collector; a caller that goes on (a script, a test
+    through click's CliRunner) gets it back as it was."""
+    import gc
+
+    from click.testing import CliRunner
+
+    from cufmap import cli
+
+    result = CliRunner().invoke(cli.main, ["export", str(tmp_path / "out"), "--tuiles",
+                                           "aucune", "--offline"])
+    assert result.exit_code == 0, result.output
+    assert "20 étape(s) exportée(s)." in result.output
+    assert gc.isenabled()
+
+
 def test_export_geocodes_each_distinct_place_once(tmp_path, monkeypatch):
     asked = []
     geocode = geocoding.Chain.geocode
