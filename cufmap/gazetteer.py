@@ -95,22 +95,27 @@ class Gazetteer:
     def _text(self, blob: bytes, offsets: np.ndarray, i: int) -> str:
         return blob[offsets[i]:offsets[i + 1]].decode("utf-8")
 
-    def place(self, i: int) -> Place:
+    @cached_property
+    def _columns(self) -> tuple:
         a = self._a
+        return (a["name_off"], a["code_off"], a["admin_off"], a["lat"], a["lon"], a["kind"],
+                a["country"], a["population"], a["seat"], a["seat_exact"])
+
+    def place(self, i: int) -> Place:
         i = int(i)
-        name_off, code_off, admin_off = a["name_off"], a["code_off"], a["admin_off"]
+        name_off, code_off, admin_off, lat, lon, kind, country, population, seat, exact = \
+            self._columns
         nb = self._name_blob
-        seat = a["seat"].item(i)
+        s = seat.item(i)
         return Place(
             index=i, name=nb[name_off.item(i):name_off.item(i + 1)].decode("utf-8"),
-            kind=names.KINDS[a["kind"].item(i)], lat=round(a["lat"].item(i), 5),
-            lon=round(a["lon"].item(i), 5), country=a["country"].item(i).decode(),
+            kind=names.KINDS[kind.item(i)], lat=round(lat.item(i), 5),
+            lon=round(lon.item(i), 5), country=country.item(i).decode(),
             code=self._code_blob[code_off.item(i):code_off.item(i + 1)].decode("utf-8"),
             admin=self._admin_blob[admin_off.item(i):admin_off.item(i + 1)].decode("utf-8"),
-            population=a["population"].item(i),
-            seat=nb[name_off.item(seat):name_off.item(seat + 1)].decode("utf-8")
-            if seat >= 0 else "",
-            seat_exact=a["seat_exact"].item(i))
+            population=population.item(i),
+            seat=nb[name_off.item(s):name_off.item(s + 1)].decode("utf-8") if s >= 0 else "",
+            seat_exact=exact.item(i))
 
     def ids(self, key: str) -> np.ndarray:
         h = names.hash_key(key)
@@ -176,7 +181,7 @@ class Gazetteer:
                                        dept)
             if m is not None:
                 return m
-        if name and (m := _POSTCODE.search(name)) and iso in (None, "FR"):
+        if name and iso in (None, "FR") and (m := _POSTCODE.search(name)):
             by_cp = self._filter([self.place(i) for i in self.ids(f"#cp:{m.group(1)}")],
                                  None, None, dept)
             wanted = names.key(m.group(2))

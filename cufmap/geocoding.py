@@ -119,9 +119,11 @@ class OfflineGazetteer(Geocoder):
                                   query.departement or None, query.code or None,
                                   suggest=query.suggest)
         if m.status == FOUND:
-            return replace(_from_place(query, m.place, self.source, m.confidence, m.note),
-                           approximate=m.approximate, by_hint=m.by_hint,
-                           code_to_fix=m.code_to_fix)
+            p = m.place
+            return Result(query, FOUND, name=p.name, kind=p.kind, lat=p.lat, lon=p.lon,
+                          country=p.country, source=self.source, confidence=m.confidence,
+                          note=m.note, approximate=m.approximate, by_hint=m.by_hint,
+                          code_to_fix=m.code_to_fix)
         candidates = tuple(replace(_from_place(query, p, self.source, note=p.label()),
                                    status=AMBIGUOUS) for p in m.candidates)
         return Result(query, m.status, source=self.source, note=m.note, candidates=candidates,
@@ -173,11 +175,16 @@ class PlacesFile(Geocoder):
 
     def lookup(self, query: Query) -> dict | None:
         rows = self.rows()
+        if not rows:  # nothing to match: no key to compute
+            return None
         return rows.get(self.key(query.name, query.country)) or (
             rows.get(self.key(query.name, "")) if query.country else None)
 
     def geocode(self, query: Query) -> Result | None:
-        rec = self.lookup(query)
+        return self.answer(query, self.lookup(query))
+
+    def answer(self, query: Query, rec: dict | None) -> Result | None:
+        """The answer of row ``rec`` (found by :meth:`lookup`) to ``query``."""
         if rec is None or rec.get("voir"):
             return None
         point = _point(rec.get("lat", ""), rec.get("lon", ""))
@@ -361,13 +368,14 @@ class Chain(Geocoder):
         if result:
             return result
         if self.places is not None:
-            target = self.places.redirect(query)
+            rec = self.places.lookup(query)  # once: a redirection, or an answer
+            target = rec.get("voir", "") if rec else ""
             if target and _depth < 3:
                 inner = self.geocode(replace(query, name=target, kind="", code=""), _depth + 1)
                 note = f"« {query.name} » placé comme « {target} » (fichier des lieux)"
                 return replace(inner, query=query,
                                note="; ".join(filter(None, [note, inner.note])))
-            result = self.places.geocode(query)
+            result = self.places.answer(query, rec)
             if result and (result.status != FOUND or self.respects_hints(query, result)):
                 return result
         result = self.gazetteer.geocode(query)

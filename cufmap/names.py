@@ -59,8 +59,9 @@ _ARTICLE = re.compile(r"^(la|le|les|l) ")
 def key(name: str) -> str:
     """Lookup key: folded, abbreviations expanded (« St-Denis » = « Saint Denis »)."""
     folded = fold(name.replace("s/", " sur "))
-    for pattern, full in _ABBREVIATIONS:
-        folded = pattern.sub(full, folded)
+    if "st" in folded or "s/" in folded:  # else no abbreviation can match
+        for pattern, full in _ABBREVIATIONS:
+            folded = pattern.sub(full, folded)
     return folded
 
 

@@ -40,6 +40,12 @@ _DMY = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4}|\d{2})(?: 00:00(?::00)
 _TIME = re.compile(r"^(\d{1,2})(?:[:hH](\d{2})?)(?::00)?$")
 
 
+# The parsers below are memoised: a row's values are parsed by validation, again by
+# normalisation, and the normalised text (most often the same) once more for the stages; an
+# Atlas-sized file repeats each of its hundred dates thousands of times. Their results are
+# immutable, so sharing them is safe; a value that does not parse is not remembered.
+
+@lru_cache(maxsize=8192)
 def parse_date(value: str) -> dt.date:
     """``2025-04-16``, ``16/04/2025`` or ``16/04/25`` -> date; ValueError otherwise."""
     value = value.strip()
@@ -64,6 +70,7 @@ def parse_time(value: str) -> dt.time:
     return dt.time(int(m.group(1)), int(m.group(2) or 0))
 
 
+@lru_cache(maxsize=32768)
 def parse_number(value: str) -> float:
     """``49.1286`` or ``49,1286`` -> float; ValueError otherwise."""
     text = value.strip().replace("\u2212", "-")
@@ -103,6 +110,11 @@ def split_list(value: str) -> list[str]:
 
 def parse_partners(value: str) -> list[Partner]:
     """« Sabiñánigo (Espagne); Petersberg (DE) » -> partners (country may be unknown)."""
+    return list(_parse_partners(value or ""))
+
+
+@lru_cache(maxsize=16384)
+def _parse_partners(value: str) -> tuple[Partner, ...]:
     partners = []
     for part in split_list(value):
         m = _PARTNER.match(part)
@@ -111,7 +123,7 @@ def parse_partners(value: str) -> list[Partner]:
         else:
             name, country = part, ""
         partners.append(Partner(name, country, countries.code(country)))
-    return partners
+    return tuple(partners)
 
 
 _HTML = re.compile(r"<\s*/?\s*[a-zA-Z!][^>]*>|javascript:", re.IGNORECASE)
@@ -156,7 +168,9 @@ def _cell(row: int, column: str, value: str, text: str, level: str = ERROR) -> P
 
 def _check_value(col: schema.Column, value: str, row: int) -> list[Problem]:
     out: list[Problem] = []
-    controls = control_characters(value, multiline=col.kind in _MULTILINE_KINDS)
+    # isprintable() is False for every character _CONTROL finds: the regex only when needed.
+    controls = [] if value.isprintable() else control_characters(
+        value, multiline=col.kind in _MULTILINE_KINDS)
     if controls:
         out.append(_cell(row, col.name, _CONTROL.sub("\ufffd", value),
                          "contient un caractère de contrôle invisible "
@@ -253,7 +267,7 @@ def validate_rows(records: list[dict], column_names: list[str], lines: list[int]
     hosts_by_day: dict[tuple[str, str], int] = {}
     columns = [schema.BY_NAME[c] for c in schema.NAMES if c in column_names]
     for row, record in zip(lines, records):
-        values = {k: ("" if v is None or (isinstance(v, float) and v != v) else str(v).strip())
+        values = {k: v.strip() if isinstance(v, str) else _as_text(v)
                   for k, v in record.items()}
         for col in columns:
             value = values.get(col.name, "")
@@ -274,6 +288,12 @@ def validate_rows(records: list[dict], column_names: list[str], lines: list[int]
                                       "sans le copier-coller."))
         problems.extend(_check_row(values, row, ids, hosts_by_day))
     return problems
+
+
+def _as_text(value) -> str:
+    """A cell that is not text yet (a DataFrame's None or NaN, a number) as text."""
+    return "" if value is None or (isinstance(value, float) and value != value) else \
+        str(value).strip()
 
 
 def _check_row(values: dict, row: int, ids: dict, hosts_by_day: dict) -> list[Problem]:
@@ -356,8 +376,15 @@ def errors(problems: list[Problem]) -> list[Problem]:
 
 def normalise_row(record: dict) -> dict:
     """:func:`normalise` for one row given as a dict of text."""
-    return {k: (_normalise_value(schema.BY_NAME[k], "" if v is None else str(v).strip())
-                if k in schema.BY_NAME else v) for k, v in record.items()}
+    out = {}
+    for k, v in record.items():
+        col = schema.BY_NAME.get(k)
+        if col is None:
+            out[k] = v
+            continue
+        v = v.strip() if isinstance(v, str) else "" if v is None else str(v).strip()
+        out[k] = _normalise_value(col, v) if v else ""
+    return out
 
 
 def normalise(frame):

@@ -3,6 +3,8 @@
 import hashlib
 import os
 import random
+import subprocess
+import sys
 
 import pytest
 from hypothesis import given, settings
@@ -11,7 +13,7 @@ from hypothesis import strategies as st
 from cufmap import reading
 from cufmap.errors import UnreadableTable
 
-from .conftest import DATA, run_cli
+from .conftest import DATA, ROOT, run_cli
 
 
 def _digest(path):
@@ -126,3 +128,18 @@ def test_default_path_can_be_overridden_by_environment(tmp_path):
         assert run_cli("validate", cwd=tmp_path).returncode == 0
     finally:
         del os.environ["CUFMAP_DATA"]
+
+
+def test_the_command_ends_with_its_status_and_all_its_output_when_piped():
+    """`cufmap` leaves without the interpreter's teardown: every line still reaches the pipe,
+    the status is the command's, and a message given to sys.exit is shown (status 1)."""
+    result = run_cli("validate", "/nonexistent/relais.csv")
+    assert result.returncode == 2 and "illisible" in result.stderr
+    assert "Traceback" not in result.stderr
+    script = ("import sys; from cufmap import cli; sys.argv = ['cufmap'];"
+              "cli.main = lambda: print('Fin.') or sys.exit('Arrêt demandé.'); cli.run()")
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}  # as a user's
+    stopped = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                             timeout=60, cwd=ROOT, env=env)
+    assert (stopped.returncode, stopped.stdout, stopped.stderr) == (1, "Fin.\n",
+                                                                    "Arrêt demandé.\n")

@@ -68,16 +68,35 @@ def test_cli_export(tmp_path):
 
 
 
-def test_cli_export_does_not_load_pandas(tmp_path):
-    """The export needs neither pandas nor its 0.4 s import (Atlas-scale export speed)."""
+def test_cli_export_does_not_load_pandas_nor_requests(tmp_path):
+    """The export needs neither pandas (0.4 s to import) nor requests (0.1 s), which folium
+    imports (Atlas-scale export speed); both still work afterwards, folium's requests too."""
     script = ("import sys; from cufmap.cli import main; main(standalone_mode=False); "
-              "print('pandas' in sys.modules)")
+              "print('pandas' in sys.modules, 'requests' in sys.modules); "
+              "import folium.features, requests, pandas; "
+              "print(folium.features.requests.get is requests.get, pandas.DataFrame.__name__)")
     result = subprocess.run([sys.executable, "-c", script, "export", str(tmp_path / "out"),
                              "--tuiles", "aucune", "--offline"], cwd=ROOT, capture_output=True,
                             text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     assert "20 étape(s) exportée(s)." in result.stdout
-    assert result.stdout.strip().endswith("False")
+    assert result.stdout.strip().endswith("False False\nTrue DataFrame")
+
+
+def test_cli_export_called_in_a_process_that_goes_on_leaves_its_collector_on(tmp_path):
+    """The export pauses Python's cyclic collector; a caller that goes on (a script, a test
+    through click's CliRunner) gets it back as it was."""
+    import gc
+
+    from click.testing import CliRunner
+
+    from cufmap import cli
+
+    result = CliRunner().invoke(cli.main, ["export", str(tmp_path / "out"), "--tuiles",
+                                           "aucune", "--offline"])
+    assert result.exit_code == 0, result.output
+    assert "20 étape(s) exportée(s)." in result.output
+    assert gc.isenabled()
 
 
 def test_export_geocodes_each_distinct_place_once(tmp_path, monkeypatch):
@@ -100,6 +119,28 @@ def test_export_geocodes_each_distinct_place_once(tmp_path, monkeypatch):
     links = [f for f in json.loads((out / "relais.geojson").read_text(encoding="utf-8"))
              ["features"] if f["properties"]["kind"] == "lien"]
     assert len(links) == 4  # every link is still drawn
+
+def test_geojson_carries_every_text_exactly_and_stays_one_line_per_file(tmp_path):
+    """Quotes, backslashes, accents, a line break in the description, « </script> »,
+    U+2028 and a control character (a forced export) come back from the GeoJSON unchanged,
+    and no raw control character is written into the file."""
+    title = 'Marche « "citée" » \\ </script> Sabiñánigo 🚶\u2028fin\x01'
+    description = "Première ligne\nseconde ligne"
+    text = ("id,date_debut,collectivite,titre,description,partenaires\n"
+            f'a,2025-04-01,Rennes,"{title.replace(chr(34), chr(34) * 2)}",'
+            f'"{description}",Sabiñánigo (Espagne)\n')
+    data = tmp_path / "relais.csv"
+    data.write_text(text, encoding="utf-8")
+    out = tmp_path / "export"
+    exporting.export(out, data, ROOT / "data" / "lieux.csv", tiles="aucune",
+                     allow_online=False, force=True)
+    raw = (out / "relais.geojson").read_text(encoding="utf-8")
+    assert raw.endswith("}\n") and raw.count("\n") == 1 and "\x01" not in raw
+    stage = json.loads(raw)["features"][0]
+    assert stage["properties"]["title"] == title
+    assert stage["properties"]["description"] == description
+    assert stage["properties"]["partners"][0]["name"] == "Sabiñánigo"
+
 
 @contextlib.contextmanager
 def serve(folder):

@@ -68,6 +68,18 @@ def test_all_errors_are_reported_at_once():
         (4, "partenaires"), (4, "lat"), (5, "id")}
 
 
+def test_cells_a_spreadsheet_library_leaves_empty_or_as_numbers_are_read_as_text():
+    """A table edited as a DataFrame gives None or NaN for empty cells and numbers for
+    positions: an empty required cell is reported as empty (never as « None » or « nan »)."""
+    import pandas as pd
+
+    frame = pd.DataFrame([{"id": "a", "date_debut": "2025-04-01", "collectivite": None,
+                           "titre": float("nan"), "lat": 48.85, "lon": 2.35}], dtype=object)
+    problems = validation.validate(frame)
+    assert [(p.column, p.message.split(" : ", 1)[1][:12]) for p in problems] == [
+        ("collectivite", "cellule vide"), ("titre", "cellule vide")]
+
+
 def test_warnings_do_not_block():
     rows = "x;01/04/2025;;Ville de Suippes;<img src=x onerror=alert(1)>;;;;;;;;;\n"
     problems = problems_for(rows)
