@@ -6,7 +6,7 @@ import shutil
 import socket
 import subprocess
 import sys
-import time
+import threading
 import urllib.request
 from pathlib import Path
 
@@ -37,28 +37,54 @@ class ServerURL(str):
         return self
 
 
+READY_LINE = "You can now view your Streamlit app"  # printed once the server listens
+START_TIMEOUT = 90  # seconds: a cold start on the shared 2-core machine under load
+
+CURRENT_TEST = None  # the test being set up or run (set by conftest.py)
+
+
+def require_browser_mark(what: str) -> None:
+    """Chromium and ``streamlit run`` are for tests marked ``browser`` only, so that
+    ``pytest -m "not browser"`` never starts them."""
+    if CURRENT_TEST is not None and CURRENT_TEST.get_closest_marker("browser") is None:
+        pytest.fail(f"{CURRENT_TEST.nodeid} starts {what} but is not marked "
+                    "@pytest.mark.browser", pytrace=False)
+
+
+def _drain(stream, lines: list[str], ready: threading.Event) -> None:
+    """Reads a pipe of the server to its end (a full pipe would block the server), noting the
+    ready line."""
+    for line in stream:
+        lines.append(line)
+        del lines[:-200]
+        if READY_LINE in line:
+            ready.set()
+    ready.set()  # the server ended: whoever waits looks at its exit code
+
+
 @contextlib.contextmanager
 def streamlit_server(data: Path, places: Path, **extra_env: str):
+    """``streamlit run app.py`` on a free port of 127.0.0.1 with its own data files; yields its
+    URL once the server says it listens and answers its health check."""
+    require_browser_mark("a streamlit server")
     port = free_port()
     env = {**os.environ, "CUFMAP_DATA": str(data), "CUFMAP_PLACES": str(places),
            "CUFMAP_OFFLINE": "1", **extra_env}
     proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py",
                              "--server.port", str(port), "--server.address", "127.0.0.1",
                              "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-                            cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.PIPE, text=True)
+                            cwd=ROOT, env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True)
     url = f"http://127.0.0.1:{port}"
+    output: list[str] = []
+    ready = threading.Event()
+    reader = threading.Thread(target=_drain, args=(proc.stdout, output, ready), daemon=True)
+    reader.start()
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                if time.monotonic() > deadline or proc.poll() is not None:
-                    raise RuntimeError("streamlit did not start: " + proc.stderr.read()[-2000:])
-                time.sleep(0.2)
+        if not ready.wait(START_TIMEOUT) or proc.poll() is not None:
+            raise RuntimeError("streamlit did not start: " + "".join(output)[-2000:])
+        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=30) as r:
+            assert r.status == 200, r.status
         yield ServerURL(url, proc.pid)
     finally:
         proc.terminate()
@@ -66,10 +92,13 @@ def streamlit_server(data: Path, places: Path, **extra_env: str):
             proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
             proc.kill()
-        proc.stderr.close()
+            proc.wait()
+        reader.join(timeout=10)
+        proc.stdout.close()
 
 
 def require_chromium():
+    require_browser_mark("chromium")
     if not Path(CHROMIUM).exists():
         pytest.fail("Debian's chromium is required for browser tests (apt-get install chromium)")
 
@@ -101,7 +130,11 @@ class Offline:
 def browser():
     """Debian's chromium, headless (import this fixture into a test module to use it)."""
     require_chromium()
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
+
+    # The shared 2-core machine can take more than Playwright's 5 s to answer under load; a
+    # missing element still fails, after 20 s.
+    expect.set_options(timeout=20_000)
 
     with sync_playwright() as p:
         b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
