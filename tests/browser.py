@@ -169,3 +169,112 @@ def open_map(page, url):
     frame = map_frame(page)
     frame.locator("html[data-cuf-ready='1']").wait_for(timeout=30_000)
     return frame
+
+
+def map_document(page):
+    """The map document's own frame in the app (to evaluate scripts in it): the static file,
+    sandboxed, inside the small frame Streamlit embeds."""
+    return next(f for f in page.frames if "/app/static/cartes/" in f.url)
+
+
+@contextlib.contextmanager
+def map_moves(frame):
+    """Runs the block, then waits until the map movement it started has ended and been painted
+    (Leaflet's ``moveend``, armed before the block so it cannot be missed). A block that never
+    moves the map fails on the timeout."""
+    frame.evaluate("""() => { window.cufTestMoved = false;
+        window.cufRelay.map.once('moveend',
+            () => requestAnimationFrame(() => { window.cufTestMoved = true; })); }""")
+    yield
+    frame.wait_for_function("() => window.cufTestMoved === true", timeout=30_000)
+
+
+def still(frame):
+    """Waits until the map is not moving (``data-cuf-moving`` absent) and one frame painted:
+    only after a step whose flight has begun (its card shown, say)."""
+    frame.wait_for_function("""() => new Promise(resolve => requestAnimationFrame(
+        () => resolve(!document.documentElement.hasAttribute('data-cuf-moving'))))""",
+                            timeout=30_000)
+
+
+def next_frame(frame):
+    """Returns once the page has painted a frame and run the task queued after it: whatever
+    an inserted text could have started (an alert, a script) has run by then."""
+    frame.evaluate("() => new Promise(r => requestAnimationFrame(() => setTimeout(r, 0)))")
+
+
+def tiles_tried(page):
+    """Waits until the map has asked for at least one tile (refused by ``Offline``)."""
+    def is_tile(request):
+        return any(h in request.url for h in TILE_HOSTS)
+    if not any(any(h in u for h in TILE_HOSTS) for u in page.offline.failed):
+        page.wait_for_event("requestfailed", predicate=is_tile, timeout=30_000)
+
+
+class Reruns:
+    """The app's script runs, read on its websocket as the browser speaks it: a widget change
+    sends a ``rerun_script`` BackMsg; the run ends with a ``script_finished`` ForwardMsg."""
+
+    def __init__(self, page):
+        self.ws, self.asked, self.running = None, 0, False
+        page.on("websocket", self._opened)
+
+    def _opened(self, ws):
+        if ws.url.endswith("/_stcore/stream"):
+            self.ws, self.running = ws, False
+            ws.on("framesent", self._sent)
+            ws.on("framereceived", self._received)
+
+    def _sent(self, payload):
+        from streamlit.proto.BackMsg_pb2 import BackMsg
+
+        if isinstance(payload, bytes):
+            msg = BackMsg()
+            msg.ParseFromString(payload)
+            if msg.WhichOneof("type") == "rerun_script":
+                self.asked += 1
+                self.running = True
+
+    def _received(self, payload):
+        from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+        if isinstance(payload, bytes):
+            msg = ForwardMsg()
+            msg.ParseFromString(payload)
+            if msg.WhichOneof("type") == "script_finished" and \
+                    msg.script_finished != ForwardMsg.FINISHED_EARLY_FOR_RERUN:
+                self.running = False
+
+
+def track_reruns(page) -> Reruns:
+    """Starts following the script runs of ``page`` (call it before the page opens the app)."""
+    if not hasattr(page, "reruns"):
+        page.reruns = Reruns(page)
+    return page.reruns
+
+
+IDLE = ("!document.querySelector('[data-stale=\"true\"], [data-testid=\"stStatusWidget\"]')")
+
+
+def settle(page):
+    """Waits until every run the page asked for has finished and nothing on it is stale."""
+    reruns = page.reruns
+    page.evaluate("0")  # the frames the browser sent until now have been seen
+    if reruns.running:
+        reruns.ws.wait_for_event("framereceived", predicate=lambda _: not reruns.running,
+                                 timeout=60_000)
+    page.wait_for_function(IDLE, timeout=60_000)
+
+
+@contextlib.contextmanager
+def rerun(page):
+    """Runs the block (a widget change, a button click), then waits for the run it started to
+    finish. A block that starts no run fails on the timeout instead of racing on."""
+    reruns = page.reruns
+    before = reruns.asked
+    yield
+    page.evaluate("0")
+    if reruns.asked == before:
+        reruns.ws.wait_for_event("framesent", predicate=lambda _: reruns.asked > before,
+                                 timeout=30_000)
+    settle(page)
