@@ -126,9 +126,9 @@ class Offline:
         return [u for u in self.failed if not any(h in u for h in TILE_HOSTS)]
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def browser():
-    """Debian's chromium, headless (import this fixture into a test module to use it)."""
+    """Debian's chromium, headless, one per test process; each test gets its own context."""
     require_chromium()
     from playwright.sync_api import expect, sync_playwright
 
@@ -167,7 +167,7 @@ def open_map(page, url):
     """Go to ``url`` and wait for the map document's own ready signal; returns its frame."""
     page.goto(url)
     frame = map_frame(page)
-    frame.locator("html[data-cuf-ready='1']").wait_for(timeout=30_000)
+    frame.locator("html[data-cuf-ready='1']").wait_for(timeout=60_000)  # a cold first view
     return frame
 
 

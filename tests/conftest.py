@@ -65,10 +65,23 @@ def fresh_sign_in_guard(monkeypatch):
 BROWSER_FIXTURES = {"browser", "page"}
 
 
+@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups
 def pytest_collection_modifyitems(items):
     for item in items:
         if BROWSER_FIXTURES & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.browser)
+        if _uses_a_module_server(item):
+            # with ``--dist loadgroup`` (pyproject.toml) the tests sharing a module's server run
+            # on one worker: one server start per module, not one per worker
+            item.add_marker(pytest.mark.xdist_group(item.module.__name__))
+    # The long browser flows first, the many short tests after: the two workers end together.
+    items.sort(key=lambda item: item.get_closest_marker("browser") is None)
+
+
+def _uses_a_module_server(item) -> bool:
+    info = getattr(item, "_fixtureinfo", None)
+    return info is not None and any(
+        defs and defs[-1].scope == "module" for defs in info.name2fixturedefs.values())
 
 
 def pytest_runtest_setup(item):

@@ -107,7 +107,7 @@ def test_public_pages_have_no_edit_control_and_editing_needs_the_password(page, 
     url, data, _ = site
     page.goto(url)
     expect(map_frame(page).locator(".cuf-stage").first).to_be_attached(
-        timeout=20_000)
+        timeout=60_000)  # the server's first view, cold
     for name in ("Enregistrer", "Se connecter"):
         expect(page.get_by_role("button", name=name)).to_have_count(0)
     expect(page.get_by_role("link", name="Modifier")).to_have_count(0)
