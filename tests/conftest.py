@@ -1,3 +1,4 @@
+import atexit
 import os
 import shutil
 import subprocess
@@ -7,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from . import browser as browsing
 # Browser fixtures for every test module (defined once; test files do not import them).
 from .browser import browser, page  # noqa: F401
 
@@ -58,8 +60,46 @@ def fresh_sign_in_guard(monkeypatch):
     monkeypatch.setattr(auth, "GUARD", auth.Guard())
 
 
+# Fixtures that start Debian's chromium: a test that asks for one is a browser test, marked so
+# by collection itself (``pytest -m "not browser"`` then starts neither chromium nor a server).
+BROWSER_FIXTURES = {"browser", "page"}
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if BROWSER_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.browser)
+        if _uses_a_module_server(item):
+            # with ``--dist loadgroup`` (pyproject.toml) the tests sharing a module's server run
+            # on one worker: one server start per module, not one per worker
+            item.add_marker(pytest.mark.xdist_group(item.module.__name__))
+    # The long browser flows first, the many short tests after: the two workers end together.
+    items.sort(key=lambda item: item.get_closest_marker("browser") is None)
+
+
+def _uses_a_module_server(item) -> bool:
+    info = getattr(item, "_fixtureinfo", None)
+    return info is not None and any(
+        defs and defs[-1].scope == "module" for defs in info.name2fixturedefs.values())
+
+
+def pytest_runtest_setup(item):
+    """Lets ``tests/browser.py`` refuse to start chromium or ``streamlit run`` for a test that is
+    not marked ``browser`` (one that starts a server in its body, say)."""
+    browsing.CURRENT_TEST = item
+
+
+def pytest_runtest_teardown(item):
+    browsing.CURRENT_TEST = None
+
+
 # No test touches the internet: the geocoding chain stays offline unless a test builds its own.
 os.environ["CUFMAP_OFFLINE"] = "1"
-# The live public page of pages run in tests goes to a private folder, not cufmap/static/carte.
-os.environ.setdefault("CUFMAP_CARTE", tempfile.mkdtemp(prefix="cufmap-carte-"))
+# The live public page of pages run in tests goes to a private folder, not cufmap/static/carte,
+# removed when the run (or this xdist worker) ends.
+if "CUFMAP_CARTE" not in os.environ:
+    _CARTE = tempfile.mkdtemp(prefix="cufmap-carte-")
+    os.environ["CUFMAP_CARTE"] = _CARTE
+    atexit.register(shutil.rmtree, _CARTE, ignore_errors=True)
 

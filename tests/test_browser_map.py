@@ -6,8 +6,8 @@ import shutil
 import pytest
 from playwright.sync_api import expect
 
-from .browser import (ARTIFACTS, browser, map_frame, open_map, page, require_chromium,  # noqa: F401
-                      streamlit_server)
+from .browser import (ARTIFACTS, map_document, map_frame, map_moves, next_frame, open_map,
+                      require_chromium, still, streamlit_server, tiles_tried)
 from .conftest import DATA, ROOT
 
 pytestmark = pytest.mark.browser
@@ -45,7 +45,8 @@ def test_every_stage_marker_is_visible_focusable_and_named(page, server):
 def test_timeline_selection_flies_to_stage_and_opens_its_card(page, server):
     frame = open_map(page, server)
     before = page.frames[-1].evaluate("() => window.cufRelay.map.getCenter().lat")
-    frame.locator(".cuf-timeline button[data-stage='billere-2025-05-08']").click()
+    with map_moves(map_document(page)):  # the flight, to its end
+        frame.locator(".cuf-timeline button[data-stage='billere-2025-05-08']").click()
     card = frame.locator(".cuf-card")
     expect(card).to_be_visible()
     expect(card.locator(".when")).to_have_text("Jeudi 8 mai 2025")
@@ -54,7 +55,6 @@ def test_timeline_selection_flies_to_stage_and_opens_its_card(page, server):
     expect(card).to_contain_text("Petersberg (Allemagne)")
     expect(frame.locator(".cuf-stage[data-stage='billere-2025-05-08'] .cuf-marker")) \
         .to_have_class(re.compile("selected"))
-    page.wait_for_timeout(1200)
     after = page.frames[-1].evaluate("() => window.cufRelay.map.getCenter().lat")
     assert after != before
     # The link to Yangpyeong is drawn as a great circle: it passes far north of both ends.
@@ -104,12 +104,13 @@ def test_cell_text_is_shown_never_run(page, server):
     frame.locator(".cuf-timeline button[data-stage='suippes-2025-04-01']").click()
     expect(frame.locator(".cuf-card h2")).to_have_text("Randonnée <img src=x onerror=alert(1)> à Suippes")
     assert frame.locator(".cuf-card img").count() == 0
+    next_frame(map_document(page))
     assert page.dialogs == []
 
 
 def test_offline_map_renders_land_and_fails_nothing_but_tiles(page, server):
     frame = open_map(page, server + "/?date=2025-04-09")
-    page.wait_for_timeout(1500)
+    tiles_tried(page)  # the map has asked for its tiles (refused)
     assert page.offline.non_tile_failures() == []
     assert all(any(h in u for h in ("tile.openstreetmap",)) for u in page.offline.external), \
         page.offline.external
@@ -122,8 +123,8 @@ def test_offline_map_renders_land_and_fails_nothing_but_tiles(page, server):
         return n / (c.width * c.height); }""")
     assert filled > 0.3  # France and its neighbours are drawn without any tile
     # Martinique too, when the map flies to CAP Nord (the world outlines are too coarse).
-    frame.locator(".cuf-timeline button[data-stage='cap-nord-2025-04-25']").click()
-    page.wait_for_timeout(1500)
+    with map_moves(map_document(page)):
+        frame.locator(".cuf-timeline button[data-stage='cap-nord-2025-04-25']").click()
     island = page.frames[-1].evaluate("""() => {
         const c = document.querySelector('.leaflet-land-pane canvas');
         const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
@@ -132,8 +133,8 @@ def test_offline_map_renders_land_and_fails_nothing_but_tiles(page, server):
     assert island > 0.005
     frame.locator(".cuf-card .close").click()
     page.frames[-1].evaluate("() => window.cufRelay.overview(false)")
-    page.set_viewport_size({"width": 1920, "height": 1080})
-    page.wait_for_timeout(800)
+    with map_moves(map_document(page)):  # Leaflet follows the new size
+        page.set_viewport_size({"width": 1920, "height": 1080})
     page.screenshot(path=str(ARTIFACTS / "carte-1920x1080.png"))
 
 
@@ -162,7 +163,7 @@ def test_presenter_steps_in_the_browser_without_talking_to_the_server(page, serv
     for _ in range(7):
         page.keyboard.press("ArrowRight")
     expect(card).to_contain_text("Ville de Billère")
-    page.wait_for_timeout(1400)
+    still(map_document(page))  # its flight, begun with the card, has ended
     page.screenshot(path=str(ARTIFACTS / "presentation-1920x1080.png"))
     page.keyboard.press("Home")
     expect(card).to_be_hidden()
@@ -176,12 +177,27 @@ def test_presenter_steps_in_the_browser_without_talking_to_the_server(page, serv
 
 
 def test_presenter_autoplay(page, server):
+    """The autoplay's own timer moves to the next stage: Playwright's clock, installed in every
+    frame before the page loads (the sandboxed map's too), is paused once the map is up, then
+    run for one delay, then another."""
+    page.clock.install()
     frame = open_map(page, server + "/presentation")
+    counter, play = frame.locator(".cuf-strip .counter"), frame.locator(".cuf-strip .play")
     frame.locator(".cuf-strip select").select_option("5")
-    frame.locator(".cuf-strip .play").click()
-    expect(frame.locator(".cuf-strip .play")).to_have_attribute("aria-pressed", "true")
-    page.frames[-1].evaluate("() => { window.cufRelay.toggleAutoplay(); }")  # stop
-    page.frames[-1].evaluate("() => { window.cufRelay.opts.autoplay = 0.05; }")
-    # One tick of the timer, run by hand so the test does not wait 5 s.
-    page.frames[-1].evaluate("() => window.cufRelay.step(1)")
-    expect(frame.locator(".cuf-strip .counter")).to_have_text("1 / 20")
+    expect(counter).to_have_text("Vue d'ensemble")
+    paused = map_document(page).evaluate("() => Date.now()") + 1_000
+    page.clock.pause_at(paused / 1000)  # seconds
+    assert map_document(page).evaluate("() => Date.now()") == paused  # the map's clock is ours
+    play.click()
+    expect(play).to_have_attribute("aria-pressed", "true")
+    page.clock.run_for(4_000)  # less than the 5 s chosen: still the overview
+    expect(counter).to_have_text("Vue d'ensemble")
+    page.clock.run_for(1_000)  # the first tick
+    expect(counter).to_have_text("1 / 20")
+    page.clock.run_for(5_000)  # and the next one
+    expect(counter).to_have_text("2 / 20")
+    play.click()  # paused: no more ticks
+    expect(play).to_have_attribute("aria-pressed", "false")
+    page.clock.run_for(10_000)
+    expect(counter).to_have_text("2 / 20")
+

@@ -18,7 +18,7 @@ from playwright.sync_api import expect
 from cufmap import export as exporting
 from cufmap import geocoding
 
-from .browser import map_frame, require_chromium
+from .browser import map_frame, next_frame, require_chromium, tiles_tried
 from .conftest import DATA, ROOT, run_cli
 
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
@@ -183,7 +183,7 @@ def test_exported_page_renders_offline_and_asks_only_the_tile_server(page, expor
     url, bare_url = exported
     ready(page, url + "/index.html")
     expect(page.locator(".cuf-stage")).to_have_count(20)
-    page.wait_for_timeout(500)
+    tiles_tried(page)  # the map has asked for its tiles (refused)
     assert page.offline.non_tile_failures() == []
     assert page.offline.external and all(".tile.openstreetmap.fr/" in u
                                          for u in page.offline.external)
@@ -194,7 +194,8 @@ def test_exported_page_without_tiles_makes_no_outside_request(page, exported):
     _, bare_url = exported
     ready(page, bare_url + "/index.html")
     expect(page.locator(".cuf-stage")).to_have_count(20)
-    page.wait_for_timeout(500)
+    page.locator("html[data-cuf-timeline='1']").wait_for(state="attached")  # all drawn
+    page.wait_for_load_state("networkidle")  # and nothing more asked for
     assert page.offline.external == [] and page.offline.failed == []
     assert page.evaluate("document.cookie") == ""
 
@@ -230,7 +231,7 @@ def test_cell_html_is_text_in_the_exported_page(page, exported):
     url, _ = exported
     ready(page, url + "/index.html?etape=chartres-2025-05-31")
     expect(page.locator(".cuf-card h2")).to_have_text("Marche <script>alert(1)</script> à Chartres")
-    page.wait_for_timeout(300)
+    next_frame(page)
     assert page.dialogs == []
 
 

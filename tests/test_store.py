@@ -57,19 +57,18 @@ def test_conflicting_save_is_refused(relay_copy):
     assert list(final.loc[:1, "titre"]) == ["Version d'Alice", "Version de Bob"]
 
 
+# Loads, says so, then waits (blocked on its stdin, not spinning) for the word to save.
 _WRITER = textwrap.dedent("""
-    import sys, pathlib
+    import sys
     from cufmap.store import Store
     store = Store(sys.argv[1])
     snap = store.load()
     print("loaded", flush=True)
-    go = pathlib.Path(sys.argv[2])
-    while not go.exists():
-        pass
+    assert sys.stdin.readline() == "go\\n"
     frame = snap.frame.copy()
-    frame.loc[0, "titre"] = "écrit par " + sys.argv[3]
+    frame.loc[0, "titre"] = "écrit par " + sys.argv[2]
     try:
-        store.save(frame, snap.version, author=sys.argv[3])
+        store.save(frame, snap.version, author=sys.argv[2])
         print("saved")
     except Exception as exc:
         print(type(exc).__name__)
@@ -118,13 +117,17 @@ _SLOW_WRITER = textwrap.dedent("""
 """)
 
 
-def test_two_processes_saving_at_the_same_instant(relay_copy, tmp_path):
-    go = tmp_path / "go"
-    procs = [subprocess.Popen([sys.executable, "-c", _WRITER, relay_copy, go, who],
-                              stdout=subprocess.PIPE, text=True) for who in ("alice", "bob")]
-    for p in procs:  # both have loaded the same version
+def test_two_processes_saving_at_the_same_instant(relay_copy):
+    """Two real processes load the same version, wait at a barrier (their stdin) until both
+    have loaded, then save at once: one is saved, the other refused, whatever the load."""
+    procs = [subprocess.Popen([sys.executable, "-c", _WRITER, relay_copy, who],
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+             for who in ("alice", "bob")]
+    for p in procs:  # the barrier: both have loaded the same version, neither has saved
         assert p.stdout.readline().strip() == "loaded"
-    go.touch()
+    for p in procs:
+        p.stdin.write("go\n")
+        p.stdin.flush()
     results = sorted(p.communicate(timeout=60)[0].strip() for p in procs)
     assert results == ["ConflictError", "saved"]
     assert Store(relay_copy).load().frame.loc[0, "titre"] in ("écrit par alice", "écrit par bob")
