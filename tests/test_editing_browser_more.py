@@ -1,0 +1,94 @@
+"""The editing page in a real browser, second part (its own server, so that the two halves of
+the editing flows run side by side under xdist): two sessions in conflict, and the places."""
+
+import pytest
+from playwright.sync_api import expect
+
+from .browser import Offline, rerun, settle
+from .test_editing_browser import (  # noqa: F401 (fixtures: this module gets its own server)
+    HASH, PASSWORD, SAVED, cell_point, edit, rows, save, server, sign_in, site)
+
+
+def test_a_conflict_between_two_sessions_loses_nothing(browser, site):
+    url, data, _ = site
+    pages = []
+    for name in ("Alice", "Bruno"):
+        context = browser.new_context(locale="fr-FR")
+        Offline(context)
+        p = context.new_page()
+        sign_in(p, url, name)
+        pages.append(p)
+    alice, bruno = pages
+    edit(alice, 2, "description", "Version d'Alice.")
+    save(alice)
+    expect(alice.get_by_text(SAVED)).to_be_visible()
+    edit(bruno, 3, "lieu", "Hôtel de Ville de Lyon", before="")
+    save(bruno)
+    expect(bruno.get_by_text("Quelqu'un d'autre a enregistré le fichier")).to_be_visible()
+    assert {r["id"]: r for r in rows(data)}["lyon-2025-04-16"]["lieu"] == ""  # refused
+    bruno.get_by_role("button", name="Charger sa version en gardant mes modifications").click()
+    expect(bruno.get_by_text("1 modifiée(s)")).to_be_visible()
+    save(bruno)
+    expect(bruno.get_by_text(SAVED)).to_be_visible()
+    stored = {r["id"]: r for r in rows(data)}
+    assert stored["suippes-2025-04-01"]["description"] == "Version d'Alice."
+    assert stored["lyon-2025-04-16"]["lieu"] == "Hôtel de Ville de Lyon"
+    for p in pages:
+        p.context.close()
+
+
+def test_places_ambiguous_choice_and_map_click_are_remembered(page, site, tmp_path):
+    url, data, places = site
+    text = data.read_text(encoding="utf-8")
+    data.write_text(text.replace("Yangpyeong (Corée du Sud)",
+                                 "Yangpyeong (Corée du Sud); Springfield (États-Unis); "
+                                 "**Zyxwvutville** (Canada)"), encoding="utf-8")
+    sign_in(page, url)
+    page.get_by_role("tab", name="Lieux").click()
+    page.get_by_role("button", name="Vérifier les lieux").click()
+    expect(page.get_by_text("Springfield (États-Unis) — ambigu")).to_be_visible(timeout=30_000)
+    second = page.get_by_role("radiogroup").first.locator("label").nth(1)
+    label = second.inner_text()  # « 2. Springfield (localité, États-Unis) — 42.1015, -72.5898 »
+    assert label.startswith("2. Springfield (localité, États-Unis) — ")
+    lat, lon = (float(v) for v in label.rsplit("— ", 1)[1].split(", "))
+    with rerun(page):
+        second.click()
+    page.get_by_role("button", name="Retenir ce lieu").click()
+    expect(page.get_by_text("Springfield (États-Unis) — ambigu")).to_have_count(0)
+    remembered = {r["nom"]: r for r in rows(places)}
+    assert remembered["Springfield"]["statut"] == "trouvé"
+    assert remembered["Springfield"]["nom_trouve"] == "Springfield"
+    assert float(remembered["Springfield"]["lat"]) == pytest.approx(lat, abs=1e-4)
+    assert float(remembered["Springfield"]["lon"]) == pytest.approx(lon, abs=1e-4)
+    # the unknown one (its Markdown shown as typed): placed by clicking the map
+    expander = page.get_by_text("**Zyxwvutville** (Canada) — introuvable", exact=True).first
+    expect(expander).to_be_visible()
+    expect(page.locator("summary strong")).to_have_count(0)
+    picker = page.frame_locator("iframe[title='streamlit_folium.st_folium']").first
+    expect(picker.locator(".leaflet-container")).to_be_visible(timeout=20_000)
+    picker.locator(".leaflet-container").click(position={"x": 200, "y": 150})
+    expect(page.get_by_text("Point choisi")).to_be_visible(timeout=20_000)
+    settle(page)
+    page.get_by_role("button", name="Retenir ce point").click()
+    expect(page.get_by_text("Tous les lieux sont placés.")).to_be_visible(timeout=20_000)
+    remembered = {r["nom"]: r for r in rows(places)}
+    assert remembered["**Zyxwvutville**"]["source"] == "manuel"
+    assert remembered["**Zyxwvutville**"]["lat"] and remembered["**Zyxwvutville**"]["lon"]
+    # a place the chain found can be corrected too (the Hesse Petersberg, say, if wrong)
+    settle(page)
+    page.get_by_label("Corriger un lieu déjà placé").click()
+    with rerun(page):
+        page.get_by_role("option", name="Petersberg (Allemagne) (placé sur Petersberg)").click()
+    picker = page.frame_locator("iframe[title='streamlit_folium.st_folium']").first
+    expect(picker.locator(".leaflet-container")).to_be_visible(timeout=20_000)
+    box = picker.locator(".leaflet-container").bounding_box()  # click near the red circle
+    picker.locator(".leaflet-container").click(
+        position={"x": box["width"] / 2 + 60, "y": box["height"] / 2 - 40})
+    expect(page.get_by_text("Point choisi")).to_be_visible(timeout=20_000)
+    settle(page)
+    with rerun(page):
+        page.get_by_role("button", name="Retenir ce point").click()
+    petersberg = {r["nom"]: r for r in rows(places)}["Petersberg"]
+    assert petersberg["source"] == "manuel" and petersberg["pays"] == "Allemagne"
+    moved = abs(float(petersberg["lat"]) - 50.56002) + abs(float(petersberg["lon"]) - 9.71295)
+    assert 1e-4 < moved < 2  # the clicked point, near its previous position
