@@ -2,6 +2,7 @@
 (two app instances on one local bare repository; network cut)."""
 
 import contextlib
+import shutil
 
 import pytest
 from playwright.sync_api import expect
@@ -12,8 +13,13 @@ from .test_editing_browser import HASH, SAVED, edit, save, sign_in
 from .test_gitstore import direct_commit, log, remote, remote_csv  # noqa: F401
 
 pytestmark = pytest.mark.browser
-SERVED = "/app/static/carte/index.html"
 SERVED_DIR = ROOT / "static" / "carte"  # static -> cufmap/static, served by Streamlit
+
+
+def served(tmp_path) -> str:
+    """Each test's live page in its own sub-folder: tests running side by side (xdist) never
+    publish over each other's page."""
+    return f"/app/static/carte/{tmp_path.name}/index.html"
 
 
 @contextlib.contextmanager
@@ -24,18 +30,21 @@ def app_instance(tmp_path, remote, name):  # noqa: F811
                           CUFMAP_PASSWORD_HASH=HASH, CUFMAP_DEPOT=f"file://{remote}",
                           CUFMAP_DEPOT_CACHE=str(folder / "cache"),
                           CUFMAP_DEPOT_INTERVALLE="1",
-                          CUFMAP_CARTE=str(SERVED_DIR)) as url:
-        yield url
+                          CUFMAP_CARTE=str(SERVED_DIR / tmp_path.name)) as url:
+        try:
+            yield url
+        finally:
+            shutil.rmtree(SERVED_DIR / tmp_path.name, ignore_errors=True)
 
 
-def served_contains(page, url, text):
+def served_contains(page, url, text, path):
     """Waits until the live page, as served, contains ``text`` (fetched without cache)."""
     page.wait_for_function(
         """([u, t]) => {
             fetch(u, {cache: 'no-store'}).then(r => r.text())
                 .then(body => { window.cufmapServed = body.includes(t); });
             return window.cufmapServed === true;
-        }""", arg=[url + SERVED, text], polling=250, timeout=30_000)
+        }""", arg=[url + path, text], polling=250, timeout=30_000)
 
 
 def test_save_commits_to_the_remote_and_the_live_page_follows_every_change(page, tmp_path,
@@ -49,13 +58,13 @@ def test_save_commits_to_the_remote_and_the_live_page_follows_every_change(page,
         assert log(remote)[0] == ("Alice", "1 étape modifiée")
         assert "Randonnee versionnee a Suippes" in remote_csv(remote)
         # the live page, a static file the app serves, already shows it
-        page.goto(url + SERVED)
+        page.goto(url + served(tmp_path))
         timeline = page.locator(".cuf-timeline button[data-stage='suippes-2025-04-01'] .title")
         expect(timeline).to_have_text("Randonnee versionnee a Suippes", timeout=20_000)
         # a commit made in GitHub's web editor reaches it with no restart and no visit
         direct_commit(tmp_path, remote, lambda t: t.replace("Randonnee versionnee",
                                                             "Marche du web"))
-        served_contains(page, url, "Marche du web a Suippes")
+        served_contains(page, url, "Marche du web a Suippes", served(tmp_path))
         page.reload()
         expect(timeline).to_have_text("Marche du web a Suippes", timeout=20_000)
 
