@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 
 from cufmap import auth, editing, schema
 
-from .browser import ARTIFACTS, map_frame, rerun, settle, streamlit_server, track_reruns
+from .browser import ARTIFACTS, Offline, map_frame, rerun, settle, streamlit_server, track_reruns
 from .conftest import DATA, ROOT
 
 PASSWORD = "relais-coop-dec-2025"
@@ -67,6 +67,15 @@ def sign_in(page, url, name="Alice"):
 # than asked, after a 33 px row-marker column and the line numbers). Every edit checks the
 # editor it opened holds the value expected there, so a wrong position fails loudly.
 MARKER, PAD = 33, 30
+
+
+def signed_in_page(browser, url, name):
+    """A second person: their own browser context (offline), signed in on ``url``."""
+    context = browser.new_context(locale="fr-FR")
+    Offline(context)
+    page = context.new_page()
+    sign_in(page, url, name)
+    return page
 
 
 def cell_point(page, row: int, column: str) -> tuple[float, float]:

@@ -4,21 +4,15 @@ the editing flows run side by side under xdist): two sessions in conflict, and t
 import pytest
 from playwright.sync_api import expect
 
-from .browser import Offline, rerun, settle
+from .browser import rerun, settle
 from .test_editing_browser import (  # noqa: F401 (fixtures: this module gets its own server)
-    HASH, PASSWORD, SAVED, cell_point, edit, rows, save, server, sign_in, site)
+    HASH, PASSWORD, SAVED, cell_point, edit, rows, save, server, sign_in,
+    signed_in_page, site)
 
 
 def test_a_conflict_between_two_sessions_loses_nothing(browser, site):
     url, data, _ = site
-    pages = []
-    for name in ("Alice", "Bruno"):
-        context = browser.new_context(locale="fr-FR")
-        Offline(context)
-        p = context.new_page()
-        sign_in(p, url, name)
-        pages.append(p)
-    alice, bruno = pages
+    alice, bruno = (signed_in_page(browser, url, name) for name in ("Alice", "Bruno"))
     edit(alice, 2, "description", "Version d'Alice.")
     save(alice)
     expect(alice.get_by_text(SAVED)).to_be_visible()
@@ -33,7 +27,7 @@ def test_a_conflict_between_two_sessions_loses_nothing(browser, site):
     stored = {r["id"]: r for r in rows(data)}
     assert stored["suippes-2025-04-01"]["description"] == "Version d'Alice."
     assert stored["lyon-2025-04-16"]["lieu"] == "Hôtel de Ville de Lyon"
-    for p in pages:
+    for p in (alice, bruno):
         p.context.close()
 
 

@@ -8,8 +8,8 @@ import pytest
 from playwright.sync_api import expect
 
 from .conftest import ROOT
-from .browser import Offline, streamlit_server
-from .test_editing_browser import HASH, SAVED, edit, save, sign_in
+from .browser import streamlit_server
+from .test_editing_browser import HASH, SAVED, edit, save, sign_in, signed_in_page
 from .test_gitstore import direct_commit, log, remote, remote_csv  # noqa: F401
 
 pytestmark = pytest.mark.browser
@@ -73,14 +73,8 @@ def test_two_instances_on_one_remote_one_wins_the_other_gets_the_merge(browser, 
                                                                        remote):  # noqa: F811
     with app_instance(tmp_path, remote, "a") as url_a, \
             app_instance(tmp_path, remote, "b") as url_b:
-        pages = []
-        for url, name in ((url_a, "Alice"), (url_b, "Bruno")):
-            context = browser.new_context(locale="fr-FR")
-            Offline(context)
-            p = context.new_page()
-            sign_in(p, url, name)
-            pages.append(p)
-        alice, bruno = pages
+        alice = signed_in_page(browser, url_a, "Alice")
+        bruno = signed_in_page(browser, url_b, "Bruno")
         edit(alice, 2, "description", "Version d'Alice.")
         edit(bruno, 3, "lieu", "Hôtel de Ville de Lyon", before="")
         save(alice)
@@ -96,5 +90,5 @@ def test_two_instances_on_one_remote_one_wins_the_other_gets_the_merge(browser, 
         text = remote_csv(remote)
         assert "Version d'Alice." in text and "Hôtel de Ville de Lyon" in text
         assert [who for who, _ in log(remote)][:2] == ["Bruno", "Alice"]
-        for p in pages:
+        for p in (alice, bruno):
             p.context.close()
