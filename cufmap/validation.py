@@ -14,10 +14,13 @@ from functools import lru_cache
 from urllib.parse import urlsplit
 
 from . import countries, schema
+from .budget import LIMITS
 from .text import fold
 
 ERROR = "erreur"
 WARNING = "avertissement"
+#: The longest cell (the reader refuses a file with a longer one: cufmap/budget.py).
+CELL_CHARACTERS = LIMITS.cell_characters
 
 
 @dataclass(frozen=True)
@@ -278,6 +281,11 @@ def validate_rows(records: list[dict], column_names: list[str], lines: list[int]
                                             f"(obligatoire : {col.help})"))
                 continue
             problems.extend(_check_value(col, value, row))
+        for name, value in values.items():
+            if len(value) > CELL_CHARACTERS:  # typed or pasted in the editor: the reader's limit
+                problems.append(_cell(row, name, value, f"compte {len(value):,} caractères ; "
+                                      f"{CELL_CHARACTERS:,} au plus (la limite d'Excel) : "
+                                      "raccourcissez-la.".replace(",", "\u202f")))
         for name, value in values.items():  # columns unknown to the schema are kept: check them
             controls = control_characters(value, multiline=True) if name not in schema.BY_NAME \
                 else None
