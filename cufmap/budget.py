@@ -38,6 +38,7 @@ class Limits:
     characters: int = 10_000_000  # every cell's text added up
     file_bytes: int = 20 * 2**20  # the file itself, read whole before parsing
     uncompressed: int = 16 * 2**20  # XLSX: its parts once unzipped (the Atlas: about 10 MB)
+    kind: str = "un relais"  # what the messages compare the file to (« bien plus qu'… »)
 
 
 #: The relay's file, wherever it comes from.
@@ -46,7 +47,7 @@ LIMITS = Limits()
 #: The places file (``data/lieux.csv``): one row per place, a dozen columns; the Atlas's
 #: 15,000 places take about 2 MB.
 PLACES = Limits(rows=50_000, cells=1_000_000, columns=50, cell_characters=2_000,
-                characters=5_000_000, file_bytes=5 * 2**20)
+                characters=5_000_000, file_bytes=5 * 2**20, kind="un fichier des lieux")
 
 
 def _n(number: int) -> str:
@@ -55,9 +56,13 @@ def _n(number: int) -> str:
 
 
 def megabytes_fr(size: int) -> str:
-    """A size as staff read it: « 1,4 Mo », « 16 Mo » (mébioctets, French decimal comma)."""
+    """A size as staff read it: « 20 Ko », « 1,4 Mo », « 16 Mo » (kibi-, mébioctets, French
+    decimal comma)."""
     mo = size / 2**20
-    return (f"{mo:.1f}".replace(".", ",") if mo < 10 else f"{mo:.0f}") + " Mo"
+    if mo < 0.1:
+        return f"{max(1, round(size / 1024))} Ko"
+    text = f"{mo:.1f}".replace(".", ",") if mo < 10 else f"{mo:.0f}"
+    return text.removesuffix(",0") + " Mo"
 
 
 def column_letters(number: int) -> str:
@@ -86,22 +91,22 @@ class Budget:
         if size > self.limits.file_bytes:
             raise UnreadableTable(
                 f"Le fichier fait {megabytes_fr(size)} (limite "
-                f"{megabytes_fr(self.limits.file_bytes)}) : bien plus qu'un relais. " + _NOTHING)
+                f"{megabytes_fr(self.limits.file_bytes)}) : bien plus qu'{self.limits.kind}. "
+                + _NOTHING)
 
     def row(self, number: int) -> None:
         """Row ``number`` exists (spreadsheet numbering: the header is row 1)."""
         if number > self.limits.rows + 1:
             raise UnreadableTable(
-                f"Le fichier compte plus de {_n(self.limits.rows)} lignes : bien plus qu'un "
-                "relais (quelques dizaines d'étapes) ou que l'Atlas de la coopération "
-                "décentralisée. " + _NOTHING)
+                f"Le fichier compte plus de {_n(self.limits.rows)} lignes : bien plus qu'"
+                f"{self.limits.kind}. " + _NOTHING)
 
     def width(self, number: int, width: int) -> None:
         """Row ``number`` reaches column ``width``."""
         if width > self.limits.columns:
             raise UnreadableTable(
                 f"La ligne {number} compte {_n(width)} colonnes ({_n(self.limits.columns)} au "
-                "plus) : bien plus que les colonnes du relais. Vérifiez le séparateur ou "
+                "plus). Vérifiez le séparateur ou "
                 "supprimez les colonnes en trop ; rien n'a été modifié.")
 
     def add_cells(self, number: int, count: int) -> None:
@@ -110,8 +115,8 @@ class Budget:
         if self.cells > self.limits.cells:
             raise UnreadableTable(
                 f"Le fichier compte plus de {_n(self.limits.cells)} cellules (ligne {number}) : "
-                "bien plus qu'un relais. Vérifiez que c'est le bon fichier (colonnes en trop ?) ; "
-                "rien n'a été modifié.")
+                f"bien plus qu'{self.limits.kind}. Vérifiez que c'est le bon fichier (colonnes "
+                "en trop ?) ; rien n'a été modifié.")
 
     def cell(self, row: int, column: int, length: int) -> None:
         """The cell at ``row``, ``column`` (1-based) holds ``length`` characters."""
@@ -127,7 +132,7 @@ class Budget:
         if self.characters > self.limits.characters:
             raise UnreadableTable(
                 f"Le fichier compte plus de {_n(self.limits.characters)} caractères (ligne "
-                f"{row}) : bien plus qu'un relais. " + _NOTHING)
+                f"{row}) : bien plus qu'{self.limits.kind}. " + _NOTHING)
 
     def record(self, number: int, cells: list[str]) -> None:
         """A parsed CSV row, number ``number``."""
@@ -176,7 +181,7 @@ def check_workbook(data: bytes, limits: Limits = LIMITS) -> None:
                 raise UnreadableTable(
                     f"Ce classeur fait {megabytes_fr(len(data))} mais se décompresse en "
                     f"{megabytes_fr(expanded)} (limite {megabytes_fr(limits.uncompressed)}) : "
-                    "bien plus qu'un relais. " + _NOTHING)
+                    f"bien plus qu'{limits.kind}. " + _NOTHING)
             if "xl/workbook.xml" not in infos:
                 raise UnreadableTable(
                     "Ce fichier n'est pas un classeur Excel (.xlsx). Enregistrez-le depuis "

@@ -146,6 +146,7 @@ class Store:
 
     problem = ""  # only the Git storage can hold a version it cannot publish
     unreachable = ""
+    places_problem = ""  # the Git storage's remote places file refused (local: places.py)
 
     @property
     def description(self) -> str:

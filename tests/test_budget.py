@@ -103,7 +103,7 @@ def test_too_many_characters_in_all_are_refused():
 def test_a_file_too_large_is_refused_before_it_is_read(tmp_path):
     path = tmp_path / "relais.csv"
     path.write_bytes(_csv([HEADER] + [["e", "01/04/2025", "V", "T"]] * 2000))
-    with pytest.raises(UnreadableTable, match="Le fichier fait .* Mo \\(limite 0,0 Mo\\)"):
+    with pytest.raises(UnreadableTable, match="Le fichier fait .* Ko \\(limite 20 Ko\\)"):
         reading.read_file(path, SMALL)
     with pytest.raises(UnreadableTable, match="Le fichier fait"):
         reading.read_bytes(path.read_bytes(), "relais.csv", SMALL)
