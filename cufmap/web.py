@@ -158,12 +158,13 @@ _KEY_RELAY = """<script>
   // the sandboxed map cannot open for itself (opaque origin): this frame holds it for the map.
   if (typeof BroadcastChannel !== "undefined") {
     var channel = new BroadcastChannel("cufmap-presentation"), playing = false;
-    channel.onmessage = function (e) {
+    channel.onmessage = function (e) {  // from this app's other windows only (same origin)
       if (e.data && e.data.kind === "play") playing = false;  // the timer runs elsewhere now
-      map.contentWindow.postMessage({ cufChannel: e.data }, "*");
+      map.contentWindow.postMessage({ cufChannel: e.data }, "*");  // the map checks its shape
     };
-    window.addEventListener("message", function (e) {
-      if (e.source !== map.contentWindow || !e.data || !e.data.cufChannel) return;
+    window.addEventListener("message", function (e) {  // from the map this frame holds only
+      if (e.source !== map.contentWindow || !e.data || typeof e.data.cufChannel !== "object")
+        return;
       var m = e.data.cufChannel;
       if (m.kind === "play") playing = !!m.on;  // started here: this window runs the timer
       channel.postMessage(m);
@@ -175,9 +176,8 @@ _KEY_RELAY = """<script>
     });
   }
   map.addEventListener("load", function () {
-    var page = "";  // the app page's address, for the map's « Vue orateur » button
-    try { page = window.parent.location.href; } catch (err) {}
-    if (page) map.contentWindow.postMessage({ cufPage: page }, "*");
+    var notes = %s;  // the speaker view's notes: sent to this session only, never in a file
+    if (notes) map.contentWindow.postMessage({ cufNotes: notes }, "*");
     map.focus();
   });
 })();
@@ -185,19 +185,26 @@ _KEY_RELAY = """<script>
 
 
 def map_frame(name: str, presenter: bool = False,
-              title: str = "Carte du Relais de la Coop Déc'", inline: str = "") -> str:
+              title: str = "Carte du Relais de la Coop Déc'", inline: str = "",
+              notes: dict[str, str] | None = None) -> str:
     """The small page Streamlit embeds: the map document ``name`` in a sandboxed iframe (or,
-    with ``inline``, that document itself, when the static folder cannot be written)."""
-    relay = _KEY_RELAY % json.dumps(PRESENTER_KEYS) if presenter else ""
+    with ``inline``, that document itself, when the static folder cannot be written).
+    ``notes`` (the speaker view's, by stage id) reach the map by message from this frame,
+    which only the signed-in speaker's session receives (through the websocket)."""
+    from .mapdoc import to_js
+
+    relay = _KEY_RELAY % (json.dumps(PRESENTER_KEYS), to_js(notes or None)) if presenter else ""
     src = f'srcdoc="{html.escape(inline)}"' if inline else \
         f'src="{html.escape(DOCUMENTS_URL + name)}"'
     return _FRAME.format(src=src, title=html.escape(title), relay=relay, sandbox=SANDBOX)
 
 
-def map_document(path: str, places: str, filters, options) -> str:
+def map_document(path: str, places: str, filters, options,
+                 notes: dict[str, str] | None = None) -> str:
     """The frame embedding the map document, which shows the stages ``filters`` keeps (and
     says how many). The document is cached per data version (the files' modification times)
-    and view; a file that cannot be read gives a French message and stops the page."""
+    and view; a file that cannot be read gives a French message and stops the page.
+    ``notes``: the speaker's, for an authorised speaker view only (:func:`map_frame`)."""
     key = (path, _mtime(path), places, _mtime(places),
            replace(options, assets_url=ASSETS_URL, filters=tuple(filters.to_params().items())))
     try:
@@ -206,11 +213,12 @@ def map_document(path: str, places: str, filters, options) -> str:
             if not (DOCUMENTS / name).exists():  # pruned meanwhile, or removed by hand
                 name = _write_document(*key)
         except OSError:  # static folder not writable: the document goes inline, still sandboxed
-            return map_frame("", presenter=options.presenter, inline=_render(*key))
+            return map_frame("", presenter=options.presenter, inline=_render(*key),
+                             notes=notes)
     except CufmapError as exc:
         st.error(md(str(exc)))
         st.stop()
-    return map_frame(name, presenter=options.presenter)
+    return map_frame(name, presenter=options.presenter, notes=notes)
 
 
 def public_address(param: str | None) -> str:

@@ -8,7 +8,7 @@ Git) ; cette page ne fait que l'agencer.
 import streamlit as st
 
 from cufmap import edition_tabs as tabs
-from cufmap import DEFAULT_PLACES, editing, places
+from cufmap import DEFAULT_PLACES, editing, places, speaker
 from cufmap.web import french_streamlit, md, refresh_public, signed_in_editor, storage
 
 st.set_page_config(page_title="Modifier les étapes — Relais de la Coop Déc'", layout="wide")
@@ -62,3 +62,4 @@ if ed.broken:  # nothing to edit: what can replace the file
 for tab, show in zip(st.tabs(list(sections)), sections.values()):
     with tab:
         show(ed)
+speaker.links_panel(author)  # presenter links for the webinar's speaker view

@@ -185,3 +185,44 @@ test("fold: as cufmap/text.py (accents, case, apostrophes, hyphens, œ)", () => 
   assert.equal(D.fold("Sabiñánigo"), "sabinanigo");
   assert.equal(D.fold(null), "");
 });
+
+test("trust: only whitelisted keys and message shapes, rebuilt field by field", () => {
+  assert.equal(D.presenterKey({ cufKey: "ArrowRight" }), "ArrowRight");
+  assert.equal(D.presenterKey({ cufKey: "Enter" }), null);
+  assert.equal(D.presenterKey({ cufKey: "ArrowRight", cufPage: "javascript:alert(1)" }), null);
+  assert.equal(D.presenterKey("ArrowRight"), null);
+  assert.deepEqual(D.presenterMessage({ kind: "stage", id: "suippes", startedAt: 5, x: "<b>" }),
+                   { kind: "stage", id: "suippes", startedAt: 5 });
+  assert.deepEqual(D.presenterMessage({ kind: "stage", id: null }),
+                   { kind: "stage", id: null, startedAt: undefined });
+  assert.equal(D.presenterMessage({ kind: "stage", id: { toString: 1 } }), null);
+  assert.deepEqual(D.presenterMessage({ kind: "play", on: true, seconds: 1e9 }),
+                   { kind: "play", on: true });
+  assert.equal(D.presenterMessage({ kind: "play", on: "yes" }), null);
+  assert.equal(D.presenterMessage({ kind: "eval", code: "alert(1)" }), null);
+});
+
+test("trust: « Vue orateur » opens the presentation page of the app's own origin only", () => {
+  const doc = "https://carte.example.org/app/static/cartes/abc.html";
+  const app = "https://carte.example.org";
+  assert.equal(D.speakerUrl("presentation?date=2025-04-09&vue=orateur", doc, app),
+               "https://carte.example.org/presentation?date=2025-04-09&vue=orateur");
+  assert.equal(D.speakerUrl("presentation?vue=orateur", "https://h.org/cuf/app/static/cartes/a.html",
+                            "https://h.org"), "https://h.org/cuf/presentation?vue=orateur");
+  assert.equal(D.speakerUrl("presentation?vue=orateur", "https://h.org/presentation?x=1",
+                            "https://h.org"), "https://h.org/presentation?vue=orateur");
+  for (const bad of ["javascript:alert(1)", "//evil.example/presentation", "https://evil.example/",
+                     "presentation?x= javascript:1", "data:text/html,x", 42, null]) {
+    assert.equal(D.speakerUrl(bad, doc, app), "", String(bad));
+  }
+  assert.equal(D.speakerUrl("presentation?vue=orateur", doc, "https://evil.example"), "");
+});
+
+test("trust: the speaker's notes are texts for known stages only", () => {
+  const known = { suippes: {}, billere: {} };
+  assert.deepEqual(D.speakerNotes({ cufNotes: { suippes: "Dire <b>bonjour</b>", x: "?", billere: 3 } },
+                                  known), { suippes: "Dire <b>bonjour</b>" });
+  assert.equal(D.speakerNotes({ cufNotes: "texte" }, known), null);
+  assert.equal(D.speakerNotes({ cufNotes: {}, cufKey: "Home" }, known), null);
+  assert.deepEqual(D.speakerNotes({ cufNotes: { ["__proto__"]: "x", toString: "y" } }, known), {});
+});

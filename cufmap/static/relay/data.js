@@ -263,7 +263,64 @@
     return form.replace("{n}", String(shown)).replace("{m}", String(total));
   }
 
+  // --- Trust: what a message may carry, and where « Vue orateur » may lead.
+  // The map takes messages from the window that drives it only (see presenter.js); even then
+  // only these shapes, rebuilt field by field: nothing received becomes a URL, HTML or code.
+  var PRESENTER_KEYS = ["ArrowRight", "ArrowLeft", "PageDown", "PageUp", " ", "Spacebar",
+                        "Home", "Escape", "p", "P"];
+  var DELAYS = [5, 10, 20, 30];
+
+  function presenterKey(data) {  // {cufKey: "ArrowRight"} -> "ArrowRight", else null
+    if (!data || typeof data !== "object" || Object.keys(data).length !== 1) return null;
+    return PRESENTER_KEYS.indexOf(data.cufKey) >= 0 ? data.cufKey : null;
+  }
+
+  // A message between the audience window and the speaker view, or null.
+  function presenterMessage(m) {
+    if (!m || typeof m !== "object") return null;
+    var startedAt = typeof m.startedAt === "number" && isFinite(m.startedAt) && m.startedAt > 0 ?
+      m.startedAt : undefined;
+    if (m.kind === "hello") return { kind: "hello" };
+    if (m.kind === "stage") {
+      var ok = m.id === null || (typeof m.id === "string" && m.id.length <= 200);
+      return ok ? { kind: "stage", id: m.id, startedAt: startedAt } : null;
+    }
+    if (m.kind === "play" && typeof m.on === "boolean") {
+      var out = { kind: "play", on: m.on };
+      if (DELAYS.indexOf(m.seconds) >= 0) out.seconds = m.seconds;
+      return out;
+    }
+    return null;
+  }
+
+  // The speaker's notes ({cufNotes: {stage id: text}}), for the stages `known` has: texts only.
+  function speakerNotes(data, known) {
+    if (!data || typeof data !== "object" || Object.keys(data).length !== 1) return null;
+    var notes = data.cufNotes, out = {};
+    if (!notes || typeof notes !== "object") return null;
+    Object.keys(notes).forEach(function (id) {
+      var text = notes[id];
+      if (Object.prototype.hasOwnProperty.call(known, id) && typeof text === "string")
+        out[id] = text.slice(0, 32767);
+    });
+    return out;
+  }
+
+  // The speaker view's address: `path` (written in the document by the server: « presentation?…»)
+  // under the app's root, kept only if it is http(s) on the app's own origin; else "".
+  function speakerUrl(path, base, origin) {
+    if (typeof path !== "string" || !/^presentation(\?[^\s]*)?$/.test(path)) return "";
+    var at = base.indexOf("/app/static/");  // a served document: the app's root is above it
+    var url;
+    try { url = new URL(path, at >= 0 ? base.slice(0, at + 1) : base); } catch { return ""; }
+    var web = url.protocol === "http:" || url.protocol === "https:";
+    return web && url.origin === origin ? url.href : "";
+  }
+
   return {
+    presenterKey: presenterKey, presenterMessage: presenterMessage, speakerUrl: speakerUrl,
+    speakerNotes: speakerNotes,
+    PRESENTER_KEYS: PRESENTER_KEYS,
     statusClass: statusClass, referenceDate: referenceDate, fold: fold, UNDATED: UNDATED,
     PARAMS: PARAMS, filtersFrom: filtersFrom, isFiltering: isFiltering, monthKey: monthKey,
     keeps: keeps, applyFilters: applyFilters, stages: stages, links: links,

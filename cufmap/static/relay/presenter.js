@@ -5,20 +5,36 @@
   "use strict";
   var M = window.CufMap = window.CufMap || {};
 
+  // The app's origin: the one this document was served from (its own address; for a document
+  // written inline, the app page's, its base). Only a window of that origin may drive the map,
+  // and only the window around it (cufmap/web.py's frame): a page of another origin that frames
+  // the document can neither send it keys or stages nor read what it posts.
+  var APP_ORIGIN = (function () {
+    try { return new URL(document.baseURI).origin; } catch { return ""; }
+  })();
+
+  function fromDriver(e) {
+    return e.source === window.parent && window.parent !== window && !!APP_ORIGIN &&
+      APP_ORIGIN !== "null" && e.origin === APP_ORIGIN;
+  }
+
   // Two windows in step: the audience's and the speaker view, in the browser only (a
   // BroadcastChannel between windows of the same origin; no server round trip). In the app the
   // map runs sandboxed in an opaque origin, where a channel would reach no other window: the
   // frame around it (cufmap/web.py, same origin as the app) holds the channel and relays.
   function presenterChannel(onMessage) {
+    function take(m) { var clean = CufData.presenterMessage(m); if (clean) onMessage(clean); }
     if (window.origin === "null" && window.parent !== window) {
       window.addEventListener("message", function (e) {
-        if (e.source === window.parent && e.data && e.data.cufChannel) onMessage(e.data.cufChannel);
+        if (fromDriver(e) && e.data && typeof e.data === "object") take(e.data.cufChannel);
       });
-      return { postMessage: function (m) { window.parent.postMessage({ cufChannel: m }, "*"); } };
+      return { postMessage: function (m) {
+        window.parent.postMessage({ cufChannel: m }, APP_ORIGIN);  // to the app's frame only
+      } };
     }
     if (typeof BroadcastChannel === "undefined") return null;
     var channel = new BroadcastChannel("cufmap-presentation");
-    channel.onmessage = function (e) { onMessage(e.data || {}); };
+    channel.onmessage = function (e) { take(e.data); };
     return channel;
   }
 
@@ -62,12 +78,15 @@
         }
       } catch { /* another origin: keys reach us once the map has the focus */ }
       // In the app, the map runs sandboxed in its own origin: the frame around it relays the
-      // keys pressed on the app page (cufmap/web.py), as messages from our parent only.
+      // keys pressed on the app page (cufmap/web.py), as messages from that frame only, and
+      // only the presenter's keys.
       window.addEventListener("message", function (e) {
-        if (e.source !== window.parent || !e.data) return;
-        if (typeof e.data.cufPage === "string") self.pageUrl = e.data.cufPage;
-        if (typeof e.data.cufKey !== "string") return;
-        onKey({ key: e.data.cufKey, target: document.body, preventDefault: function () {} });
+        if (!fromDriver(e)) return;
+        var key = CufData.presenterKey(e.data);
+        if (key) onKey({ key: key, target: document.body, preventDefault: function () {} });
+        // The speaker view's notes: sent by the frame to the signed-in speaker's session only.
+        var notes = self.opts.speaker ? CufData.speakerNotes(e.data, self.byId) : null;
+        if (notes) { self.notes = notes; self.fillSpeaker(); }
       });
       window.focus();
     },
@@ -99,7 +118,7 @@
       strip.appendChild(ol);
       strip.appendChild(play);
       strip.appendChild(delay);
-      if (!this.opts.speaker) {
+      if (!this.opts.speaker && this.opts.speakerUrl) {
         var speaker = el("button", { type: "button", "class": "speaker", title: t.speaker_open }, t.speaker);
         speaker.addEventListener("click", function () { self.openSpeaker(); });
         strip.appendChild(speaker);
@@ -108,12 +127,11 @@
       this.strip = { ol: ol, counter: counter, play: play, delay: delay };
     },
 
-    openSpeaker: function () {  // the same page, ?vue=orateur, its own window
-      var href = this.pageUrl || location.href;  // sandboxed: the frame around us gave the page's
-      try { href = window.top.location.href; } catch { /* another origin */ }
-      var url = new URL(href);
-      url.searchParams.set("vue", "orateur");
-      window.open(url.toString(), "cufmap-orateur", "popup,width=1280,height=800");
+    // The speaker view in its own window: the address the server wrote in this document (the
+    // same page, ?vue=orateur), opened only as an http(s) address of the app's own origin.
+    openSpeaker: function () {
+      var url = CufData.speakerUrl(this.opts.speakerUrl, document.baseURI, APP_ORIGIN);
+      if (url) window.open(url, "cufmap-orateur", "popup,width=1280,height=800");
     },
 
     delay: function () {
@@ -240,8 +258,9 @@
       } else {
         sp.now.appendChild(el("p", { "class": "title" }, t.overview));
       }
-      sp.notes.textContent = s ? (s.notes || t.no_notes) : "";
-      sp.notes.classList.toggle("empty", !(s && s.notes));
+      var note = s && this.notes ? this.notes[s.id] : "";
+      sp.notes.textContent = s ? (note || t.no_notes) : "";
+      sp.notes.classList.toggle("empty", !note);
       sp.next.textContent = next ? (next.index + 1) + ". " + next.host + " — " + next.when :
         (s ? t.end_of_relay : "");
     },
