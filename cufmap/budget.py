@@ -195,13 +195,9 @@ def check_workbook(data: bytes, limits: Limits = LIMITS) -> None:
                     _scan_sheet(part, lengths, Budget(limits))
     except UnreadableTable:
         raise
-    except (zipfile.BadZipFile, ValueError, OSError, EOFError, _XMLError) as exc:
+    except (zipfile.BadZipFile, ValueError, OSError, EOFError) as exc:
         raise UnreadableTable("Ce classeur Excel est illisible ou endommagé "
                               f"({type(exc).__name__}). Réenregistrez-le depuis Excel.") from None
-
-
-class _XMLError(Exception):
-    pass
 
 
 def _targets(archive: zipfile.ZipFile, infos: dict, kind: re.Pattern) -> list[str]:
@@ -252,7 +248,9 @@ def _parse(stream, start=None, end=None, text=None) -> None:
     parser.buffer_text = False
 
     def doctype(*args):
-        raise _XMLError("DTD")
+        raise UnreadableTable("Ce classeur contient une déclaration de type de document (DTD), "
+                              "qu'Excel et LibreOffice n'écrivent jamais. Réenregistrez-le "
+                              "depuis Excel ; rien n'a été modifié.")
 
     parser.StartDoctypeDeclHandler = doctype
     if start:
@@ -263,8 +261,9 @@ def _parse(stream, start=None, end=None, text=None) -> None:
         parser.CharacterDataHandler = text
     try:
         parser.ParseFile(stream)
-    except expat.ExpatError as exc:
-        raise _XMLError(str(exc)) from None
+    except expat.ExpatError:
+        raise UnreadableTable("Ce classeur Excel est illisible ou endommagé (XML invalide). "
+                              "Réenregistrez-le depuis Excel.") from None
 
 
 def _local(name: str) -> str:

@@ -122,8 +122,10 @@ def test_a_workbook_with_a_dtd_or_without_a_workbook_part_is_refused():
     lol = (b'<?xml version="1.0"?><!DOCTYPE w [<!ENTITY a "aaaaaaaaaa">]><worksheet>'
            b'<sheetData><row><c t="inlineStr"><is><t>&a;</t></is></c></row></sheetData>'
            b'</worksheet>')
-    with pytest.raises(UnreadableTable, match="endommagé"):
-        reading.read_bytes(_workbook_with(lol), "x.xlsx")
+    with pytest.raises(UnreadableTable, match="déclaration de type de document \\(DTD\\)"):
+        budget.check_workbook(_workbook_with(lol))
+    with pytest.raises(UnreadableTable, match="endommagé \\(XML invalide\\)"):
+        budget.check_workbook(_workbook_with(b"<worksheet><sheetData>"))
 
 
 def test_workbooks_within_the_budget_read_as_before():

@@ -122,3 +122,17 @@ def test_a_remote_never_reached_is_named_unreachable_on_the_editing_page(monkeyp
     assert not at.exception
     shown = " ".join(e.value.replace("\\", "") for e in [*at.error, *at.warning])
     assert "injoignable" in shown and "ne peut pas être lu" not in shown
+
+
+def test_a_file_on_the_remote_is_refused_on_its_size_before_git_sends_it(tmp_path,
+                                                                         remote):  # noqa: F811
+    from cufmap import budget
+    from cufmap.errors import UnreadableTable
+
+    app = instance(tmp_path, remote)
+    app.sync(force=True)
+    head = app.head()
+    assert app._blob(head, gitstore.DATA_PATH) == app.data.read_bytes()
+    with pytest.raises(UnreadableTable, match="Le fichier fait 11 Ko \\(limite 1 Ko\\)"):
+        app._blob(head, gitstore.DATA_PATH, budget.Limits(file_bytes=1024))
+    assert app._blob(head, "data/absent.csv") is None
