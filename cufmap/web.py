@@ -106,6 +106,32 @@ def _write_document(*key) -> str:
     return name
 
 
+#: What map documents are made of; a folder written by another format is emptied on first use
+#: (documents of before issue 18 carried the speaker's notes, and anyone can fetch them).
+DOCUMENTS_FORMAT = "2 (sans notes, avec Content-Security-Policy)"
+_checked_format = False
+
+
+def _forget_other_formats() -> None:
+    """Once per process: remove the documents another version of cufmap wrote."""
+    global _checked_format
+    if _checked_format:
+        return
+    stamp = DOCUMENTS / ".format"
+    try:
+        current = stamp.read_text(encoding="utf-8")
+    except OSError:
+        current = ""
+    if current != DOCUMENTS_FORMAT:
+        with contextlib.suppress(OSError):  # not writable: the documents go inline anyway
+            DOCUMENTS.mkdir(parents=True, exist_ok=True)
+            for old in DOCUMENTS.glob("*.html"):
+                with contextlib.suppress(FileNotFoundError):
+                    old.unlink()
+            stamp.write_text(DOCUMENTS_FORMAT, encoding="utf-8")
+    _checked_format = True
+
+
 def _prune_documents() -> None:
     """Keep the newest :data:`KEEP_DOCUMENTS` (twice the cache's entries, so a cached name
     always has its file; a missing one is written again anyway)."""
@@ -207,6 +233,7 @@ def map_document(path: str, places: str, filters, options,
     ``notes``: the speaker's, for an authorised speaker view only (:func:`map_frame`)."""
     key = (path, _mtime(path), places, _mtime(places),
            replace(options, assets_url=ASSETS_URL, filters=tuple(filters.to_params().items())))
+    _forget_other_formats()
     try:
         try:
             name = _document(*key)

@@ -5,6 +5,7 @@ tests/test_browser_presenter.py.)"""
 
 import csv
 import shutil
+import time
 
 import pytest
 
@@ -45,16 +46,17 @@ def _frames(at) -> str:
     return "".join(f.proto.srcdoc for f in at.get("iframe"))
 
 
-def _served_files_with(text: str) -> list[str]:
-    """Every file the app serves to anyone (static documents, the live export) holding
-    ``text`` (or its JSON-escaped form)."""
+def _served_files_with(text: str, since: float) -> list[str]:
+    """Every file the app serves to anyone (map documents, the live export) written since
+    ``since`` (the folder is shared with other tests and runs) holding ``text`` (or its
+    JSON-escaped form)."""
     import json
 
     escaped = json.dumps(text, ensure_ascii=True)[1:-1].replace("<", "\\u003c")
     found = []
     for folder in (web.DOCUMENTS, ROOT / "static" / "carte"):
         for path in folder.rglob("*") if folder.is_dir() else ():
-            if path.is_file():
+            if path.is_file() and path.stat().st_mtime >= since:
                 body = path.read_text(encoding="utf-8", errors="replace")
                 if "remercier Yangpyeong" in body or escaped[:30] in body:
                     found.append(str(path))
@@ -76,16 +78,18 @@ def test_anonymous_speaker_view_shows_no_note_and_asks_to_sign_in(noted):
 
 
 def test_signed_in_staff_see_the_notes_sent_to_their_session_only(noted):
+    start = time.time() - 1
     at = run_page("pages/presentation.py", {"vue": "orateur", "date": "2025-04-09"})
     at.text_input(key="ed_name").input("Alice")
     at.text_input(key="ed_password").input(PASSWORD)
     at.button[0].click().run()
     frame = _frames(at)
     assert "Note priv\\u00e9e : remercier Yangpyeong \\u003cb\\u003een cor\\u00e9en" in frame
-    assert _served_files_with(NOTE) == []  # the documents it loads hold none
+    assert _served_files_with(NOTE, start) == []  # the documents it loads hold none
 
 
 def test_a_presenter_link_opens_the_speaker_view_until_it_is_revoked(noted):
+    start = time.time() - 1
     links = speaker.links()
     assert links.path == noted / ".liens-orateur.json"
     secret = links.create("Webinaire du 9 avril", "Alice")
@@ -93,7 +97,7 @@ def test_a_presenter_link_opens_the_speaker_view_until_it_is_revoked(noted):
     assert oct(links.path.stat().st_mode & 0o777) == "0o600"
     at = run_page("pages/presentation.py", {"vue": "orateur", "cle": secret})
     assert "remercier Yangpyeong" in _frames(at)
-    assert _served_files_with(NOTE) == []
+    assert _served_files_with(NOTE, start) == []
     links.revoke(links.all()[0].ident)
     at = run_page("pages/presentation.py", {"vue": "orateur", "cle": secret})
     assert at.get("iframe") == [] and "remercier" not in _frames(at)
@@ -118,3 +122,21 @@ def test_the_speaker_button_s_address_carries_the_view_but_never_a_secret():
     assert speaker.speaker_url({"date": "2025-04-09", "tuiles": "ign", "cle": "secret",
                                 "vue": "orateur"}) == \
         "presentation?date=2025-04-09&tuiles=ign&vue=orateur"
+
+
+def test_documents_of_another_format_are_removed_once(monkeypatch, tmp_path):
+    """Map documents written before (they carried the speaker's notes) do not outlive an
+    upgrade: the first page served empties the folder of another format."""
+    monkeypatch.setattr(web, "DOCUMENTS", tmp_path / "cartes")
+    monkeypatch.setattr(web, "_checked_format", False)
+    (tmp_path / "cartes").mkdir()
+    old = tmp_path / "cartes" / "0123456789abcdef01234567.html"
+    old.write_text('{"notes":"Petersberg est en Hesse."}', encoding="utf-8")
+    web._forget_other_formats()
+    assert not old.exists()
+    assert (tmp_path / "cartes" / ".format").read_text(encoding="utf-8") == web.DOCUMENTS_FORMAT
+    kept = tmp_path / "cartes" / "fedcba9876543210fedcba98.html"
+    kept.write_text("<html></html>", encoding="utf-8")
+    monkeypatch.setattr(web, "_checked_format", False)  # another process, the same version
+    web._forget_other_formats()
+    assert kept.exists()

@@ -112,7 +112,8 @@ _SLOW_WRITER = textwrap.dedent("""
     store = Store(sys.argv[1])
     snap = store.load()
     frame = snap.frame.copy()
-    frame["description"] = ["N" * 200_000] * len(frame)
+    for i in range(7):  # about 4 MB to write, each cell within the 32,767-character limit
+        frame[f"annexe_{i}"] = ["N" * 30_000] * len(frame)
     store.save(frame, snap.version)
 """)
 
