@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from . import geocoding, reading, schema, validation
-from .errors import UnreadableTable
+from .errors import CufmapError, UnreadableTable
 
 #: Uploads past this size are refused before being parsed (the relay is a few dozen KB).
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
@@ -29,36 +29,45 @@ MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 # --- The editor's frame ---------------------------------------------------------------------
 
 def _typed_columns(frame: pd.DataFrame) -> dict[str, str]:
-    """Columns shown with a typed editor: every value converts (else they stay text)."""
+    """Columns shown with a number editor: every value converts (else they stay text).
+
+    Dates and times are never typed columns: the grid's date editor is the browser's own,
+    whose field order follows the browser's language (month first in English), and a value
+    it cannot hold is dropped without a word. They are text, shown and typed day first
+    (JJ/MM/AAAA, HH:MM) and read by :func:`cufmap.validation.parse_date`, the rule of the
+    CSV reader; a value that does not read stays in its cell, with its reason listed."""
     out = {}
     for col in schema.COLUMNS:
-        if col.name not in frame.columns or col.kind not in ("date", "number"):
+        if col.name not in frame.columns or col.kind != "number":
             continue
-        values = [v for v in frame[col.name] if v]
-        convert = validation.date_or_none if col.kind == "date" else validation.number_or_none
-        if all(convert(v) is not None for v in values):
+        if all(validation.number_or_none(v) is not None for v in frame[col.name] if v):
             out[col.name] = col.kind
     return out
 
 
 def to_editor(frame: pd.DataFrame) -> pd.DataFrame:
-    """The stored text frame as ``st.data_editor`` edits it: every schema column present, typed
-    where all values convert, rows numbered from 1 as in the messages."""
+    """The stored text frame as ``st.data_editor`` edits it: every schema column present,
+    dates as JJ/MM/AAAA, coordinates as numbers where all convert, rows numbered from 1 as in
+    the messages."""
     out = frame.copy()
     for name in schema.NAMES:
         if name not in out.columns:
             out[name] = ""
     out = out[[*schema.NAMES, *[c for c in out.columns if c not in schema.BY_NAME]]]
-    for name, kind in _typed_columns(out).items():
-        convert = validation.date_or_none if kind == "date" else validation.number_or_none
-        out[name] = pd.Series([convert(v) if v else None for v in out[name]], index=out.index,
-                              dtype=object if kind == "date" else "float64")
+    for col in schema.COLUMNS:
+        if col.kind == "date":
+            out[col.name] = [validation.format_date_fr(v) for v in out[col.name]]
+    for name in _typed_columns(out):
+        out[name] = pd.Series([validation.number_or_none(v) for v in out[name]],
+                              index=out.index, dtype="float64")
     out.index = pd.RangeIndex(1, len(out) + 1)
     return out
 
 
 def from_editor(edited: pd.DataFrame) -> pd.DataFrame:
-    """Back to canonical text (ISO dates, dot decimals); empty cells are empty strings."""
+    """Back to canonical text (ISO dates read day first, HH:MM, dot decimals); empty cells
+    are empty strings; a value that does not read is kept as typed, for the validation to
+    explain."""
     def text(value) -> str:
         if value is None or (isinstance(value, float) and value != value) or value is pd.NaT:
             return ""
@@ -112,8 +121,6 @@ def column_config(frame: pd.DataFrame) -> dict:
             options = list(col.choices) + sorted({v for v in frame.get(col.name, []) if v}
                                                  - set(col.choices))
             config[col.name] = st.column_config.SelectboxColumn(options=options, **common)
-        elif col.kind == "date" and typed.get(col.name):
-            config[col.name] = st.column_config.DateColumn(format="DD/MM/YYYY", **common)
         elif col.kind == "number" and typed.get(col.name):
             config[col.name] = st.column_config.NumberColumn(
                 min_value=col.minimum, max_value=col.maximum, format="%.5f", **common)
@@ -128,6 +135,43 @@ def column_config(frame: pd.DataFrame) -> dict:
 def table_problems(frame: pd.DataFrame) -> list[validation.Problem]:
     """Problems of the edited table; « Ligne N » is the editor's row N."""
     return validation.validate(frame, lines=list(range(1, len(frame) + 1)))
+
+
+# --- One stage at a time (the form) ---------------------------------------------------------
+
+_ID_STOP = frozenset("ville commune departement region metropole communaute communautes "
+                     "conseil departemental regional agglomeration urbaine communes "
+                     "collectivite de du des la le l d en et".split())
+
+
+def suggest_id(host: str, start: str, taken=()) -> str:
+    """An id as the shipped ones are made: the host's own name and the date
+    (« Ville d'Orléans », 05/06/2025 -> ``orleans-2025-06-05``; no date: ``…-date-a-venir``),
+    made unique against ``taken``."""
+    from .text import fold
+
+    words = [w for w in fold(host).split() if w.isascii() and w.isalnum()]
+    name = "-".join(w for w in words if w not in _ID_STOP) or "-".join(words) or "etape"
+    date = validation.date_or_none(start)
+    base = f"{name}-{date.isoformat() if date else 'date-a-venir'}"
+    ident, n = base, 2
+    while ident in set(taken):
+        ident, n = f"{base}-{n}", n + 1
+    return ident
+
+
+def stage_label(record: dict) -> str:
+    """How the form's list names a stage: « 26/06/2025 — Ville de Rennes — Parcours… »."""
+    date = validation.format_date_fr(record.get("date_debut", "")) or "date à venir"
+    title = record.get("titre", "")
+    title = title if len(title) <= 50 else title[:49] + "…"
+    return " — ".join(x for x in (date, record.get("collectivite", ""), title) if x)
+
+
+def partners_text(pairs) -> str:
+    """Partner rows of the form (name, country) as the column holds them: « Nom (Pays); … »."""
+    return "; ".join(f"{name.strip()} ({country.strip()})" if country.strip() else name.strip()
+                     for name, country in pairs if name.strip())
 
 
 # --- Comparing and merging versions ---------------------------------------------------------
@@ -154,6 +198,14 @@ class Diff:
         return (f"{len(self.added)} ligne(s) ajoutée(s), {len(self.changed)} modifiée(s), "
                 f"{len(self.removed)} supprimée(s)")
 
+    def report(self) -> list[dict[str, str]]:
+        """One line per stage for staff: what happened to it, columns by their French
+        titles (« modifiée (Date de début, Type de collectivité) »)."""
+        return ([{"Changement": "ajoutée", "Étape": k} for k in self.added] +
+                [{"Changement": "modifiée (" + ", ".join(map(validation.title, v)) + ")",
+                  "Étape": k} for k, v in self.changed.items()] +
+                [{"Changement": "supprimée", "Étape": k} for k in self.removed])
+
 
 def diff(old: pd.DataFrame, new: pd.DataFrame) -> Diff:
     before, after = _keyed(old), _keyed(new)
@@ -168,6 +220,63 @@ def diff(old: pd.DataFrame, new: pd.DataFrame) -> Diff:
     return out
 
 
+#: What emptying a column's cell does to a stage, as the confirmation says it.
+_ERASED = {
+    "date_debut": "La date de début", "date_fin": "La date de fin",
+    "heure_debut": "L'heure de début", "heure_fin": "L'heure de fin",
+    "collectivite": "La collectivité hôte", "type_collectivite": "Le type de collectivité",
+    "code_insee": "Le code officiel", "co_organisateurs": "Les co-organisateurs",
+    "lieu": "Le lieu", "lat": "La latitude", "lon": "La longitude", "titre": "Le titre",
+    "format": "Le format", "description": "La description",
+    "partenaires": "Les partenaires à l'étranger", "lien": "Le lien", "source": "La source",
+    "notes_presentation": "Les notes de présentation", "note": "La note",
+}
+_FEMININE = {"date_debut", "date_fin", "heure_debut", "heure_fin", "collectivite", "lat",
+             "lon", "description", "source", "notes_presentation", "note"}
+
+
+@dataclass(frozen=True)
+class Erasure:
+    """A filled cell that a save would empty."""
+
+    ident: str
+    column: str
+    stage: str  # the stage as staff name it: its host (else its title, else its id)
+    value: str  # what would be lost
+
+    def message(self) -> str:
+        what = _ERASED.get(self.column, f"La colonne « {self.column} »")
+        plural = what.startswith("Les ")
+        ending = ("e" if self.column in _FEMININE else "") + ("s" if plural else "")
+        return (f"{what} de « {self.stage} » {'seront' if plural else 'sera'} "
+                f"effacé{ending}.")
+
+
+def erasures(old: pd.DataFrame, new: pd.DataFrame) -> list[Erasure]:
+    """Every cell filled in ``old`` that ``new`` empties, stage by stage (rows matched by id;
+    a removed row is a removal, counted by :func:`diff`)."""
+    before, after = _keyed(old), _keyed(new)
+    out = []
+    for key, rec in after.items():
+        if key not in before:
+            continue
+        was = before[key]
+        stage = was.get("collectivite") or was.get("titre") or key
+        for column, value in was.items():
+            if column != "id" and value.strip() and not rec.get(column, "").strip():
+                out.append(Erasure(key, column, stage, value))
+    return out
+
+
+class UnconfirmedErasure(CufmapError):
+    """A save would empty filled cells and nobody confirmed it: nothing was written."""
+
+    def __init__(self, found: list[Erasure]):
+        super().__init__(" ".join(e.message() for e in found) + " Confirmez pour enregistrer : "
+                         "rien n'a été modifié.")
+        self.erasures = found
+
+
 @dataclass(frozen=True)
 class Conflict:
     ident: str
@@ -179,7 +288,7 @@ class Conflict:
         if not self.column:
             return (f"Étape « {self.ident} » : {self.mine} de votre côté, {self.theirs} de "
                     "l'autre ; leur version est gardée.")
-        return (f"Étape « {self.ident} », colonne {self.column} : vous aviez écrit "
+        return (f"Étape « {self.ident} », colonne {validation.title(self.column)} : vous aviez écrit "
                 f"« {self.mine} », l'autre personne « {self.theirs} » ; leur valeur est gardée, "
                 "la vôtre est rappelée ici.")
 
@@ -229,6 +338,7 @@ class Upload:
     changes: Diff
     description: str  # encoding and separator, as understood
     before: int = 0  # stages saved before the import
+    erasures: list[Erasure] = field(default_factory=list)  # filled cells the file empties
 
     @property
     def errors(self) -> list[validation.Problem]:
@@ -262,7 +372,7 @@ def read_upload(data: bytes, filename: str, current: pd.DataFrame) -> Upload:
     kind = "classeur Excel" if filename.lower().endswith((".xlsx", ".xlsm")) else \
         f"CSV {table.encoding}, séparateur « {table.delimiter} »"
     return Upload(frame, problems, diff(current, frame), f"{len(frame)} ligne(s), {kind}",
-                  before=len(current))
+                  before=len(current), erasures=erasures(current, frame))
 
 
 # --- Places ---------------------------------------------------------------------------------
@@ -342,6 +452,7 @@ class Edit:
 
     problems: list[validation.Problem]
     changes: Diff
+    erasures: list[Erasure] = field(default_factory=list)  # to confirm before saving
 
     @property
     def errors(self) -> list[validation.Problem]:
@@ -427,21 +538,28 @@ class EditingSession:
     def edit(self, mine: pd.DataFrame) -> Edit:
         """The editor's table (stored text frame): remembered, validated, compared."""
         self.mine = mine
-        return Edit(table_problems(mine), diff(self.base, mine))
+        return Edit(table_problems(mine), diff(self.base, mine), erasures(self.base, mine))
 
-    def save(self, frame: pd.DataFrame | None = None, summary: str = "") -> bool:
+    def save(self, frame: pd.DataFrame | None = None, summary: str = "",
+             confirmed: bool = False, keep_edits: bool = False) -> bool:
         """Save one's edits (or ``frame``, an import) over the version they started from.
-        False, with :attr:`conflict` set, if someone saved meanwhile: nothing is lost."""
+        False, with :attr:`conflict` set, if someone saved meanwhile: nothing is lost.
+        A save that empties filled cells needs ``confirmed`` (else
+        :class:`UnconfirmedErasure`, nothing written). With ``keep_edits`` (a stage saved
+        from the form), the table's unsaved edits stay, merged onto the saved version."""
         from .errors import ConflictError
 
         frame = self.mine if frame is None else frame
+        emptied = erasures(self.base, frame)
+        if emptied and not confirmed:
+            raise UnconfirmedErasure(emptied)
         summary = summary or diff(self.base, frame).summary()
         try:
             self.store.save(frame, self.version, author=self.author)
         except ConflictError as exc:
             self.conflict = str(exc) or "conflit"
             return False
-        self._saved(summary)
+        self._saved(summary, keep_edits)
         return True
 
     def restore(self, ident: str) -> bool:
@@ -456,15 +574,40 @@ class EditingSession:
         self._saved("version rétablie")
         return True
 
-    def import_upload(self, upload: Upload) -> bool:
-        """Replace the stages by an uploaded file (checked by :func:`read_upload`)."""
-        if not self.save(upload.frame, "import : " + upload.changes.summary()):
+    def import_upload(self, upload: Upload, confirmed: bool = False) -> bool:
+        """Replace the stages by an uploaded file (checked by :func:`read_upload`); emptied
+        cells need ``confirmed``, as in :meth:`save`."""
+        if not self.save(upload.frame, "import : " + upload.changes.summary(), confirmed):
             return False
         self.uploads += 1
         return True
 
-    def _saved(self, summary: str) -> None:
-        self.load()
+    def stage_change(self, record: dict, replacing: str = "") -> pd.DataFrame:
+        """The saved version with one stage added (``replacing`` empty) or replaced (the stage
+        whose id was ``replacing``), as the form saves it."""
+        row = validation.normalise_row({name: record.get(name, "") for name in schema.NAMES})
+        frame = self.base.copy()
+        for name in row:
+            if name not in frame.columns:
+                frame[name] = ""
+        at = frame.index[frame["id"] == replacing] if replacing else []
+        if len(at):
+            for name, value in row.items():
+                frame.at[at[0], name] = value
+        else:
+            frame = pd.concat([frame, pd.DataFrame([row], dtype=object)], ignore_index=True)
+        return frame.fillna("")
+
+    def save_stage(self, record: dict, replacing: str = "", confirmed: bool = False) -> bool:
+        """The form's stage saved over the saved version (one stage added or replaced); the
+        table's unsaved edits stay, merged onto the new version."""
+        frame = self.stage_change(record, replacing)
+        what = "étape modifiée" if replacing else "étape ajoutée"
+        return self.save(frame, f"{what} : {record.get('id', '')}", confirmed, keep_edits=True)
+
+    def _saved(self, summary: str, keep_edits: bool = False) -> None:
+        self.load(keep_edits=keep_edits and self.mine is not None and
+                  not diff(self.base, self.mine).empty)
         self.saved = summary
         self._publish()
 

@@ -44,13 +44,12 @@ with st.container():  # one element whatever it holds: the tabs keep their place
     if ed.stale:
         st.info("Une nouvelle version a été enregistrée depuis que vous avez ouvert la page "
                 "(par une autre personne ou directement dans le dépôt).")
-        if st.button("Charger la nouvelle version en gardant mes modifications"):
-            ed.load(keep_edits=True)
-            st.rerun()
+        st.button("Charger la nouvelle version en gardant mes modifications",  # before the page
+                  on_click=ed.load, kwargs={"keep_edits": True})
 
 
-sections = {"Étapes": tabs.table_tab, "Lieux": tabs.places_tab, "Historique": tabs.history_tab,
-            "Importer / exporter": tabs.files_tab}
+sections = {"Étapes": tabs.table_tab, "Une étape": tabs.stage_tab, "Lieux": tabs.places_tab,
+            "Historique": tabs.history_tab, "Importer / exporter": tabs.files_tab}
 if ed.broken:  # nothing to edit: what can replace the file
     st.error(f"Le fichier des étapes ne peut pas être lu : {md(ed.broken)} Rétablissez "
              "une version précédente (Historique) ou importez un fichier corrigé.")
