@@ -15,6 +15,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import threading
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -463,6 +465,19 @@ class Edit:
         return not self.errors and not self.changes.empty
 
 
+def _atomic(method):
+    """A session method run under the session's lock. Streamlit may run two scripts of one
+    browser session at once (``runner.fastReruns``, on by default: a click starts a new run
+    while the stopped one still finishes a button's callback), and each would otherwise see
+    the other's change half done: a new editor over the old table, edits of a replaced editor
+    saved over the new version (measured: another person's saved cell undone)."""
+    @functools.wraps(method)
+    def run(self, *args, **kwargs):
+        with self._lock:
+            return method(self, *args, **kwargs)
+    return run
+
+
 @dataclass
 class EditingSession:
     """One person's editing session over a store (the local file or the Git remote, both from
@@ -488,6 +503,7 @@ class EditingSession:
     public: str = ""  # warning about the public page, said once
     places: list[PlaceStatus] | None = None
     uploads: int = 0  # generation of the upload widget (cleared after an import)
+    _lock: threading.RLock = field(default_factory=threading.RLock, repr=False, compare=False)
 
     @classmethod
     def open(cls, store, author: str = "", publish=None) -> EditingSession:
@@ -498,6 +514,7 @@ class EditingSession:
         session.load()
         return session
 
+    @_atomic
     def follow(self) -> None:
         """On each rerun: news from the remote (at most every 30 s) regenerates the public
         page; the edits stay as they are (:attr:`stale` tells the page)."""
@@ -507,6 +524,12 @@ class EditingSession:
     def _publish(self) -> None:
         self.public = self.publish(self.store) if self.publish else ""
 
+    @_atomic
+    def editor(self) -> tuple[int, pd.DataFrame]:
+        """The editor to show: its generation and the table it starts from, read together."""
+        return self.table, self.start
+
+    @_atomic
     def load(self, keep_edits: bool = False) -> None:
         """Read the saved version; with ``keep_edits``, one's edits merged onto it (cell by
         cell, conflicts listed). A file that cannot be read leaves an empty table and its
@@ -520,7 +543,7 @@ class EditingSession:
         except CufmapError as exc:
             self.broken = str(exc)
             self.start = self.base = pd.DataFrame(columns=list(schema.NAMES), dtype=object)
-            self.version, self.conflicts = self.store.current_version(), []
+            self.version, self.conflicts, self.mine = self.store.current_version(), [], None
             return
         self.broken = ""
         if keep_edits and self.mine is not None:
@@ -529,17 +552,27 @@ class EditingSession:
         else:
             self.start, self.conflicts = snapshot.frame, []
         self.base, self.version = snapshot.frame, snapshot.version
+        # One's table is now the new start. Left as it was, a second reload before the page
+        # runs again (a double click, a run interrupted and replayed) would merge the table
+        # from before the first one over the new base: every cell someone else changed
+        # would look changed back by me, and their work would be undone on the next save.
+        self.mine = self.start
 
     @property
     def stale(self) -> bool:
         """Someone saved since this session loaded (and no refused save is pending)."""
         return not self.conflict and self.store.current_version() != self.version
 
-    def edit(self, mine: pd.DataFrame) -> Edit:
-        """The editor's table (stored text frame): remembered, validated, compared."""
-        self.mine = mine
+    @_atomic
+    def edit(self, mine: pd.DataFrame, table: int | None = None) -> Edit:
+        """The editor's table (stored text frame): remembered, validated, compared. From an
+        editor of another generation (``table``: one replaced by a reload meanwhile) it is
+        not remembered: a save saves the table the current editor shows."""
+        if table is None or table == self.table:
+            self.mine = mine
         return Edit(table_problems(mine), diff(self.base, mine), erasures(self.base, mine))
 
+    @_atomic
     def save(self, frame: pd.DataFrame | None = None, summary: str = "",
              confirmed: bool = False, keep_edits: bool = False) -> bool:
         """Save one's edits (or ``frame``, an import) over the version they started from.
@@ -562,6 +595,7 @@ class EditingSession:
         self._saved(summary, keep_edits)
         return True
 
+    @_atomic
     def restore(self, ident: str) -> bool:
         """A former version saved again as a new one (False on a conflict, as :meth:`save`)."""
         from .errors import ConflictError
@@ -574,6 +608,7 @@ class EditingSession:
         self._saved("version rétablie")
         return True
 
+    @_atomic
     def import_upload(self, upload: Upload, confirmed: bool = False) -> bool:
         """Replace the stages by an uploaded file (checked by :func:`read_upload`); emptied
         cells need ``confirmed``, as in :meth:`save`."""
@@ -598,6 +633,7 @@ class EditingSession:
             frame = pd.concat([frame, pd.DataFrame([row], dtype=object)], ignore_index=True)
         return frame.fillna("")
 
+    @_atomic
     def save_stage(self, record: dict, replacing: str = "", confirmed: bool = False) -> bool:
         """The form's stage saved over the saved version (one stage added or replaced); the
         table's unsaved edits stay, merged onto the new version."""
@@ -611,11 +647,13 @@ class EditingSession:
         self.saved = summary
         self._publish()
 
+    @_atomic
     def check_places(self, chain: geocoding.Geocoder, progress=None) -> None:
         """Where the chain puts each host and partner of the edited table."""
         self.places = place_statuses(self.mine if self.mine is not None else self.base, chain,
                                      progress)
 
+    @_atomic
     def remember_place(self, places: geocoding.PlacesFile, status: PlaceStatus, lat: float,
                        lon: float, **how) -> None:
         """Staff's answer for a place: kept in the places file (one commit with the Git
@@ -625,6 +663,7 @@ class EditingSession:
         self.store.save_places(self.author)
         self._publish()
 
+    @_atomic
     def take(self, name: str) -> str:
         """A message to say once (``saved``, ``public``), then forgotten."""
         text, value = getattr(self, name), ""

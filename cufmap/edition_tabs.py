@@ -38,13 +38,49 @@ def confirm_erasures(found: list[editing.Erasure], key: str) -> bool:
 
 
 def _save(action) -> None:
-    """A save from the table or the form: rerun on success; the storage's refusal said."""
+    """A save from the table or the form, then a fresh page: saved, or refused because
+    someone saved meanwhile (:func:`conflict_notice` says so above the tabs, and the save
+    buttons wait for the reload). A storage error is said here, the edits kept."""
     try:
-        if action():
-            st.rerun()
+        action()
     except CufmapError as exc:  # not writable, remote unreachable or refusing: the edits
         # stay where they were typed
         st.error(md(exc))
+        return
+    st.rerun()
+
+
+def conflict_notice(ed: editing.EditingSession) -> None:
+    """Above the tabs: a save refused because someone saved meanwhile, and the two ways on."""
+    if not ed.conflict:
+        return
+    st.error("Quelqu'un d'autre a enregistré le fichier depuis que vous l'avez ouvert : "
+             "votre enregistrement est refusé, rien n'est perdu.")
+    c1, c2 = st.columns(2)
+    # Callbacks: they run before the page, which then shows the version just loaded.
+    c1.button("Charger sa version en gardant mes modifications", type="primary",
+              on_click=ed.load, kwargs={"keep_edits": True})
+    c2.button("Abandonner mes modifications et charger sa version", on_click=ed.load)
+
+
+#: The grid's list cells (type, format) open a list that filters as one types. After an edit,
+#: the grid gives the focus back to the last edited cell a frame after the list has opened
+#: (glide-data-grid's deferred ``focus()``, measured in Streamlit 1.67): the list closes at
+#: once and what one types goes nowhere. While a list is open, the focus it loses to the grid
+#: itself is given back to it; a click elsewhere closes the list as before.
+LIST_FOCUS_JS = """<script>(function () {
+  var doc = window.parent && window.parent !== window ? window.parent.document : document;
+  var win = doc.defaultView;
+  if (win.cufListFocus) return;
+  win.cufListFocus = true;
+  doc.addEventListener("focusout", function (e) {
+    var list = e.target, to = e.relatedTarget;
+    if (!list || !list.id || list.id.indexOf("react-select-") !== 0 || !to || !to.closest ||
+        !to.closest("[data-testid='stDataFrame']")) return;
+    win.requestAnimationFrame(function () { if (list.isConnected) list.focus(); });
+  }, true);
+  doc.documentElement.setAttribute("data-cuf-list-focus", "1");
+})();</script>"""
 
 
 def table_tab(ed: editing.EditingSession) -> None:
@@ -53,13 +89,15 @@ def table_tab(ed: editing.EditingSession) -> None:
                "27 juin 2025) ; « + » en bas du tableau ajoute une étape, la case à gauche "
                "d'une ligne permet de la supprimer. Une étape à la fois, ou sur un téléphone : "
                "onglet « Une étape ».")
+    st.html(LIST_FOCUS_JS, unsafe_allow_javascript=True)
     status = st.empty()  # above the table, always one line: the table never moves
-    start = editing.to_editor(ed.start)
-    edited = st.data_editor(start, column_config=editing.column_config(ed.start),
-                            num_rows="dynamic", key=f"ed_table_{ed.table}",
+    table, saved = ed.editor()
+    start = editing.to_editor(saved)
+    edited = st.data_editor(start, column_config=editing.column_config(saved),
+                            num_rows="dynamic", key=f"ed_table_{table}",
                             height=editing.editor_height(len(start)),
                             hide_index=False, placeholder="", alt="Étapes du relais")
-    now = ed.edit(editing.from_editor(edited))
+    now = ed.edit(editing.from_editor(edited), table)
     problems, errors, changes = now.problems, now.errors, now.changes
     status.caption(("Modifications non enregistrées : " + changes.summary() + "." +
                     (" Des erreurs sont à corriger sous le tableau." if errors else ""))
@@ -80,17 +118,11 @@ def table_tab(ed: editing.EditingSession) -> None:
              "restent en place d'ici là." if errors else ""))
         problems_table(problems)
     confirmed = confirm_erasures(now.erasures, f"ed_erase_{ed.table}")
-    if st.button("Enregistrer", type="primary", disabled=not (now.savable and confirmed)):
+    # While a refused save waits for its reload, saving again would only be refused again (and
+    # a click sent together with « Charger… » can make Streamlit drop that one).
+    if st.button("Enregistrer", type="primary",
+                 disabled=not (now.savable and confirmed) or bool(ed.conflict)):
         _save(lambda: ed.save(confirmed=confirmed))
-    if ed.conflict:
-        st.error("Quelqu'un d'autre a enregistré le fichier depuis que vous l'avez ouvert : "
-                 "votre enregistrement est refusé, rien n'est perdu.")
-        c1, c2 = st.columns(2)
-        # Callbacks: they run before the page, so a save clicked just after (the two clicks
-        # reaching the server together) saves over the version just loaded.
-        c1.button("Charger sa version en gardant mes modifications", type="primary",
-                  on_click=ed.load, kwargs={"keep_edits": True})
-        c2.button("Abandonner mes modifications et charger sa version", on_click=ed.load)
 
 
 def _date_reading(where, value: str, kind: str = "date") -> None:
@@ -121,7 +153,7 @@ def stage_tab(ed: editing.EditingSession) -> None:
     records = ed.base.fillna("").astype(str).to_dict("records")
     by_id = {r["id"]: r for r in records if r.get("id")}
     choice = st.selectbox("Étape", ["", *by_id],
-                          format_func=lambda i: "➕ Nouvelle étape" if not i else
+                          format_func=lambda i: "Nouvelle étape" if not i else
                           editing.stage_label(by_id[i]), key=f"fm_pick_{ed.table}")
     rec = by_id.get(choice, {})
     k = f"fm{ed.table}_{choice or 'nouvelle'}_"
@@ -129,21 +161,23 @@ def stage_tab(ed: editing.EditingSession) -> None:
     c1, c2 = st.columns(2)
     out["collectivite"] = c1.text_input("Collectivité hôte (obligatoire)",
                                         rec.get("collectivite", ""), key=k + "host",
-                                        placeholder="Ville de Rennes")
+                                        placeholder="ex. Ville de Rennes")
     out["type_collectivite"] = _choice(c2, "Type de collectivité", schema.TYPES_COLLECTIVITE,
                                        rec.get("type_collectivite", ""), k + "type")
     out["titre"] = st.text_input("Titre (obligatoire)", rec.get("titre", ""), key=k + "title")
     d1, d2 = st.columns(2)
-    for where, name, label in ((d1, "date_debut", "Date de début (JJ/MM/AAAA)"),
+    for where, name, label in ((d1, "date_debut", "Date de début"),
                                (d2, "date_fin", "Date de fin, si plusieurs jours")):
         out[name] = where.text_input(label, validation.format_date_fr(rec.get(name, "")),
-                                     key=k + name, placeholder="27/06/2025")
+                                     key=k + name, placeholder="JJ/MM/AAAA",
+                                     help="Le jour d'abord : 27/06/2025, 27062025, 27/6/25 ou "
+                                          "27 juin 2025. Vide si la date n'est pas connue.")
         _date_reading(where, out[name])
     h1, h2 = st.columns(2)
-    for where, name, label in ((h1, "heure_debut", "Heure de début (HH:MM)"),
+    for where, name, label in ((h1, "heure_debut", "Heure de début"),
                                (h2, "heure_fin", "Heure de fin")):
         out[name] = where.text_input(label, rec.get(name, ""), key=k + name,
-                                     placeholder="09:15")
+                                     placeholder="HH:MM")
         _date_reading(where, out[name], "time")
     f1, f2 = st.columns(2)
     out["format"] = _choice(f1, "Format", schema.FORMATS, rec.get("format", ""), k + "format")
@@ -160,7 +194,7 @@ def stage_tab(ed: editing.EditingSession) -> None:
         known = existing[i] if i < len(existing) else None
         p1, p2 = st.columns([3, 2])
         name = p1.text_input(f"Partenaire {i + 1}", known.name if known else "",
-                             key=f"{k}pn{i}", placeholder="Sabiñánigo")
+                             key=f"{k}pn{i}", placeholder="ex. Sabiñánigo")
         country = _choice(p2, f"Pays du partenaire {i + 1}", names,
                           (known.country_fr if known else ""), f"{k}pc{i}")
         pairs.append((name, country))
@@ -192,7 +226,7 @@ def stage_tab(ed: editing.EditingSession) -> None:
     confirmed = confirm_erasures(editing.erasures(ed.base, frame), k + "erase")
     changed = not editing.diff(ed.base, frame).empty
     if st.button("Enregistrer l'étape", type="primary", key=k + "save",
-                 disabled=not (changed and confirmed)):
+                 disabled=not (changed and confirmed) or bool(ed.conflict)):
         st.session_state[k + "tried"] = True
         if errors:
             st.rerun()  # the errors, listed above the button

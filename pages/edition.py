@@ -41,6 +41,7 @@ with st.container():  # one element whatever it holds: the tabs keep their place
         st.warning(md(data.unreachable))
     if data.problem:
         st.warning(md(data.problem))
+    tabs.conflict_notice(ed)  # a save refused: someone saved meanwhile
     if ed.stale:
         st.info("Une nouvelle version a été enregistrée depuis que vous avez ouvert la page "
                 "(par une autre personne ou directement dans le dépôt).")

@@ -90,6 +90,22 @@ def test_a_save_after_someone_else_s_is_refused_then_merged_keeping_both(opened)
     assert _both(fresh.base)
 
 
+def test_reloading_twice_keeps_the_other_person_s_work(opened):
+    """« Charger sa version en gardant mes modifications » reaching the session twice (a
+    double click, a run interrupted and replayed) merges nothing back over their version."""
+    open_, outside = opened
+    session = editing.EditingSession.open(open_("a"), "Élise")
+    session.edit(_retitle(session.start, "lyon-2025-04-16", "Mon titre"))
+    outside("Randonnée de la coopération", "Randonnée vue ailleurs")
+    session.store.sync(force=True)
+    assert not session.save()
+    session.load(keep_edits=True)
+    session.load(keep_edits=True)  # before the page has run again
+    assert _both(session.start) and not session.conflicts
+    assert session.save()
+    assert _both(editing.EditingSession.open(open_("c"), "Autre").base)
+
+
 def test_the_same_cell_changed_on_both_sides_is_listed(opened):
     open_, outside = opened
     session = editing.EditingSession.open(open_("a"), "Élise")
@@ -167,3 +183,45 @@ def test_a_stage_saved_from_the_form_keeps_the_table_s_unsaved_edits(relay_copy,
     saved = {r["id"]: r for r in store.Store(relay_copy).load().frame.to_dict("records")}
     assert (saved["orleans-2025-06-05"]["date_debut"], saved["orleans-2025-06-05"]["heure_debut"]) \
         == ("", "09:30")
+
+
+def test_edits_from_a_replaced_editor_are_never_saved_over_the_new_version(opened):
+    """A page run that still shows the editor a reload has replaced (two runs of one browser
+    session at once) hands in that editor's table: a save saves the new editor's."""
+    open_, outside = opened
+    session = editing.EditingSession.open(open_("a"), "Élise")
+    replaced = session.table
+    mine = _retitle(session.start, "lyon-2025-04-16", "Mon titre")
+    session.edit(mine, replaced)
+    outside("Randonnée de la coopération", "Randonnée vue ailleurs")
+    session.store.sync(force=True)
+    assert not session.save()
+    session.load(keep_edits=True)
+    assert session.edit(mine, replaced).changes.changed  # shown to that run, not remembered
+    assert session.save()
+    assert _both(editing.EditingSession.open(open_("c"), "Autre").base)
+
+
+def test_a_reload_is_seen_whole_or_not_at_all_by_another_run(relay_copy, tmp_path):
+    """While a reload reads the file (in a button's callback on one thread), another run of
+    the same browser session (on another thread) cannot read the editor half changed."""
+    import threading
+
+    class Slow(store.Store):
+        def load(self):
+            reading.set()
+            release.wait()
+            return super().load()
+
+    reading, release = threading.Event(), threading.Event()
+    session = editing.EditingSession(Slow(relay_copy), "Élise")
+    loader = threading.Thread(target=session.load)
+    loader.start()
+    reading.wait()
+    try:
+        assert not session._lock.acquire(blocking=False)  # a reader waits for the whole reload
+    finally:
+        release.set()
+        loader.join()
+    table, start = session.editor()
+    assert table == 1 and start is session.start and len(start) == 20
