@@ -230,7 +230,15 @@ def stage_tab(ed: editing.EditingSession) -> None:
         st.session_state[k + "tried"] = True
         if errors:
             st.rerun()  # the errors, listed above the button
-        _save(lambda: ed.save_stage(out, choice, confirmed=confirmed))
+
+        def save_stage() -> None:
+            if ed.save_stage(out, choice, confirmed=confirmed):
+                st.session_state["fm_done"] = (
+                    f"Étape « {out['titre']} » enregistrée ({out['id']}) : la carte publique "
+                    "la montre déjà. Le formulaire est prêt pour une autre étape.")
+        _save(save_stage)
+    if "fm_done" in st.session_state:  # said once, where the person is looking (a phone)
+        st.success(md(st.session_state.pop("fm_done")))
 
 
 def places_tab(ed: editing.EditingSession) -> None:

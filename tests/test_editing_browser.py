@@ -274,6 +274,7 @@ def dates_choices_and_the_form(page, url, data, locale):
         page.get_by_text("Oui, effacer cette valeur").click()
     save(page)
     expect(page.get_by_text(SAVED)).to_be_visible()
+    settle(page)  # the run that saved has ended: the form of the former version is gone
     stored = {r["id"]: r for r in rows(data)}
     assert [stored[i]["date_debut"] for i in ("rennes-2025-06-26", "aude-2025-05-27",
                                               "montpellier-2025-06-19", "grenoble-2025-05-15")] \
@@ -297,7 +298,9 @@ def dates_choices_and_the_form(page, url, data, locale):
     pick(page, "Pays du partenaire 1", "états", "États-Unis")
     with rerun(page):
         page.get_by_role("button", name="Enregistrer l'étape").click()
-    expect(page.get_by_text("Enregistré (étape ajoutée : orleans-2025-06-05)")).to_be_visible()
+    expect(page.get_by_text("Étape « Fête des jumelages » enregistrée (orleans-2025-06-05)")) \
+        .to_be_in_viewport()  # on a phone too, under the button
+    expect(page.get_by_text("Enregistré (étape ajoutée : orleans-2025-06-05)")).to_be_attached()
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"edition-une-etape-{locale}.png"))
     added = {r["id"]: r for r in rows(data)}["orleans-2025-06-05"]
