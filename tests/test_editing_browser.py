@@ -1,6 +1,7 @@
 """The editing page end to end in headless chromium against `streamlit run` (network cut):
-sign in, edit a cell, add a stage with a partner, save and see it on the public map, a
-conflict between two sessions, places, history, import and export."""
+sign in; in an English browser, edit cells, dates the French way, a list, a stage added in the
+grid and one with the form, seen on the public map; history, import and export. Second part in
+``test_editing_browser_more.py`` (its own server)."""
 
 import contextlib
 import csv
@@ -149,41 +150,6 @@ def test_public_pages_have_no_edit_control_and_editing_needs_the_password(page, 
     expect(page.get_by_text("Connecté : Alice")).to_be_visible()
 
 
-def test_edit_a_cell_add_a_stage_save_and_see_it_on_the_public_map(page, site):
-    url, data, _ = site
-    sign_in(page, url)
-    edit(page, 2, "titre", "Randonnée <img src=x onerror=alert(1)> à Suippes",
-         before="Randonnée de la coopération décentralisée à Suippes")
-    expect(page.get_by_text("1 modifiée(s)")).to_be_visible()
-    # a new stage, with a partner
-    page.locator("[data-testid='stDataFrame']").first.hover()
-    page.get_by_role("button", name="Ajouter une ligne").click()
-    for column, value in [("id", "orleans-2025-06-05"), ("collectivite", "Ville d'Orléans"),
-                          ("titre", "Fête des jumelages"), ("partenaires", "Wichita (États-Unis)")]:
-        # id, collectivite and titre are required: the row goes to the server once they are
-        # all filled (with titre's edit, or, on a loaded machine, only with the next one), so
-        # only the last edit is sure to start a run; settle waits for one already started
-        edit(page, 20, column, value, runs=column == "partenaires")
-        settle(page)
-    expect(page.get_by_text("1 ligne(s) ajoutée(s)")).to_be_visible()
-    save(page)
-    expect(page.get_by_text("Enregistré (1 ligne(s) ajoutée(s), 1 modifiée(s)")).to_be_visible()
-    stored = {r["id"]: r for r in rows(data)}
-    assert stored["suippes-2025-04-01"]["titre"] == \
-        "Randonnée <img src=x onerror=alert(1)> à Suippes"
-    assert stored["orleans-2025-06-05"]["partenaires"] == "Wichita (États-Unis)"
-    assert stored["orleans-2025-06-05"]["collectivite"] == "Ville d'Orléans"
-    # the public map, without restarting the app
-    page.goto(url)
-    frame = map_frame(page)
-    expect(frame.locator(".cuf-timeline button[data-stage='orleans-2025-06-05']")) \
-        .to_contain_text("avec Wichita (États-Unis)", timeout=20_000)
-    expect(frame.locator(".cuf-timeline button[data-stage='suippes-2025-04-01'] .title")) \
-        .to_have_text("Randonnée <img src=x onerror=alert(1)> à Suippes")
-    assert page.dialogs == []
-    page.screenshot(path=str(ARTIFACTS / "edition-carte-publique.png"))
-
-
 def test_restore_an_earlier_version(page, site):
     url, data, _ = site
     original = data.read_bytes()
@@ -251,11 +217,14 @@ def test_import_an_excel_fr_file_with_errors_then_export(page, site, tmp_path):
     assert "01/04/2025" in raw.decode("utf-8-sig")
 
 
-def dates_choices_and_the_form(page, url, data, locale):
+def dates_choices_and_the_form(page, url, data, locale, grid_first=None):
     """What staff type, the French way, whatever the browser's language (``locale``): dates in
-    the grid, an unreadable one explained, a cleared one confirmed, a type from the list; then
-    a stage added with the one-stage form, shown on the public map."""
+    the grid, an unreadable one explained, a cleared one confirmed, a type from the list
+    (after ``grid_first(page)``'s edits), saved; then a stage added with the one-stage form,
+    shown on the public map, whose frame is returned."""
     assert page.evaluate("navigator.language") == locale
+    if grid_first:
+        grid_first(page)
     before = data.read_bytes()
     edit(page, 13, "date_debut", "27/06/2025", before="26/06/2025")  # Rennes
     edit(page, 9, "date_debut", "27062025", before="27/05/2025")  # Département de l'Aude
@@ -308,9 +277,31 @@ def dates_choices_and_the_form(page, url, data, locale):
             added["partenaires"]) == ("Ville d'Orléans", "commune", "2025-06-05",
                                       "Wichita (États-Unis)")
     page.set_viewport_size({"width": 1600, "height": 1000})
-    page.goto(url)
-    expect(map_frame(page).locator(".cuf-timeline button[data-stage='orleans-2025-06-05']")) \
+    page.goto(url)  # the public map, without restarting the app
+    frame = map_frame(page)
+    expect(frame.locator(".cuf-timeline button[data-stage='orleans-2025-06-05']")) \
         .to_contain_text("avec Wichita (États-Unis)", timeout=30_000)
+    return frame
+
+
+def a_title_and_a_new_row(page):
+    """A cell edited (its text never run as HTML on the map) and a stage added in the grid."""
+    edit(page, 2, "titre", "Randonnée <img src=x onerror=alert(1)> à Suippes",
+         before="Randonnée de la coopération décentralisée à Suippes")
+    expect(page.get_by_text("1 modifiée(s)")).to_be_visible()
+    page.locator("[data-testid='stDataFrame']").first.hover()
+    page.get_by_role("button", name="Ajouter une ligne").click()
+    for column, value in [("id", "tours-2025-06-12"), ("collectivite", "Ville de Tours"),
+                          ("titre", "Fête des jumelages de Tours"),
+                          ("partenaires", "Mülheim an der Ruhr (Allemagne)")]:
+        # id, collectivite and titre are required: the row goes to the server once they are
+        # all filled (with titre's edit, or, on a loaded machine, only with the next one), so
+        # only the last edit is sure to start a run; settle waits for one already started
+        edit(page, 20, column, value, runs=column == "partenaires")
+        settle(page)
+    expect(page.get_by_text("1 ligne(s) ajoutée(s)")).to_be_visible()
+    expect(page.get_by_text("Une ligne ajoutée prend son numéro à l'enregistrement : 21"))\
+        .to_be_visible()
 
 
 def pick(page, label: str, typed: str, option: str):
@@ -321,10 +312,25 @@ def pick(page, label: str, typed: str, option: str):
         page.get_by_role("option", name=option, exact=True).click()
 
 
-def test_dates_and_choices_the_french_way_in_an_english_browser(browser, site):
+def test_edits_the_french_way_in_an_english_browser_then_the_public_map(browser, site):
     url, data, _ = site
     page = signed_in_page(browser, url, "Alice", locale="en-US")
+    dialogs = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
     try:
-        dates_choices_and_the_form(page, url, data, "en-US")
+        frame = dates_choices_and_the_form(page, url, data, "en-US",
+                                           grid_first=a_title_and_a_new_row)
+        stored = {r["id"]: r for r in rows(data)}
+        assert stored["suippes-2025-04-01"]["titre"] == \
+            "Randonnée <img src=x onerror=alert(1)> à Suippes"
+        assert (stored["tours-2025-06-12"]["collectivite"],
+                stored["tours-2025-06-12"]["partenaires"]) == \
+            ("Ville de Tours", "Mülheim an der Ruhr (Allemagne)")
+        expect(frame.locator(".cuf-timeline button[data-stage='tours-2025-06-12']")) \
+            .to_contain_text("avec Mülheim an der Ruhr (Allemagne)")
+        expect(frame.locator(".cuf-timeline button[data-stage='suippes-2025-04-01'] .title")) \
+            .to_have_text("Randonnée <img src=x onerror=alert(1)> à Suippes")
+        assert dialogs == []
+        page.screenshot(path=str(ARTIFACTS / "edition-carte-publique.png"))
     finally:
         page.context.close()
