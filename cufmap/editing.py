@@ -210,16 +210,26 @@ class Diff:
 
 
 def diff(old: pd.DataFrame, new: pd.DataFrame) -> Diff:
-    before, after = _keyed(old), _keyed(new)
+    return compare(old, new)[0]
+
+
+def compare(old: pd.DataFrame, new: pd.DataFrame,
+            before: dict | None = None) -> tuple[Diff, list[Erasure]]:
+    """What changed from ``old`` to ``new`` and the filled cells it empties, in one pass
+    (``before``: ``old`` already keyed by id, kept by the session across runs)."""
+    before = _keyed(old) if before is None else before
+    after = _keyed(new)
     out = Diff(added=[k for k in after if k not in before],
                removed=[k for k in before if k not in after])
+    gone = []
     for key, rec in after.items():
-        if key in before:
-            cols = [c for c in dict.fromkeys([*before[key], *rec])
-                    if before[key].get(c, "") != rec.get(c, "")]
+        was = before.get(key)
+        if was is not None and was != rec:
+            cols = [c for c in dict.fromkeys([*was, *rec]) if was.get(c, "") != rec.get(c, "")]
             if cols:
                 out.changed[key] = cols
-    return out
+                gone += emptied(key, was, rec)
+    return out, gone
 
 
 #: What emptying a column's cell does to a stage, as the confirmation says it.
@@ -257,17 +267,14 @@ class Erasure:
 def erasures(old: pd.DataFrame, new: pd.DataFrame) -> list[Erasure]:
     """Every cell filled in ``old`` that ``new`` empties, stage by stage (rows matched by id;
     a removed row is a removal, counted by :func:`diff`)."""
-    before, after = _keyed(old), _keyed(new)
-    out = []
-    for key, rec in after.items():
-        if key not in before:
-            continue
-        was = before[key]
-        stage = was.get("collectivite") or was.get("titre") or key
-        for column, value in was.items():
-            if column != "id" and value.strip() and not rec.get(column, "").strip():
-                out.append(Erasure(key, column, stage, value))
-    return out
+    return compare(old, new)[1]
+
+
+def emptied(key: str, was: dict, now: dict) -> list[Erasure]:
+    """The cells of one stage filled in ``was`` and empty in ``now``."""
+    stage = was.get("collectivite") or was.get("titre") or key
+    return [Erasure(key, column, stage, value) for column, value in was.items()
+            if column != "id" and str(value).strip() and not str(now.get(column, "")).strip()]
 
 
 class UnconfirmedErasure(CufmapError):
@@ -504,6 +511,7 @@ class EditingSession:
     places: list[PlaceStatus] | None = None
     uploads: int = 0  # generation of the upload widget (cleared after an import)
     _lock: threading.RLock = field(default_factory=threading.RLock, repr=False, compare=False)
+    _keyed_base: tuple | None = field(default=None, repr=False, compare=False)
 
     @classmethod
     def open(cls, store, author: str = "", publish=None) -> EditingSession:
@@ -570,7 +578,10 @@ class EditingSession:
         not remembered: a save saves the table the current editor shows."""
         if table is None or table == self.table:
             self.mine = mine
-        return Edit(table_problems(mine), diff(self.base, mine), erasures(self.base, mine))
+        if self._keyed_base is None or self._keyed_base[0] is not self.base:
+            self._keyed_base = (self.base, _keyed(self.base))  # once per saved version
+        changes, emptied_cells = compare(self.base, mine, self._keyed_base[1])
+        return Edit(table_problems(mine), changes, emptied_cells)
 
     @_atomic
     def save(self, frame: pd.DataFrame | None = None, summary: str = "",
@@ -632,6 +643,24 @@ class EditingSession:
         else:
             frame = pd.concat([frame, pd.DataFrame([row], dtype=object)], ignore_index=True)
         return frame.fillna("")
+
+    def stage_check(self, record: dict, replacing: str = "") -> tuple[bool, list[Erasure]]:
+        """What the form's stage changes, cheaply (this stage only, on every run): whether it
+        changes anything, and the filled cells it empties."""
+        row = validation.normalise_row({name: record.get(name, "") for name in schema.NAMES})
+        found = self.base.loc[self.base["id"] == replacing] if replacing else self.base.iloc[:0]
+        if found.empty:
+            return any(row.values()), []
+        was = {k: ("" if v is None else str(v)) for k, v in found.iloc[0].items()}
+        return any(was.get(k, "") != v for k, v in row.items()), emptied(replacing, was, row)
+
+    def stage_problems(self, record: dict, replacing: str = "") -> list[validation.Problem]:
+        """The problems of the form's stage within the whole table (ids unique, the same host
+        twice a day…), numbered as its row of the table."""
+        frame = self.stage_change(record, replacing)
+        ids = list(self.base["id"]) if "id" in self.base.columns else []
+        row = ids.index(replacing) + 1 if replacing in ids else len(frame)
+        return [p for p in table_problems(frame) if p.row == row]
 
     @_atomic
     def save_stage(self, record: dict, replacing: str = "", confirmed: bool = False) -> bool:

@@ -216,19 +216,17 @@ def stage_tab(ed: editing.EditingSession) -> None:
                               f"{suggested} » (collectivité et date).")
     out["id"] = typed.strip() or (suggested if out["collectivite"].strip() else "")
 
-    frame = ed.stage_change(out, choice)
-    saved_ids = list(ed.base["id"]) if "id" in ed.base.columns else []
-    row = saved_ids.index(choice) + 1 if choice in saved_ids else len(frame)  # as in the table
-    problems = [p for p in editing.table_problems(frame) if p.row == row]
-    errors = validation.errors(problems)
-    if st.session_state.get(k + "tried") and problems:
-        (st.error if errors else st.warning)("\n".join(f"- {md(p.message)}" for p in problems))
-    confirmed = confirm_erasures(editing.erasures(ed.base, frame), k + "erase")
-    changed = not editing.diff(ed.base, frame).empty
+    changed, erased = ed.stage_check(out, choice)  # this stage only: cheap on every run
+    if st.session_state.get(k + "tried"):  # after a first click: the whole table's rules
+        problems = ed.stage_problems(out, choice)
+        if problems:
+            (st.error if validation.errors(problems) else st.warning)(
+                "\n".join(f"- {md(p.message)}" for p in problems))
+    confirmed = confirm_erasures(erased, k + "erase")
     if st.button("Enregistrer l'étape", type="primary", key=k + "save",
                  disabled=not (changed and confirmed) or bool(ed.conflict)):
-        st.session_state[k + "tried"] = True
-        if errors:
+        if validation.errors(ed.stage_problems(out, choice)):
+            st.session_state[k + "tried"] = True
             st.rerun()  # the errors, listed above the button
 
         def save_stage() -> None:

@@ -177,6 +177,14 @@ def test_a_stage_saved_from_the_form_keeps_the_table_s_unsaved_edits(relay_copy,
     assert "Mon titre" in set(session.start["titre"])  # …but still in the table
     assert "Ville d'Orléans" in set(session.start["collectivite"])
     changed = dict(saved["orleans-2025-06-05"], date_debut="", heure_debut="9h30")
+    assert session.stage_check(saved["orleans-2025-06-05"], "orleans-2025-06-05") == (False, [])
+    now, erased = session.stage_check(changed, "orleans-2025-06-05")
+    assert now and [e.message() for e in erased] == [
+        "La date de début de « Ville d'Orléans » sera effacée."]
+    assert [p.message for p in session.stage_problems(dict(changed, titre=""),
+                                                      "orleans-2025-06-05")] == [
+        "Ligne 21, colonne Titre : cellule vide (obligatoire : Titre court de l'étape, tel "
+        "qu'il s'affiche sur la carte.)"]
     with pytest.raises(editing.UnconfirmedErasure):  # the form asks first, too
         session.save_stage(changed, replacing="orleans-2025-06-05")
     assert session.save_stage(changed, replacing="orleans-2025-06-05", confirmed=True)
