@@ -1,8 +1,8 @@
 """The logic of the editing page (``pages/edition.py`` only lays it out).
 
-* :func:`to_editor` / :func:`from_editor`: the stored text frame <-> the typed frame that
-  ``st.data_editor`` edits (dates as dates, coordinates as numbers), never losing a value that
-  does not convert (such a column stays text, so staff see and fix it).
+* :func:`to_editor` / :func:`from_editor`: the stored text frame <-> the frame that
+  ``st.data_editor`` edits (text cells, dates day first), read back by the CSV reader's rules,
+  never losing a value that does not read (it stays, its reason listed).
 * :func:`column_config`: ``st.data_editor`` settings generated from :mod:`cufmap.schema`.
 * :func:`table_problems`: validation messages numbered as the editor's rows.
 * :func:`diff` and :func:`merge`: what changed between two versions, and a cell-by-cell
@@ -30,27 +30,16 @@ MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 
 # --- The editor's frame ---------------------------------------------------------------------
 
-def _typed_columns(frame: pd.DataFrame) -> dict[str, str]:
-    """Columns shown with a number editor: every value converts (else they stay text).
-
-    Dates and times are never typed columns: the grid's date editor is the browser's own,
-    whose field order follows the browser's language (month first in English), and a value
-    it cannot hold is dropped without a word. They are text, shown and typed day first
-    (JJ/MM/AAAA, HH:MM) and read by :func:`cufmap.validation.parse_date`, the rule of the
-    CSV reader; a value that does not read stays in its cell, with its reason listed."""
-    out = {}
-    for col in schema.COLUMNS:
-        if col.name not in frame.columns or col.kind != "number":
-            continue
-        if all(validation.number_or_none(v) is not None for v in frame[col.name] if v):
-            out[col.name] = col.kind
-    return out
-
-
 def to_editor(frame: pd.DataFrame) -> pd.DataFrame:
     """The stored text frame as ``st.data_editor`` edits it: every schema column present,
-    dates as JJ/MM/AAAA, coordinates as numbers where all convert, rows numbered from 1 as in
-    the messages."""
+    dates as JJ/MM/AAAA, rows numbered from 1 as in the messages.
+
+    Every cell is text (the lists excepted): the grid's typed editors are the browser's own and
+    drop without a word what they cannot hold. Its date editor follows the browser's language
+    (month first in English: « 27062025 » became the year 62025, then an empty cell); its
+    number editor reads « 49,1286 » by the browser's separators. As text, a value is read by
+    the rule of the CSV reader (:func:`cufmap.validation.parse_date`, ``parse_number``), and
+    one that does not read stays in its cell, its reason listed."""
     out = frame.copy()
     for name in schema.NAMES:
         if name not in out.columns:
@@ -59,9 +48,6 @@ def to_editor(frame: pd.DataFrame) -> pd.DataFrame:
     for col in schema.COLUMNS:
         if col.kind == "date":
             out[col.name] = [validation.format_date_fr(v) for v in out[col.name]]
-    for name in _typed_columns(out):
-        out[name] = pd.Series([validation.number_or_none(v) for v in out[name]],
-                              index=out.index, dtype="float64")
     out.index = pd.RangeIndex(1, len(out) + 1)
     return out
 
@@ -112,7 +98,6 @@ def column_config(frame: pd.DataFrame) -> dict:
     cells, choices, date and number editors."""
     import streamlit as st
 
-    typed = _typed_columns(frame)
     config = {"_index": st.column_config.NumberColumn("Ligne", width=INDEX_WIDTH, disabled=True,
                                                       help="Numéro de la ligne, celui des "
                                                            "messages d'erreur.")}
@@ -123,12 +108,9 @@ def column_config(frame: pd.DataFrame) -> dict:
             options = list(col.choices) + sorted({v for v in frame.get(col.name, []) if v}
                                                  - set(col.choices))
             config[col.name] = st.column_config.SelectboxColumn(options=options, **common)
-        elif col.kind == "number" and typed.get(col.name):
-            config[col.name] = st.column_config.NumberColumn(
-                min_value=col.minimum, max_value=col.maximum, format="%.5f", **common)
-        # A link is text, not a clickable link (a cell is never followed). Links and ids are
-        # checked by the validation, which lists a wrong value with its row and the fix; a
-        # grid-level pattern would drop the typed value without a word.
+        # Dates, times, coordinates, links and ids are text (see :func:`to_editor`); a link
+        # is never a clickable link (a cell is never followed). The validation lists a wrong
+        # value with its row and the fix; a grid-level pattern would drop it without a word.
         else:
             config[col.name] = st.column_config.TextColumn(**common)
     return config

@@ -54,8 +54,11 @@ def frame(relay_copy):
     return store.Store(relay_copy).load().frame
 
 
-def test_editor_frame_is_typed_and_round_trips(frame):
+def test_editor_frame_is_text_day_first_and_round_trips(frame):
+    frame = frame.copy()
+    frame.loc[3, "lat"], frame.loc[3, "lon"] = "-21.115141", "55.536384"
     typed = editing.to_editor(frame)
+    assert typed.loc[4, "lat"] == "-21.115141"  # text: never the browser's number editor
     assert list(typed.index[:2]) == [1, 2]  # rows numbered as in the messages
     assert typed.loc[1, "date_debut"] == "03/04/2025"  # text, day first, in any browser
     assert typed.loc[1, "date_fin"] == ""
@@ -88,6 +91,13 @@ def test_dates_typed_in_the_grid_are_read_day_first(frame, typed):
     assert not editing.table_problems(back)
 
 
+def test_a_coordinate_typed_with_a_comma_is_read(frame):
+    grid = editing.to_editor(frame)
+    grid.loc[14, "lat"], grid.loc[14, "lon"] = "48,1173", "-1,6778"  # Rennes, the French way
+    back = editing.from_editor(grid)
+    assert (back.loc[13, "lat"], back.loc[13, "lon"]) == ("48.1173", "-1.6778")
+
+
 def test_empty_added_rows_are_dropped(frame):
     typed = editing.to_editor(frame)
     typed.loc[len(typed) + 1] = [None] * len(typed.columns)
@@ -99,8 +109,8 @@ def test_column_config_follows_the_schema(frame):
     assert config["titre"]["label"] == "Titre" and config["titre"]["required"] is True
     assert "Exemple" in config["titre"]["help"]
     assert config["format"]["type_config"]["options"][:len(schema.FORMATS)] == list(schema.FORMATS)
-    assert config["date_debut"]["type_config"]["type"] == "text"  # never the browser's own
-    assert config["lat"]["type_config"]["min_value"] == -90
+    for name in ("date_debut", "heure_debut", "lat"):  # never the browser's own editors
+        assert config[name]["type_config"]["type"] == "text"
     assert config["lien"]["type_config"]["type"] == "text"  # never a clickable javascript: link
 
 
