@@ -210,7 +210,8 @@ def _table_from_records(records: list[list[str]], encoding: str, delimiter: str)
             problems.append(Problem(
                 "erreur", header_at + 1, canonical, header,
                 f"Ligne {header_at + 1} : les colonnes {seen[canonical] + 1} et {position + 1} "
-                f"désignent toutes deux « {canonical} » ; supprimez ou renommez l'une d'elles."))
+                f"désignent toutes deux « {schema.BY_NAME[canonical].label} » ; supprimez ou "
+                "renommez l'une d'elles."))
             canonical = None
         if canonical:
             seen[canonical] = position

@@ -41,16 +41,16 @@ with st.container():  # one element whatever it holds: the tabs keep their place
                    places.local_problem(DEFAULT_PLACES)):  # places file refused: why
         if notice:
             st.warning(md(notice))
+    tabs.conflict_notice(ed)  # a save refused: someone saved meanwhile
     if ed.stale:
         st.info("Une nouvelle version a été enregistrée depuis que vous avez ouvert la page "
                 "(par une autre personne ou directement dans le dépôt).")
-        if st.button("Charger la nouvelle version en gardant mes modifications"):
-            ed.load(keep_edits=True)
-            st.rerun()
+        st.button("Charger la nouvelle version en gardant mes modifications",  # before the page
+                  on_click=ed.load, kwargs={"keep_edits": True})
 
 
-sections = {"Étapes": tabs.table_tab, "Lieux": tabs.places_tab, "Historique": tabs.history_tab,
-            "Importer / exporter": tabs.files_tab}
+sections = {"Étapes": tabs.table_tab, "Une étape": tabs.stage_tab, "Lieux": tabs.places_tab,
+            "Historique": tabs.history_tab, "Importer / exporter": tabs.files_tab}
 if ed.broken and ed.broken == data.unreachable:  # never read: the remote is the problem
     st.error("Le dépôt Git des données est injoignable : les étapes ne peuvent pas être "
              "chargées pour l'instant. Rien n'a été perdu ; rechargez la page dans un moment.")
