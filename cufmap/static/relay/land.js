@@ -95,10 +95,11 @@
 
   // The overseas insets. In: the map (they sit in its corner), the groups of the payload whose
   // stages are shown ({label, bounds, stages: [id]}), the stages by id, the outlines to draw.
-  // Fires « select » {id} when a stage's dot is clicked.
+  // Fires « select » {id} when a stage's dot is clicked; `maps`: the small maps.
   M.Insets = L.Evented.extend({
     initialize: function (map, groups, stages, outlines) {
       var self = this, el = M.el, c = M.colours();
+      this.maps = [];
       var box = el("div", { "class": "cuf-insets", "aria-hidden": "true" });
       map.getContainer().appendChild(box);
       L.DomEvent.disableClickPropagation(box);
@@ -109,6 +110,7 @@
           scrollWheelZoom: false, doubleClickZoom: false, boxZoom: false, keyboard: false,
           touchZoom: false, zoomSnap: 0.25, preferCanvas: true });
         mini.fitBounds(g.bounds);
+        self.maps.push(mini);
         if (outlines) {
           L.geoJSON(outlines, { interactive: false, renderer: L.canvas(), style: landStyle() })
             .addTo(mini);
