@@ -34,8 +34,9 @@ STATIC = Path(__file__).parent / "static"
 #: A name may stand for several files, in order (the map's own scripts: static/relay/).
 ASSETS_JS = {"leaflet": "leaflet.js", "topojson": "topojson-client.min.js",
              "relay": ("relay/data.js", "relay/dom.js", "relay/overlays.js", "relay/markers.js",
-                       "relay/land.js", "relay/timeline.js", "relay/card.js",
-                       "relay/presenter.js", "relay/relay.js")}
+                       "relay/land.js", "relay/timeline.js", "relay/card.js", "relay/keys.js",
+                       "relay/strip.js", "relay/messages.js", "relay/sync.js",
+                       "relay/speaker.js", "relay/relay.js")}
 ASSETS_CSS = {"leaflet": "leaflet.css", "relay": "relay.css"}
 LAND = "countries-110m.json"
 OVERSEAS_OUTLINES = "outremer.json"  # finer outlines for the insets (cufmap/outlines_build.py)
@@ -318,9 +319,9 @@ class RelayLayer(RenderOnce):
 <script>(function () {
   var cls = {{ this.html_class }}, lang = {{ this.lang }};
   if ({{ this.read_url }}) {  // exported page: options in its own URL (?chronologie=0&langue=en)
-    var q = new URLSearchParams(location.search);
-    if (q.get("chronologie") === "0") cls += " cuf-no-timeline";
-    if (q.get("langue") === "en") lang = "en";
+    var address = CufData.address(location.search);
+    if (!address.timeline) cls += " cuf-no-timeline";
+    lang = CufData.language(address.lang, {{ this.languages }}, lang);
   }
   document.documentElement.className = cls;
   document.documentElement.lang = lang;
@@ -348,6 +349,7 @@ window.cufRelay = new CufRelay({{ this._parent.get_name() }}, {{ this.data }}, {
             classes.append("cuf-no-timeline")
         self.html_class = to_js(" ".join(classes))
         self.lang = to_js(options.lang)
+        self.languages = to_js(list(data["texts"]))
         self.read_url = "true" if read_url else "false"
         texts = data["texts"].get(options.lang) or next(iter(data["texts"].values()))
         self.timeline_label = texts["timeline"]  # interface text, not data

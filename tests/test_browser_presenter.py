@@ -105,11 +105,11 @@ def test_speaker_view_follows_the_audience_window_and_back(page, server):
     # Autoplay started in the speaker view shows in both; paused from the audience's window.
     speaker.locator(".cuf-strip .play").click()
     expect(audience.locator(".cuf-strip .play")).to_have_attribute("aria-pressed", "true")
-    assert map_frame(speaker_page).evaluate("() => window.cufRelay.timer !== null")
-    assert map_frame(page).evaluate("() => window.cufRelay.timer === null")  # one timer only
+    assert map_frame(speaker_page).evaluate("() => window.cufRelay.autoplay.timer !== null")
+    assert map_frame(page).evaluate("() => window.cufRelay.autoplay.timer === null")  # one timer only
     audience.locator(".cuf-strip .play").click()
     expect(speaker.locator(".cuf-strip .play")).to_have_attribute("aria-pressed", "false")
-    assert map_frame(speaker_page).evaluate("() => window.cufRelay.timer === null")
+    assert map_frame(speaker_page).evaluate("() => window.cufRelay.autoplay.timer === null")
     # Closing the window whose timer runs the autoplay stops it in the other.
     speaker.locator(".cuf-strip .play").click()
     expect(audience.locator(".cuf-strip .play")).to_have_attribute("aria-pressed", "true")
@@ -362,7 +362,7 @@ BREST = """() => {  // outline vertices drawn around Brest (the tip of Brittany)
   const count = layers => layers.reduce((n, l) => n + (l._parts || []).reduce((m, part) =>
     m + part.filter(inside).length, 0), 0);
   const sub = g => g ? Object.values(g._layers) : [];
-  return [count(sub(relay.coarseLayer)), relay.fineLayer ? count(sub(relay.fineLayer[1])) : 0];
+  return [count(sub(relay.land.coarseLayer)), relay.land.fineLayer ? count(sub(relay.land.fineLayer[1])) : 0];
 }"""
 
 
@@ -376,7 +376,7 @@ def test_tiles_off_the_coast_is_fine_at_a_stage_zoom(page, server):
     page.screenshot(path=str(ARTIFACTS / "morlaix-sans-tuiles-1600x1000.png"))
     # Back to the overview: the world outlines again, the same canvas.
     map_frame(page).evaluate("() => { window.cufRelay.map.setZoom(4, {animate: false}); }")
-    assert map_frame(page).evaluate("() => !window.cufRelay.map.hasLayer(window.cufRelay.fineLayer[1])")
+    assert map_frame(page).evaluate("() => !window.cufRelay.map.hasLayer(window.cufRelay.land.fineLayer[1])")
     expect(frame.locator(".leaflet-land-pane canvas")).to_have_count(1)
 
 
