@@ -148,6 +148,6 @@ def test_a_cell_typed_past_the_limit_in_the_editor_is_an_error_with_its_row():
     frame = reading.read_path(DATA).frame.copy()
     frame.loc[2, "description"] = "a" * 40_000
     errors = validation.errors(validation.validate(frame))
-    assert len(errors) == 1 and errors[0].message.startswith("Ligne 4, colonne description")
+    assert len(errors) == 1 and errors[0].message.startswith("Ligne 4, colonne Description")
     assert errors[0].message.endswith("compte 40\u202f000 caractères ; 32\u202f767 au plus (la "
                                       "limite d'Excel) : raccourcissez-la.")
