@@ -1,10 +1,12 @@
 """The server under load: CPU per page view, pages per second at 1, 10 and 40 concurrent
 sessions, resident memory over time, websocket bytes per view; and how fast hostile uploads
-are refused.
+are refused, with the reader's peak memory (zip bomb, shared-strings bomb, sparse workbook,
+100,000-row CSV).
 
     python bench/load.py                    # the shipped relay
     python bench/load.py --etapes 2000      # a generated 2,000-stage file
     python bench/load.py --racine /autre/checkout   # the same figures for another checkout
+    python bench/load.py --refus            # the hostile uploads only
 
 A page view is a real Streamlit session: a websocket opened on ``/_stcore/stream``, one
 ``rerun_script`` message, every message read until ``script_finished``, then closed — what a
@@ -90,7 +92,12 @@ def main() -> None:
     parser.add_argument("--etapes", type=int, default=0, help="generate a file of N stages")
     parser.add_argument("--racine", type=Path, default=ROOT, help="checkout to serve")
     parser.add_argument("--vues", type=int, default=200, help="views for the memory curve")
+    parser.add_argument("--refus", action="store_true", help="the hostile uploads only")
     args = parser.parse_args()
+    if args.refus:
+        hostile_uploads()
+        huge_places(args.racine)
+        return
 
     tmp = Path(tempfile.mkdtemp())
     data, places = tmp / "relais.csv", tmp / "lieux.csv"
@@ -140,23 +147,86 @@ def main() -> None:
 
     if args.racine == ROOT:
         hostile_uploads()
+        huge_places(args.racine)
+
+
+HOSTILE = (("zip bomb XLSX (300,000 rows)", "zip_bomb_xlsx()", "x.xlsx"),
+           ("shared-strings bomb XLSX (one 15 MB string in 8,000 cells)",
+            "shared_strings_bomb_xlsx()", "x.xlsx"),
+           ("sparse XLSX (A1 and XFD1048576)", "sparse_xlsx()", "x.xlsx"),
+           ("100,000-row CSV", "big_csv(100_000)", "x.csv"))
+
+# Run in a child process each: the file is built, the peak resident memory reset
+# (/proc/self/clear_refs), then read as the import tab reads it; a reader that would build the
+# bomb stops at 3 GB instead of eating the machine.
+_CHILD = """
+import json, resource, sys, time
+resource.setrlimit(resource.RLIMIT_AS, (3 * 2**30, 3 * 2**30))
+from cufmap import reading
+from cufmap.errors import UnreadableTable
+from tests.hostile import big_csv, shared_strings_bomb_xlsx, sparse_xlsx, zip_bomb_xlsx
+
+def kb(field):
+    for line in open("/proc/self/status"):
+        if line.startswith(field + ":"):
+            return int(line.split()[1])
+
+data = {make}
+with open("/proc/self/clear_refs", "w") as f:
+    f.write("5")  # the peak (VmHWM) starts again from here
+before = kb("VmRSS")
+t0 = time.perf_counter()
+try:
+    reading.read_bytes(data, "{name}")
+    verdict = "ACCEPTED"
+except UnreadableTable:
+    verdict = "refused"
+print(json.dumps([verdict, time.perf_counter() - t0, (kb("VmHWM") - before) * 1024, len(data)]))
+"""
 
 
 def hostile_uploads() -> None:
-    from cufmap import reading
-    from cufmap.errors import UnreadableTable
-    from tests.hostile import big_csv, zip_bomb_xlsx
+    import json
 
-    for label, data, name in (("zip bomb XLSX (300,000 rows)", zip_bomb_xlsx(), "x.xlsx"),
-                              ("100,000-row CSV", big_csv(100_000), "x.csv")):
+    for label, make, name in HOSTILE:
+        proc = subprocess.run([sys.executable, "-c", _CHILD.format(make=make, name=name)],
+                              cwd=ROOT, capture_output=True, text=True,
+                              env={**os.environ, "PYTHONPATH": str(ROOT)})
+        if proc.returncode:
+            print(f"{label}: the reader DIED (exit {proc.returncode}): "
+                  f"{proc.stderr.strip().splitlines()[-1:]}")
+            continue
+        verdict, seconds, peak, size = json.loads(proc.stdout)
+        print(f"{label}, {size / 2**20:.2f} MB: {verdict} in {seconds:.2f} s, "
+              f"peak memory +{mb(peak)}")
+
+
+def huge_places(root: Path) -> None:
+    """A running server whose places file becomes 30 MB (a hand edit on its disk; a commit on
+    the remote is refused before it reaches the disk): the next public views, each timed."""
+    tmp = Path(tempfile.mkdtemp())
+    data, places = tmp / "relais.csv", tmp / "lieux.csv"
+    shutil.copy(ROOT / "data" / "relais.csv", data)
+    shutil.copy(ROOT / "data" / "lieux.csv", places)
+    line = "Ville de Suippes,France,commune,trouvé,49.1286,4.5339,,,manuel,,,\n".encode()
+    with server(root, data, places) as (url, pid):
+        views(url, 3)
+        rss = rss_bytes(pid)
         t0 = time.perf_counter()
-        try:
-            reading.read_bytes(data, name)
-            verdict = "ACCEPTED"
-        except UnreadableTable:
-            verdict = "refused"
-        print(f"{label}, {len(data) / 2**20:.1f} MB: {verdict} in "
-              f"{time.perf_counter() - t0:.2f} s")
+        views(url, 1)
+        before = time.perf_counter() - t0
+        places.write_bytes(places.read_bytes() + line * (30 * 2**20 // len(line)))
+        times = []
+        for _ in range(5):
+            t0 = time.perf_counter()
+            done = views(url, 1)[0]
+            times.append(time.perf_counter() - t0)
+            assert done.finished and not done.exceptions
+        print(f"public view with the shipped places file: {before:.2f} s; after it became "
+              f"{places.stat().st_size / 2**20:.0f} MB: "
+              + ", ".join(f"{t:.2f}" for t in times) + f" s; memory {mb(rss)} -> "
+              f"{mb(rss_bytes(pid))}")
+    shutil.rmtree(tmp, ignore_errors=True)
 
 
 if __name__ == "__main__":

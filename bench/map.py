@@ -86,7 +86,7 @@ def wait_health(port: int) -> None:
 
 
 STEP = """() => new Promise(resolve => {
-  const relay = window.cufRelay, card = relay.card, map = relay.map;
+  const relay = window.cufRelay, card = relay.card.el, map = relay.map;
   const before = card.textContent;
   const t0 = performance.now();
   let moved = null;

@@ -80,3 +80,10 @@ def suggestions(value: str, n: int = 3) -> list[str]:
     folded_french = {fold(v): v for v in french.values()}
     close = difflib.get_close_matches(fold(value), list(folded_french), n=n, cutoff=0.6)
     return [folded_french[c] for c in close]
+
+
+@lru_cache(maxsize=1)
+def french_names() -> tuple[str, ...]:
+    """Every country's French name, in French alphabetical order (accents ignored): the
+    choices of a country list."""
+    return tuple(sorted(_table()[1].values(), key=fold))

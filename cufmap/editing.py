@@ -1,8 +1,8 @@
 """The logic of the editing page (``pages/edition.py`` only lays it out).
 
-* :func:`to_editor` / :func:`from_editor`: the stored text frame <-> the typed frame that
-  ``st.data_editor`` edits (dates as dates, coordinates as numbers), never losing a value that
-  does not convert (such a column stays text, so staff see and fix it).
+* :func:`to_editor` / :func:`from_editor`: the stored text frame <-> the frame that
+  ``st.data_editor`` edits (text cells, dates day first), read back by the CSV reader's rules,
+  never losing a value that does not read (it stays, its reason listed).
 * :func:`column_config`: ``st.data_editor`` settings generated from :mod:`cufmap.schema`.
 * :func:`table_problems`: validation messages numbered as the editor's rows.
 * :func:`diff` and :func:`merge`: what changed between two versions, and a cell-by-cell
@@ -15,12 +15,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import threading
 from dataclasses import dataclass, field
 
 import pandas as pd
 
 from . import geocoding, reading, schema, validation
-from .errors import UnreadableTable
+from .errors import CufmapError, UnreadableTable
 
 #: Uploads past this size are refused before being parsed (the relay is a few dozen KB).
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
@@ -28,37 +30,32 @@ MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 
 # --- The editor's frame ---------------------------------------------------------------------
 
-def _typed_columns(frame: pd.DataFrame) -> dict[str, str]:
-    """Columns shown with a typed editor: every value converts (else they stay text)."""
-    out = {}
-    for col in schema.COLUMNS:
-        if col.name not in frame.columns or col.kind not in ("date", "number"):
-            continue
-        values = [v for v in frame[col.name] if v]
-        convert = validation.date_or_none if col.kind == "date" else validation.number_or_none
-        if all(convert(v) is not None for v in values):
-            out[col.name] = col.kind
-    return out
-
-
 def to_editor(frame: pd.DataFrame) -> pd.DataFrame:
-    """The stored text frame as ``st.data_editor`` edits it: every schema column present, typed
-    where all values convert, rows numbered from 1 as in the messages."""
+    """The stored text frame as ``st.data_editor`` edits it: every schema column present,
+    dates as JJ/MM/AAAA, rows numbered from 1 as in the messages.
+
+    Every cell is text (the lists excepted): the grid's typed editors are the browser's own and
+    drop without a word what they cannot hold. Its date editor follows the browser's language
+    (month first in English: « 27062025 » became the year 62025, then an empty cell); its
+    number editor reads « 49,1286 » by the browser's separators. As text, a value is read by
+    the rule of the CSV reader (:func:`cufmap.validation.parse_date`, ``parse_number``), and
+    one that does not read stays in its cell, its reason listed."""
     out = frame.copy()
     for name in schema.NAMES:
         if name not in out.columns:
             out[name] = ""
     out = out[[*schema.NAMES, *[c for c in out.columns if c not in schema.BY_NAME]]]
-    for name, kind in _typed_columns(out).items():
-        convert = validation.date_or_none if kind == "date" else validation.number_or_none
-        out[name] = pd.Series([convert(v) if v else None for v in out[name]], index=out.index,
-                              dtype=object if kind == "date" else "float64")
+    for col in schema.COLUMNS:
+        if col.kind == "date":
+            out[col.name] = [validation.format_date_fr(v) for v in out[col.name]]
     out.index = pd.RangeIndex(1, len(out) + 1)
     return out
 
 
 def from_editor(edited: pd.DataFrame) -> pd.DataFrame:
-    """Back to canonical text (ISO dates, dot decimals); empty cells are empty strings."""
+    """Back to canonical text (ISO dates read day first, HH:MM, dot decimals); empty cells
+    are empty strings; a value that does not read is kept as typed, for the validation to
+    explain."""
     def text(value) -> str:
         if value is None or (isinstance(value, float) and value != value) or value is pd.NaT:
             return ""
@@ -101,7 +98,6 @@ def column_config(frame: pd.DataFrame) -> dict:
     cells, choices, date and number editors."""
     import streamlit as st
 
-    typed = _typed_columns(frame)
     config = {"_index": st.column_config.NumberColumn("Ligne", width=INDEX_WIDTH, disabled=True,
                                                       help="Numéro de la ligne, celui des "
                                                            "messages d'erreur.")}
@@ -112,14 +108,9 @@ def column_config(frame: pd.DataFrame) -> dict:
             options = list(col.choices) + sorted({v for v in frame.get(col.name, []) if v}
                                                  - set(col.choices))
             config[col.name] = st.column_config.SelectboxColumn(options=options, **common)
-        elif col.kind == "date" and typed.get(col.name):
-            config[col.name] = st.column_config.DateColumn(format="DD/MM/YYYY", **common)
-        elif col.kind == "number" and typed.get(col.name):
-            config[col.name] = st.column_config.NumberColumn(
-                min_value=col.minimum, max_value=col.maximum, format="%.5f", **common)
-        # A link is text, not a clickable link (a cell is never followed). Links and ids are
-        # checked by the validation, which lists a wrong value with its row and the fix; a
-        # grid-level pattern would drop the typed value without a word.
+        # Dates, times, coordinates, links and ids are text (see :func:`to_editor`); a link
+        # is never a clickable link (a cell is never followed). The validation lists a wrong
+        # value with its row and the fix; a grid-level pattern would drop it without a word.
         else:
             config[col.name] = st.column_config.TextColumn(**common)
     return config
@@ -128,6 +119,43 @@ def column_config(frame: pd.DataFrame) -> dict:
 def table_problems(frame: pd.DataFrame) -> list[validation.Problem]:
     """Problems of the edited table; « Ligne N » is the editor's row N."""
     return validation.validate(frame, lines=list(range(1, len(frame) + 1)))
+
+
+# --- One stage at a time (the form) ---------------------------------------------------------
+
+_ID_STOP = frozenset("ville commune departement region metropole communaute communautes "
+                     "conseil departemental regional agglomeration urbaine communes "
+                     "collectivite de du des la le l d en et".split())
+
+
+def suggest_id(host: str, start: str, taken=()) -> str:
+    """An id as the shipped ones are made: the host's own name and the date
+    (« Ville d'Orléans », 05/06/2025 -> ``orleans-2025-06-05``; no date: ``…-date-a-venir``),
+    made unique against ``taken``."""
+    from .text import fold
+
+    words = [w for w in fold(host).split() if w.isascii() and w.isalnum()]
+    name = "-".join(w for w in words if w not in _ID_STOP) or "-".join(words) or "etape"
+    date = validation.date_or_none(start)
+    base = f"{name}-{date.isoformat() if date else 'date-a-venir'}"
+    ident, n = base, 2
+    while ident in set(taken):
+        ident, n = f"{base}-{n}", n + 1
+    return ident
+
+
+def stage_label(record: dict) -> str:
+    """How the form's list names a stage: « 26/06/2025 — Ville de Rennes — Parcours… »."""
+    date = validation.format_date_fr(record.get("date_debut", "")) or "date à venir"
+    title = record.get("titre", "")
+    title = title if len(title) <= 50 else title[:49] + "…"
+    return " — ".join(x for x in (date, record.get("collectivite", ""), title) if x)
+
+
+def partners_text(pairs) -> str:
+    """Partner rows of the form (name, country) as the column holds them: « Nom (Pays); … »."""
+    return "; ".join(f"{name.strip()} ({country.strip()})" if country.strip() else name.strip()
+                     for name, country in pairs if name.strip())
 
 
 # --- Comparing and merging versions ---------------------------------------------------------
@@ -154,18 +182,90 @@ class Diff:
         return (f"{len(self.added)} ligne(s) ajoutée(s), {len(self.changed)} modifiée(s), "
                 f"{len(self.removed)} supprimée(s)")
 
+    def report(self) -> list[dict[str, str]]:
+        """One line per stage for staff: what happened to it, columns by their French
+        titles (« modifiée (Date de début, Type de collectivité) »)."""
+        return ([{"Changement": "ajoutée", "Étape": k} for k in self.added] +
+                [{"Changement": "modifiée (" + ", ".join(map(validation.title, v)) + ")",
+                  "Étape": k} for k, v in self.changed.items()] +
+                [{"Changement": "supprimée", "Étape": k} for k in self.removed])
+
 
 def diff(old: pd.DataFrame, new: pd.DataFrame) -> Diff:
-    before, after = _keyed(old), _keyed(new)
+    return compare(old, new)[0]
+
+
+def compare(old: pd.DataFrame, new: pd.DataFrame,
+            before: dict | None = None) -> tuple[Diff, list[Erasure]]:
+    """What changed from ``old`` to ``new`` and the filled cells it empties, in one pass
+    (``before``: ``old`` already keyed by id, kept by the session across runs)."""
+    before = _keyed(old) if before is None else before
+    after = _keyed(new)
     out = Diff(added=[k for k in after if k not in before],
                removed=[k for k in before if k not in after])
+    gone = []
     for key, rec in after.items():
-        if key in before:
-            cols = [c for c in dict.fromkeys([*before[key], *rec])
-                    if before[key].get(c, "") != rec.get(c, "")]
+        was = before.get(key)
+        if was is not None and was != rec:
+            cols = [c for c in dict.fromkeys([*was, *rec]) if was.get(c, "") != rec.get(c, "")]
             if cols:
                 out.changed[key] = cols
-    return out
+                gone += emptied(key, was, rec)
+    return out, gone
+
+
+#: What emptying a column's cell does to a stage, as the confirmation says it.
+_ERASED = {
+    "date_debut": "La date de début", "date_fin": "La date de fin",
+    "heure_debut": "L'heure de début", "heure_fin": "L'heure de fin",
+    "collectivite": "La collectivité hôte", "type_collectivite": "Le type de collectivité",
+    "code_insee": "Le code officiel", "co_organisateurs": "Les co-organisateurs",
+    "lieu": "Le lieu", "lat": "La latitude", "lon": "La longitude", "titre": "Le titre",
+    "format": "Le format", "description": "La description",
+    "partenaires": "Les partenaires à l'étranger", "lien": "Le lien", "source": "La source",
+    "notes_presentation": "Les notes de présentation", "note": "La note",
+}
+_FEMININE = {"date_debut", "date_fin", "heure_debut", "heure_fin", "collectivite", "lat",
+             "lon", "description", "source", "notes_presentation", "note"}
+
+
+@dataclass(frozen=True)
+class Erasure:
+    """A filled cell that a save would empty."""
+
+    ident: str
+    column: str
+    stage: str  # the stage as staff name it: its host (else its title, else its id)
+    value: str  # what would be lost
+
+    def message(self) -> str:
+        what = _ERASED.get(self.column, f"La colonne « {self.column} »")
+        plural = what.startswith("Les ")
+        ending = ("e" if self.column in _FEMININE else "") + ("s" if plural else "")
+        return (f"{what} de « {self.stage} » {'seront' if plural else 'sera'} "
+                f"effacé{ending}.")
+
+
+def erasures(old: pd.DataFrame, new: pd.DataFrame) -> list[Erasure]:
+    """Every cell filled in ``old`` that ``new`` empties, stage by stage (rows matched by id;
+    a removed row is a removal, counted by :func:`diff`)."""
+    return compare(old, new)[1]
+
+
+def emptied(key: str, was: dict, now: dict) -> list[Erasure]:
+    """The cells of one stage filled in ``was`` and empty in ``now``."""
+    stage = was.get("collectivite") or was.get("titre") or key
+    return [Erasure(key, column, stage, value) for column, value in was.items()
+            if column != "id" and str(value).strip() and not str(now.get(column, "")).strip()]
+
+
+class UnconfirmedErasure(CufmapError):
+    """A save would empty filled cells and nobody confirmed it: nothing was written."""
+
+    def __init__(self, found: list[Erasure]):
+        super().__init__(" ".join(e.message() for e in found) + " Confirmez pour enregistrer : "
+                         "rien n'a été modifié.")
+        self.erasures = found
 
 
 @dataclass(frozen=True)
@@ -179,7 +279,7 @@ class Conflict:
         if not self.column:
             return (f"Étape « {self.ident} » : {self.mine} de votre côté, {self.theirs} de "
                     "l'autre ; leur version est gardée.")
-        return (f"Étape « {self.ident} », colonne {self.column} : vous aviez écrit "
+        return (f"Étape « {self.ident} », colonne {validation.title(self.column)} : vous aviez écrit "
                 f"« {self.mine} », l'autre personne « {self.theirs} » ; leur valeur est gardée, "
                 "la vôtre est rappelée ici.")
 
@@ -229,6 +329,7 @@ class Upload:
     changes: Diff
     description: str  # encoding and separator, as understood
     before: int = 0  # stages saved before the import
+    erasures: list[Erasure] = field(default_factory=list)  # filled cells the file empties
 
     @property
     def errors(self) -> list[validation.Problem]:
@@ -262,7 +363,7 @@ def read_upload(data: bytes, filename: str, current: pd.DataFrame) -> Upload:
     kind = "classeur Excel" if filename.lower().endswith((".xlsx", ".xlsm")) else \
         f"CSV {table.encoding}, séparateur « {table.delimiter} »"
     return Upload(frame, problems, diff(current, frame), f"{len(frame)} ligne(s), {kind}",
-                  before=len(current))
+                  before=len(current), erasures=erasures(current, frame))
 
 
 # --- Places ---------------------------------------------------------------------------------
@@ -342,6 +443,7 @@ class Edit:
 
     problems: list[validation.Problem]
     changes: Diff
+    erasures: list[Erasure] = field(default_factory=list)  # to confirm before saving
 
     @property
     def errors(self) -> list[validation.Problem]:
@@ -350,6 +452,19 @@ class Edit:
     @property
     def savable(self) -> bool:
         return not self.errors and not self.changes.empty
+
+
+def _atomic(method):
+    """A session method run under the session's lock. Streamlit may run two scripts of one
+    browser session at once (``runner.fastReruns``, on by default: a click starts a new run
+    while the stopped one still finishes a button's callback), and each would otherwise see
+    the other's change half done: a new editor over the old table, edits of a replaced editor
+    saved over the new version (measured: another person's saved cell undone)."""
+    @functools.wraps(method)
+    def run(self, *args, **kwargs):
+        with self._lock:
+            return method(self, *args, **kwargs)
+    return run
 
 
 @dataclass
@@ -377,6 +492,8 @@ class EditingSession:
     public: str = ""  # warning about the public page, said once
     places: list[PlaceStatus] | None = None
     uploads: int = 0  # generation of the upload widget (cleared after an import)
+    _lock: threading.RLock = field(default_factory=threading.RLock, repr=False, compare=False)
+    _keyed_base: tuple | None = field(default=None, repr=False, compare=False)
 
     @classmethod
     def open(cls, store, author: str = "", publish=None) -> EditingSession:
@@ -387,6 +504,7 @@ class EditingSession:
         session.load()
         return session
 
+    @_atomic
     def follow(self) -> None:
         """On each rerun: news from the remote (at most every 30 s) regenerates the public
         page; the edits stay as they are (:attr:`stale` tells the page)."""
@@ -396,6 +514,12 @@ class EditingSession:
     def _publish(self) -> None:
         self.public = self.publish(self.store) if self.publish else ""
 
+    @_atomic
+    def editor(self) -> tuple[int, pd.DataFrame]:
+        """The editor to show: its generation and the table it starts from, read together."""
+        return self.table, self.start
+
+    @_atomic
     def load(self, keep_edits: bool = False) -> None:
         """Read the saved version; with ``keep_edits``, one's edits merged onto it (cell by
         cell, conflicts listed). A file that cannot be read leaves an empty table and its
@@ -409,7 +533,7 @@ class EditingSession:
         except CufmapError as exc:
             self.broken = str(exc)
             self.start = self.base = pd.DataFrame(columns=list(schema.NAMES), dtype=object)
-            self.version, self.conflicts = self.store.current_version(), []
+            self.version, self.conflicts, self.mine = self.store.current_version(), [], None
             return
         self.broken = ""
         if keep_edits and self.mine is not None:
@@ -418,32 +542,53 @@ class EditingSession:
         else:
             self.start, self.conflicts = snapshot.frame, []
         self.base, self.version = snapshot.frame, snapshot.version
+        # One's table is now the new start. Left as it was, a second reload before the page
+        # runs again (a double click, a run interrupted and replayed) would merge the table
+        # from before the first one over the new base: every cell someone else changed
+        # would look changed back by me, and their work would be undone on the next save.
+        self.mine = self.start
 
     @property
     def stale(self) -> bool:
         """Someone saved since this session loaded (and no refused save is pending)."""
         return not self.conflict and self.store.current_version() != self.version
 
-    def edit(self, mine: pd.DataFrame) -> Edit:
-        """The editor's table (stored text frame): remembered, validated, compared."""
-        self.mine = mine
-        return Edit(table_problems(mine), diff(self.base, mine))
+    @_atomic
+    def edit(self, mine: pd.DataFrame, table: int | None = None) -> Edit:
+        """The editor's table (stored text frame): remembered, validated, compared. From an
+        editor of another generation (``table``: one replaced by a reload meanwhile) it is
+        not remembered: a save saves the table the current editor shows."""
+        if table is None or table == self.table:
+            self.mine = mine
+        if self._keyed_base is None or self._keyed_base[0] is not self.base:
+            self._keyed_base = (self.base, _keyed(self.base))  # once per saved version
+        changes, emptied_cells = compare(self.base, mine, self._keyed_base[1])
+        return Edit(table_problems(mine), changes, emptied_cells)
 
-    def save(self, frame: pd.DataFrame | None = None, summary: str = "") -> bool:
+    @_atomic
+    def save(self, frame: pd.DataFrame | None = None, summary: str = "",
+             confirmed: bool = False, keep_edits: bool = False) -> bool:
         """Save one's edits (or ``frame``, an import) over the version they started from.
-        False, with :attr:`conflict` set, if someone saved meanwhile: nothing is lost."""
+        False, with :attr:`conflict` set, if someone saved meanwhile: nothing is lost.
+        A save that empties filled cells needs ``confirmed`` (else
+        :class:`UnconfirmedErasure`, nothing written). With ``keep_edits`` (a stage saved
+        from the form), the table's unsaved edits stay, merged onto the saved version."""
         from .errors import ConflictError
 
         frame = self.mine if frame is None else frame
+        emptied = erasures(self.base, frame)
+        if emptied and not confirmed:
+            raise UnconfirmedErasure(emptied)
         summary = summary or diff(self.base, frame).summary()
         try:
             self.store.save(frame, self.version, author=self.author)
         except ConflictError as exc:
             self.conflict = str(exc) or "conflit"
             return False
-        self._saved(summary)
+        self._saved(summary, keep_edits)
         return True
 
+    @_atomic
     def restore(self, ident: str) -> bool:
         """A former version saved again as a new one (False on a conflict, as :meth:`save`)."""
         from .errors import ConflictError
@@ -456,23 +601,70 @@ class EditingSession:
         self._saved("version rétablie")
         return True
 
-    def import_upload(self, upload: Upload) -> bool:
-        """Replace the stages by an uploaded file (checked by :func:`read_upload`)."""
-        if not self.save(upload.frame, "import : " + upload.changes.summary()):
+    @_atomic
+    def import_upload(self, upload: Upload, confirmed: bool = False) -> bool:
+        """Replace the stages by an uploaded file (checked by :func:`read_upload`); emptied
+        cells need ``confirmed``, as in :meth:`save`."""
+        if not self.save(upload.frame, "import : " + upload.changes.summary(), confirmed):
             return False
         self.uploads += 1
         return True
 
-    def _saved(self, summary: str) -> None:
-        self.load()
+    def stage_change(self, record: dict, replacing: str = "") -> pd.DataFrame:
+        """The saved version with one stage added (``replacing`` empty) or replaced (the stage
+        whose id was ``replacing``), as the form saves it."""
+        row = validation.normalise_row({name: record.get(name, "") for name in schema.NAMES})
+        frame = self.base.copy()
+        for name in row:
+            if name not in frame.columns:
+                frame[name] = ""
+        at = frame.index[frame["id"] == replacing] if replacing else []
+        if len(at):
+            for name, value in row.items():
+                frame.at[at[0], name] = value
+        else:
+            frame = pd.concat([frame, pd.DataFrame([row], dtype=object)], ignore_index=True)
+        return frame.fillna("")
+
+    def stage_check(self, record: dict, replacing: str = "") -> tuple[bool, list[Erasure]]:
+        """What the form's stage changes, cheaply (this stage only, on every run): whether it
+        changes anything, and the filled cells it empties."""
+        row = validation.normalise_row({name: record.get(name, "") for name in schema.NAMES})
+        found = self.base.loc[self.base["id"] == replacing] if replacing else self.base.iloc[:0]
+        if found.empty:
+            return any(row.values()), []
+        was = {k: ("" if v is None else str(v)) for k, v in found.iloc[0].items()}
+        return any(was.get(k, "") != v for k, v in row.items()), emptied(replacing, was, row)
+
+    def stage_problems(self, record: dict, replacing: str = "") -> list[validation.Problem]:
+        """The problems of the form's stage within the whole table (ids unique, the same host
+        twice a day…), numbered as its row of the table."""
+        frame = self.stage_change(record, replacing)
+        ids = list(self.base["id"]) if "id" in self.base.columns else []
+        row = ids.index(replacing) + 1 if replacing in ids else len(frame)
+        return [p for p in table_problems(frame) if p.row == row]
+
+    @_atomic
+    def save_stage(self, record: dict, replacing: str = "", confirmed: bool = False) -> bool:
+        """The form's stage saved over the saved version (one stage added or replaced); the
+        table's unsaved edits stay, merged onto the new version."""
+        frame = self.stage_change(record, replacing)
+        what = "étape modifiée" if replacing else "étape ajoutée"
+        return self.save(frame, f"{what} : {record.get('id', '')}", confirmed, keep_edits=True)
+
+    def _saved(self, summary: str, keep_edits: bool = False) -> None:
+        self.load(keep_edits=keep_edits and self.mine is not None and
+                  not diff(self.base, self.mine).empty)
         self.saved = summary
         self._publish()
 
+    @_atomic
     def check_places(self, chain: geocoding.Geocoder, progress=None) -> None:
         """Where the chain puts each host and partner of the edited table."""
         self.places = place_statuses(self.mine if self.mine is not None else self.base, chain,
                                      progress)
 
+    @_atomic
     def remember_place(self, places: geocoding.PlacesFile, status: PlaceStatus, lat: float,
                        lon: float, **how) -> None:
         """Staff's answer for a place: kept in the places file (one commit with the Git
@@ -482,6 +674,7 @@ class EditingSession:
         self.store.save_places(self.author)
         self._publish()
 
+    @_atomic
     def take(self, name: str) -> str:
         """A message to say once (``saved``, ``public``), then forgotten."""
         text, value = getattr(self, name), ""

@@ -14,25 +14,97 @@ from .web import md
 
 
 def problems_table(problems: list[validation.Problem]) -> None:
-    """Problems as a table of text (cell values are never rendered as Markdown or HTML)."""
+    """Problems as a table of text (cell values are never rendered as Markdown or HTML);
+    columns by their French titles."""
     st.dataframe(pd.DataFrame(
-        [{"Ligne": p.row, "Colonne": p.column, "Valeur": p.value,
+        [{"Ligne": p.row, "Colonne": validation.title(p.column), "Valeur": p.value,
           "Niveau": "erreur" if p.level == validation.ERROR else "avertissement",
           "Que faire": p.message} for p in problems]),
         hide_index=True, width="stretch")
 
 
+def confirm_erasures(found: list[editing.Erasure], key: str) -> bool:
+    """Names every filled cell a save would empty and asks for a tick; True when there is
+    nothing to confirm or it is ticked."""
+    if not found:
+        return True
+    st.warning("Cet enregistrement effacerait des valeurs remplies :\n\n" +
+               "\n".join(f"- {md(e.message())}" for e in found))
+    import hashlib
+
+    digest = hashlib.sha1(repr([(e.ident, e.column) for e in found]).encode()).hexdigest()[:10]
+    return st.checkbox(f"Oui, effacer {'cette valeur' if len(found) == 1 else 'ces valeurs'}",
+                       key=f"{key}_{digest}")
+
+
+def _save(action) -> None:
+    """A save from the table or the form, then a fresh page: saved, or refused because
+    someone saved meanwhile (:func:`conflict_notice` says so above the tabs, and the save
+    buttons wait for the reload). A storage error is said here, the edits kept."""
+    try:
+        action()
+    except CufmapError as exc:  # not writable, remote unreachable or refusing: the edits
+        # stay where they were typed
+        st.error(md(exc))
+        return
+    st.rerun()
+
+
+def conflict_notice(ed: editing.EditingSession) -> None:
+    """Above the tabs: a save refused because someone saved meanwhile, and the two ways on."""
+    if not ed.conflict:
+        return
+    st.error("Quelqu'un d'autre a enregistré le fichier depuis que vous l'avez ouvert : "
+             "votre enregistrement est refusé, rien n'est perdu.")
+    c1, c2 = st.columns(2)
+    # Callbacks: they run before the page, which then shows the version just loaded.
+    c1.button("Charger sa version en gardant mes modifications", type="primary",
+              on_click=ed.load, kwargs={"keep_edits": True})
+    c2.button("Abandonner mes modifications et charger sa version", on_click=ed.load)
+
+
+#: The grid's list cells (type, format) open a list that filters as one types. After an edit,
+#: the grid gives the focus back to the last edited cell a frame after the list has opened
+#: (glide-data-grid's deferred ``focus()``, measured in Streamlit 1.67): the list closes at
+#: once and what one types goes nowhere. While a list is open, the focus it loses to the grid
+#: itself is given back to it; a click elsewhere closes the list as before.
+LIST_FOCUS_JS = """<script>(function () {
+  var doc = window.parent && window.parent !== window ? window.parent.document : document;
+  var win = doc.defaultView;
+  if (win.cufListFocus) return;
+  win.cufListFocus = true;
+  doc.addEventListener("focusout", function (e) {
+    var list = e.target, to = e.relatedTarget;
+    if (!list || !list.id || list.id.indexOf("react-select-") !== 0 || !to || !to.closest ||
+        !to.closest("[data-testid='stDataFrame']")) return;
+    win.requestAnimationFrame(function () { if (list.isConnected) list.focus(); });
+  }, true);
+  doc.documentElement.setAttribute("data-cuf-list-focus", "1");
+})();</script>"""
+
+
 def table_tab(ed: editing.EditingSession) -> None:
     st.caption(f"Connecté : {md(ed.author)}. Chaque en-tête de colonne explique ce qu'elle "
-               "attend ; « + » en bas du tableau ajoute une étape, la case à gauche d'une "
-               "ligne permet de la supprimer.")
-    start = editing.to_editor(ed.start)
-    edited = st.data_editor(start, column_config=editing.column_config(ed.start),
-                            num_rows="dynamic", key=f"ed_table_{ed.table}",
+               "attend ; dates au format JJ/MM/AAAA (27/06/2025, ou 27062025, 27/6/25, "
+               "27 juin 2025) ; « + » en bas du tableau ajoute une étape, la case à gauche "
+               "d'une ligne permet de la supprimer. Une étape à la fois, ou sur un téléphone : "
+               "onglet « Une étape ».")
+    st.html(LIST_FOCUS_JS, unsafe_allow_javascript=True)
+    status = st.empty()  # above the table, always one line: the table never moves
+    table, saved = ed.editor()
+    start = editing.to_editor(saved)
+    edited = st.data_editor(start, column_config=editing.column_config(saved),
+                            num_rows="dynamic", key=f"ed_table_{table}",
                             height=editing.editor_height(len(start)),
                             hide_index=False, placeholder="", alt="Étapes du relais")
-    now = ed.edit(editing.from_editor(edited))
+    now = ed.edit(editing.from_editor(edited), table)
     problems, errors, changes = now.problems, now.errors, now.changes
+    status.caption(("Modifications non enregistrées : " + changes.summary() + "." +
+                    (" Des erreurs sont à corriger sous le tableau." if errors else ""))
+                   if not changes.empty else "Aucune modification en cours.")
+    if len(edited) > len(start):
+        st.caption(f"Une ligne ajoutée prend son numéro à l'enregistrement : {len(start) + 1}, "
+                   "puis les suivants.")
     if ed.conflicts:
         st.warning("Votre version a été fusionnée avec celle enregistrée entre-temps. "
                    "Vérifiez ces cellules modifiées des deux côtés :")
@@ -42,27 +114,129 @@ def table_tab(ed: editing.EditingSession) -> None:
         (st.error if errors else st.warning)(
             f"{len(errors)} erreur(s) et {len(problems) - len(errors)} avertissement(s) : "
             "les lignes sont celles du tableau ci-dessus." +
-            (" Corrigez les erreurs pour pouvoir enregistrer." if errors else ""))
+            (" Corrigez les erreurs pour pouvoir enregistrer ; les valeurs enregistrées "
+             "restent en place d'ici là." if errors else ""))
         problems_table(problems)
-    st.caption("Modifications non enregistrées : " + changes.summary() + "."
-               if not changes.empty else "Aucune modification en cours.")
-    if st.button("Enregistrer", type="primary", disabled=not now.savable):
-        try:
-            if ed.save():
-                st.rerun()
-        except CufmapError as exc:  # not writable, remote unreachable or refusing: the edits
-            # stay in the table
-            st.error(md(exc))
-    if ed.conflict:
-        st.error("Quelqu'un d'autre a enregistré le fichier depuis que vous l'avez ouvert : "
-                 "votre enregistrement est refusé, rien n'est perdu.")
-        c1, c2 = st.columns(2)
-        if c1.button("Charger sa version en gardant mes modifications", type="primary"):
-            ed.load(keep_edits=True)
-            st.rerun()
-        if c2.button("Abandonner mes modifications et charger sa version"):
-            ed.load()
-            st.rerun()
+    confirmed = confirm_erasures(now.erasures, f"ed_erase_{ed.table}")
+    # While a refused save waits for its reload, saving again would only be refused again (and
+    # a click sent together with « Charger… » can make Streamlit drop that one).
+    if st.button("Enregistrer", type="primary",
+                 disabled=not (now.savable and confirmed) or bool(ed.conflict)):
+        _save(lambda: ed.save(confirmed=confirmed))
+
+
+def _date_reading(where, value: str, kind: str = "date") -> None:
+    """Under a date or time field: how it was read (« vendredi 27 juin 2025 »), or why not."""
+    from .relay import long_date
+
+    if not value.strip():
+        return
+    problem = (validation.date_problem if kind == "date" else validation.time_problem)(value)
+    if problem:
+        where.error(f"« {md(value)} » {problem}")
+    elif kind == "date":
+        where.caption("→ " + long_date(validation.parse_date(value)))
+
+
+def _choice(where, label: str, choices, current: str, key: str) -> str:
+    """A list that filters as one types; a value outside the list stays offered."""
+    options = list(choices) + ([current] if current and current not in choices else [])
+    picked = where.selectbox(label, options, index=options.index(current) if current else None,
+                             placeholder="Choisir (tapez pour filtrer)", key=key)
+    return picked or ""
+
+
+def stage_tab(ed: editing.EditingSession) -> None:
+    """One stage at a time: a form to add a stage or edit one (the natural way on a phone)."""
+    from . import countries, schema
+
+    records = ed.base.fillna("").astype(str).to_dict("records")
+    by_id = {r["id"]: r for r in records if r.get("id")}
+    choice = st.selectbox("Étape", ["", *by_id],
+                          format_func=lambda i: "Nouvelle étape" if not i else
+                          editing.stage_label(by_id[i]), key=f"fm_pick_{ed.table}")
+    rec = by_id.get(choice, {})
+    k = f"fm{ed.table}_{choice or 'nouvelle'}_"
+    out: dict[str, str] = {}
+    c1, c2 = st.columns(2)
+    out["collectivite"] = c1.text_input("Collectivité hôte (obligatoire)",
+                                        rec.get("collectivite", ""), key=k + "host",
+                                        placeholder="ex. Ville de Rennes")
+    out["type_collectivite"] = _choice(c2, "Type de collectivité", schema.TYPES_COLLECTIVITE,
+                                       rec.get("type_collectivite", ""), k + "type")
+    out["titre"] = st.text_input("Titre (obligatoire)", rec.get("titre", ""), key=k + "title")
+    d1, d2 = st.columns(2)
+    for where, name, label in ((d1, "date_debut", "Date de début"),
+                               (d2, "date_fin", "Date de fin, si plusieurs jours")):
+        out[name] = where.text_input(label, validation.format_date_fr(rec.get(name, "")),
+                                     key=k + name, placeholder="JJ/MM/AAAA",
+                                     help="Le jour d'abord : 27/06/2025, 27062025, 27/6/25 ou "
+                                          "27 juin 2025. Vide si la date n'est pas connue.")
+        _date_reading(where, out[name])
+    h1, h2 = st.columns(2)
+    for where, name, label in ((h1, "heure_debut", "Heure de début"),
+                               (h2, "heure_fin", "Heure de fin")):
+        out[name] = where.text_input(label, rec.get(name, ""), key=k + name,
+                                     placeholder="HH:MM")
+        _date_reading(where, out[name], "time")
+    f1, f2 = st.columns(2)
+    out["format"] = _choice(f1, "Format", schema.FORMATS, rec.get("format", ""), k + "format")
+    out["lieu"] = f2.text_input("Lieu précis", rec.get("lieu", ""), key=k + "place")
+    out["co_organisateurs"] = st.text_input("Co-organisateurs (séparés par « ; »)",
+                                            rec.get("co_organisateurs", ""), key=k + "coorg")
+
+    st.markdown("**Partenaires à l'étranger**")
+    existing = validation.parse_partners(rec.get("partenaires", ""))
+    count = st.session_state.setdefault(k + "n", max(1, len(existing)))
+    names = countries.french_names()
+    pairs = []
+    for i in range(count):
+        known = existing[i] if i < len(existing) else None
+        p1, p2 = st.columns([3, 2])
+        name = p1.text_input(f"Partenaire {i + 1}", known.name if known else "",
+                             key=f"{k}pn{i}", placeholder="ex. Sabiñánigo")
+        country = _choice(p2, f"Pays du partenaire {i + 1}", names,
+                          (known.country_fr if known else ""), f"{k}pc{i}")
+        pairs.append((name, country))
+    st.button("Ajouter un partenaire", key=k + "more",
+              on_click=lambda: st.session_state.__setitem__(k + "n", count + 1))
+    out["partenaires"] = editing.partners_text(pairs)
+    out["description"] = st.text_area("Description", rec.get("description", ""),
+                                      key=k + "desc")
+    with st.expander("Lien, source, notes, code officiel, coordonnées, identifiant"):
+        for name in ("lien", "source", "notes_presentation", "note", "code_insee", "lat", "lon"):
+            col = schema.BY_NAME[name]
+            out[name] = st.text_input(col.label, rec.get(name, ""), key=k + name,
+                                      help=col.help)
+        suggested = editing.suggest_id(out["collectivite"], out["date_debut"],
+                                       taken=[i for i in by_id if i != choice])
+        typed = st.text_input("Identifiant", rec.get("id", ""), key=k + "id",
+                              placeholder=suggested,
+                              help=schema.BY_NAME["id"].help + " Laissé vide : « "
+                              f"{suggested} » (collectivité et date).")
+    out["id"] = typed.strip() or (suggested if out["collectivite"].strip() else "")
+
+    changed, erased = ed.stage_check(out, choice)  # this stage only: cheap on every run
+    if st.session_state.get(k + "tried"):  # after a first click: the whole table's rules
+        problems = ed.stage_problems(out, choice)
+        if problems:
+            (st.error if validation.errors(problems) else st.warning)(
+                "\n".join(f"- {md(p.message)}" for p in problems))
+    confirmed = confirm_erasures(erased, k + "erase")
+    if st.button("Enregistrer l'étape", type="primary", key=k + "save",
+                 disabled=not (changed and confirmed) or bool(ed.conflict)):
+        if validation.errors(ed.stage_problems(out, choice)):
+            st.session_state[k + "tried"] = True
+            st.rerun()  # the errors, listed above the button
+
+        def save_stage() -> None:
+            if ed.save_stage(out, choice, confirmed=confirmed):
+                st.session_state["fm_done"] = (
+                    f"Étape « {out['titre']} » enregistrée ({out['id']}) : la carte publique "
+                    "la montre déjà. Le formulaire est prêt pour une autre étape.")
+        _save(save_stage)
+    if "fm_done" in st.session_state:  # said once, where the person is looking (a phone)
+        st.success(md(st.session_state.pop("fm_done")))
 
 
 def places_tab(ed: editing.EditingSession) -> None:
@@ -200,12 +374,8 @@ def files_tab(ed: editing.EditingSession) -> None:
         else:
             st.write(f"{report.description} — par rapport à la version enregistrée : "
                      f"{report.changes.summary()}.")
-            st.dataframe(pd.DataFrame(
-                [{"Changement": "ajoutée", "Étape": k} for k in report.changes.added] +
-                [{"Changement": "modifiée (" + ", ".join(v) + ")", "Étape": k}
-                 for k, v in report.changes.changed.items()] +
-                [{"Changement": "supprimée", "Étape": k} for k in report.changes.removed],
-                columns=["Changement", "Étape"]), hide_index=True, width="stretch")
+            st.dataframe(pd.DataFrame(report.changes.report(), columns=["Changement", "Étape"]),
+                         hide_index=True, width="stretch")
             if report.problems:
                 (st.error if report.errors else st.warning)(
                     f"{len(report.errors)} erreur(s), "
@@ -219,9 +389,11 @@ def files_tab(ed: editing.EditingSession) -> None:
                 confirmed = st.checkbox(
                     f"Oui, supprimer {len(report.changes.removed)} étapes",
                     key=f"ed_confirm_{ed.uploads}")
+            erase = confirm_erasures(report.erasures, f"ed_import_erase_{ed.uploads}")
             if st.button("Remplacer les étapes par ce fichier", type="primary",
-                         disabled=bool(report.errors) or report.changes.empty or not confirmed):
-                _replace(lambda: ed.import_upload(report),
+                         disabled=bool(report.errors) or report.changes.empty or not confirmed
+                         or not erase):
+                _replace(lambda: ed.import_upload(report, confirmed=erase),
                          "rechargez puis importez de nouveau.")
     if ed.broken:
         return

@@ -49,6 +49,8 @@ class Filters:
                 values[f.name] = raw.strip()[:200]
             else:
                 values[f.name] = tuple(v.strip() for v in raw.split(",") if v.strip())
+        # ISO codes, in any case in the address (?pays=de), as the map reads them.
+        values["countries"] = tuple(c.upper() for c in values["countries"])
         return cls(**values)
 
 

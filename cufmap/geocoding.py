@@ -18,6 +18,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import logging
 import os
 import socket
 import time
@@ -29,6 +30,9 @@ from . import DEFAULT_PLACES, countries, names
 from .errors import GeocoderUnavailable, StorageError, os_message
 from .gazetteer import Gazetteer, Place
 from .gazetteer import default as default_gazetteer
+from .places import COLUMNS as PLACE_COLUMNS  # the places file's columns
+
+log = logging.getLogger(__name__)
 
 FOUND, AMBIGUOUS, NOT_FOUND = "trouvé", "ambigu", "introuvable"
 USER_AGENT = "cufmap/0.1 (carte du Relais de la Coop Dec, Cites Unies France; " \
@@ -132,10 +136,6 @@ class OfflineGazetteer(Geocoder):
 
 # --- The places file ----------------------------------------------------------------------
 
-PLACE_COLUMNS = ("nom", "pays", "type", "statut", "lat", "lon", "nom_trouve", "type_trouve",
-                 "source", "voir", "note", "maj")
-
-
 class PlacesFile(Geocoder):
     """``data/lieux.csv``: answers already given, and staff corrections.
 
@@ -150,6 +150,7 @@ class PlacesFile(Geocoder):
         self.path = Path(path)
         self._rows: dict[tuple[str, str], dict] | None = None
         self._mtime = None
+        self.problem = ""  # why the file is not used ("" when it is)
         self._checked = -1.0
 
     FRESHNESS = 1.0  # seconds: another process's edit to the file is seen within this delay
@@ -165,12 +166,16 @@ class PlacesFile(Geocoder):
         self._checked = now
         mtime = self.path.stat().st_mtime_ns if self.path.exists() else None
         if self._rows is None or mtime != self._mtime:
-            self._rows, self._mtime = {}, mtime
-            if mtime is not None:
-                from .reading import read_file  # French message if it cannot be read
+            from . import places  # within its budget, checked; French message if unreadable
 
-                for rec in _read_places(read_file(self.path)):
-                    self._rows[self.key(rec["nom"], rec["pays"])] = rec
+            records, self.problem = places.load(self.path) if mtime is not None else ([], "")
+            self._mtime = mtime
+            if self.problem:  # the last valid version read stays in use (or none)
+                log.warning("cufmap: fichier des lieux %s non utilisé : %s", self.path,
+                            self.problem)
+                self._rows = self._rows or {}
+            else:
+                self._rows = {self.key(rec["nom"], rec["pays"]): rec for rec in records}
         return self._rows
 
     def lookup(self, query: Query) -> dict | None:
@@ -237,14 +242,6 @@ def _point(lat: str, lon: str) -> tuple[float, float] | None:
     except ValueError:
         return None
     return point if -90 <= point[0] <= 90 and -180 <= point[1] <= 180 else None
-
-
-def _read_places(data: bytes) -> list[dict]:
-    """Rows of the places file, decoded as tolerantly as the relay file."""
-    from .reading import read_plain_table
-
-    _, rows = read_plain_table(data)
-    return [{**dict.fromkeys(PLACE_COLUMNS, ""), **r} for r in rows if r.get("nom")]
 
 
 # --- Online services ----------------------------------------------------------------------

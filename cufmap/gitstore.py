@@ -48,8 +48,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import reading, schema, store, validation
-from .errors import ConflictError, CufmapError, InvalidData, UnknownVersion
+from . import budget, places, reading, schema, store, validation
+from .errors import ConflictError, CufmapError, InvalidData, UnknownVersion, UnreadableTable
 from .store import Snapshot, Version, _atomic_write, to_csv_bytes
 
 log = logging.getLogger(__name__)
@@ -69,6 +69,14 @@ ENV_INTERVAL = "CUFMAP_DEPOT_INTERVALLE"
 CONFLICT = ("Quelqu'un d'autre a enregistré le fichier depuis que vous l'avez ouvert. "
             "Rechargez sa version (vos modifications restent affichées) puis "
             "enregistrez de nouveau.")
+
+
+def _GIT_ENV() -> dict:  # noqa: N802  (a constant, read when called: it follows os.environ)
+    """git never asks a question (no terminal, no password prompt) and speaks English (its
+    messages are matched, then explained in French)."""
+    return {**os.environ, "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C", "GIT_ASKPASS": "true",
+            "SSH_ASKPASS": "true",
+            "GIT_SSH_COMMAND": os.environ.get("GIT_SSH_COMMAND", "ssh -oBatchMode=yes")}
 
 
 class DepotError(CufmapError):
@@ -171,6 +179,7 @@ class GitStore:
         self.cache = Path(settings.cache) if settings.cache else _default_cache(settings)
         self.clock = clock
         self.problem = ""  # the remote's CSV is invalid: what staff should know
+        self.places_problem = ""  # the remote's places file is refused: why
         self.unreachable = ""  # the last fetch failed: why (the local copy is served)
         self._fetched_at: float | None = None
         self._places_base: bytes | None = None  # places file as last copied from the remote
@@ -189,11 +198,7 @@ class GitStore:
             raise DepotError("La commande « git » est absente de ce serveur : installez-la "
                              "(sur Streamlit Community Cloud, une ligne « git » dans "
                              "packages.txt).")
-        full_env = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C",
-                    "GIT_ASKPASS": "true", "SSH_ASKPASS": "true",
-                    "GIT_SSH_COMMAND": os.environ.get("GIT_SSH_COMMAND",
-                                                      "ssh -oBatchMode=yes"),
-                    **(env or {})}
+        full_env = {**_GIT_ENV(), **(env or {})}
         try:
             proc = subprocess.run(["git", "-C", str(self.cache), *args], input=input,
                                   capture_output=True, env=full_env, timeout=120)
@@ -248,13 +253,28 @@ class GitStore:
         except DepotError:
             return ""
 
-    def _blob(self, commit: str, path: str) -> bytes | None:
+    def _blob(self, commit: str, path: str, limits: budget.Limits = budget.LIMITS
+              ) -> bytes | None:
+        """The file ``path`` at ``commit`` (None when absent); :class:`UnreadableTable` when
+        it is larger than ``limits`` allow, refused on its size alone, before git sends it
+        (a file committed directly to the remote can be of any size)."""
         if not commit:
             return None
+        proc = subprocess.Popen(["git", "-C", str(self.cache), "cat-file", "--batch"],
+                                stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                stderr=subprocess.DEVNULL, env=_GIT_ENV())
         try:
-            return self._git("cat-file", "blob", f"{commit}:{path}")
-        except DepotError:
-            return None
+            proc.stdin.write(f"{commit}:{path}\n".encode())
+            proc.stdin.close()
+            header = proc.stdout.readline().split()  # <oid> blob <size>, or <spec> missing
+            if len(header) != 3 or header[1] != b"blob":
+                return None
+            budget.check_size(int(header[2]), limits)
+            return proc.stdout.read(int(header[2]))
+        finally:
+            proc.kill()
+            proc.wait()
+            proc.stdout.close()
 
     def _blob_id(self, commit: str, path: str) -> str:
         if not commit:
@@ -340,13 +360,13 @@ class GitStore:
                     raise ConflictError(CONFLICT)
                 files = {DATA_PATH: data}
                 if self.places.exists():  # answers found online meanwhile survive restarts
-                    remote = self._blob(head, PLACES_PATH)
+                    remote = self._remote_places(head)
                     merged, _ = merge_places(self._places_base, self.places.read_bytes(),
                                              remote)
                     if merged != remote:
                         files[PLACES_PATH] = merged
                 commit = self._commit(head, files,
-                                      message or change_message(self._blob(head, DATA_PATH),
+                                      message or change_message(_or_none(self._blob, head, DATA_PATH),
                                                                 frame), author)
                 if self._push(commit):
                     break
@@ -366,7 +386,7 @@ class GitStore:
             self._fetch()
             for _ in range(5):
                 head = self._head()
-                remote = self._blob(head, PLACES_PATH)
+                remote = self._remote_places(head)
                 local = self.places.read_bytes()
                 merged, changed = merge_places(self._places_base, local, remote)
                 if merged == remote:
@@ -419,9 +439,13 @@ class GitStore:
         if not head:
             return False
         changed = False
-        data = self._blob(head, DATA_PATH)
+        try:
+            data = self._blob(head, DATA_PATH)
+        except UnreadableTable as exc:  # too large to read: as invalid as can be
+            data, problem = b"", f"le fichier ne peut pas être lu ({exc})."
+        else:
+            problem = _invalid(data) if data is not None else ""
         if data is not None:
-            problem = _invalid(data)
             if problem:
                 self.problem = (
                     f"La version du dépôt (commit {head[:8]}) ne peut pas être publiée : "
@@ -434,7 +458,7 @@ class GitStore:
                     self.data.parent.mkdir(parents=True, exist_ok=True)
                     _atomic_write(self.data, data)
                     changed = True
-        places = self._blob(head, PLACES_PATH)
+        places = self._remote_places(head)
         if places is not None:
             if not self.places.exists() or self.places.read_bytes() != places:
                 self.places.parent.mkdir(parents=True, exist_ok=True)
@@ -442,6 +466,25 @@ class GitStore:
                 changed = True
             self._places_base = places
         return changed
+
+    def _remote_places(self, head: str) -> bytes | None:
+        """The remote's places file at ``head`` when it can be used; None when it is absent
+        or refused (then :attr:`places_problem` says why, the local file -- its last valid
+        version -- stays, and the next commit puts that version back on the remote)."""
+        try:
+            data = self._blob(head, PLACES_PATH, places.LIMITS)
+            why = places.problem(data) if data is not None else ""
+        except UnreadableTable as exc:
+            data, why = None, str(exc)
+        if why:
+            self.places_problem = (
+                f"Le fichier des lieux du dépôt (commit {head[:8]}) n'est pas repris : {why} "
+                "La carte garde la dernière version valide. Corrigez-le dans le dépôt, ou "
+                "enregistrez (un lieu, les étapes) : cette version-là y sera remise.")
+            log.warning("cufmap: %s", self.places_problem)
+            return None
+        self.places_problem = ""
+        return data
 
     # -- history --
     def versions(self) -> list[Version]:
@@ -458,8 +501,12 @@ class GitStore:
             out = []
             for line in log_text.splitlines():
                 sha, when, name, subject = line.split("\x1f", 3)
+                try:
+                    rows = _row_count(self._blob(sha, DATA_PATH))
+                except UnreadableTable:  # too large to read: listed, with no row count
+                    rows = 0
                 out.append(Version(sha, store.paris_time(dt.datetime.fromisoformat(when)), sha[:10],
-                                   _row_count(self._blob(sha, DATA_PATH)), name, subject))
+                                   rows, name, subject))
             self._versions = (head, out)
             return list(out)
 
@@ -551,6 +598,14 @@ def _default_cache(settings: Settings) -> Path:
     return base / "cufmap" / "depots" / key
 
 
+def _or_none(blob, *args) -> bytes | None:
+    """``blob(*args)``, or None when the file is too large to read."""
+    try:
+        return blob(*args)
+    except UnreadableTable:
+        return None
+
+
 def _person(author: str) -> str:
     """A name git accepts (no angle brackets or line breaks)."""
     name = re.sub(r"[<>\n\r\x00]", "", author or "").strip()
@@ -584,7 +639,7 @@ def _invalid(data: bytes) -> str:
     return f"le fichier contient {len(errors)} erreur(s)." if errors else ""
 
 
-def _row_count(data: bytes | None) -> int:
+def _row_count(data) -> int:
     if not data:
         return 0
     try:

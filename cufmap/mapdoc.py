@@ -11,9 +11,12 @@ by the app itself, so nothing is loaded from a CDN and the map renders with no n
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
+import hashlib
 import html
 import json
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -31,8 +34,9 @@ STATIC = Path(__file__).parent / "static"
 #: A name may stand for several files, in order (the map's own scripts: static/relay/).
 ASSETS_JS = {"leaflet": "leaflet.js", "topojson": "topojson-client.min.js",
              "relay": ("relay/data.js", "relay/dom.js", "relay/overlays.js", "relay/markers.js",
-                       "relay/land.js", "relay/timeline.js", "relay/card.js",
-                       "relay/presenter.js", "relay/relay.js")}
+                       "relay/land.js", "relay/timeline.js", "relay/card.js", "relay/keys.js",
+                       "relay/strip.js", "relay/messages.js", "relay/sync.js",
+                       "relay/speaker.js", "relay/relay.js")}
 ASSETS_CSS = {"leaflet": "leaflet.css", "relay": "relay.css"}
 LAND = "countries-110m.json"
 OVERSEAS_OUTLINES = "outremer.json"  # finer outlines for the insets (cufmap/outlines_build.py)
@@ -83,6 +87,10 @@ class MapOptions:
     speaker: bool = False
     # The public map's address, shown with its QR code on the presenter's overview.
     public_url: str = ""
+    # The speaker view's address for « Vue orateur », relative to the app's root
+    # (« presentation?vue=orateur&date=… »); "" hides the button. The speaker's notes are
+    # never in a map document: see cufmap/speaker.py.
+    speaker_url: str = ""
     # Where the browser fetches the bundled assets; "" inlines them (self-contained file).
     assets_url: str = ""
     # The selection the page shows, as URL parameters (``Filters.to_params`` items): the
@@ -168,8 +176,6 @@ def payload(located: list[Located], options: MapOptions,
         fields = [("host_type", s.host_type), ("format", s.format), ("place", s.place),
                   ("description", s.description), ("co", list(s.co_organisers)),
                   ("link", s.link if validation.is_web_link(s.link) else "")]
-        if options.speaker:  # the presenter's notes reach the speaker view only
-            fields.append(("notes", s.notes))
         for name, value in fields:
             if value:
                 properties[name] = value
@@ -313,9 +319,9 @@ class RelayLayer(RenderOnce):
 <script>(function () {
   var cls = {{ this.html_class }}, lang = {{ this.lang }};
   if ({{ this.read_url }}) {  // exported page: options in its own URL (?chronologie=0&langue=en)
-    var q = new URLSearchParams(location.search);
-    if (q.get("chronologie") === "0") cls += " cuf-no-timeline";
-    if (q.get("langue") === "en") lang = "en";
+    var address = CufData.address(location.search);
+    if (!address.timeline) cls += " cuf-no-timeline";
+    lang = CufData.language(address.lang, {{ this.languages }}, lang);
   }
   document.documentElement.className = cls;
   document.documentElement.lang = lang;
@@ -343,6 +349,7 @@ window.cufRelay = new CufRelay({{ this._parent.get_name() }}, {{ this.data }}, {
             classes.append("cuf-no-timeline")
         self.html_class = to_js(" ".join(classes))
         self.lang = to_js(options.lang)
+        self.languages = to_js(list(data["texts"]))
         self.read_url = "true" if read_url else "false"
         texts = data["texts"].get(options.lang) or next(iter(data["texts"].values()))
         self.timeline_label = texts["timeline"]  # interface text, not data
@@ -359,6 +366,7 @@ window.cufRelay = new CufRelay({{ this._parent.get_name() }}, {{ this.data }}, {
                 "error": texts["bad_address"]}
         self.options = to_js({"presenter": options.presenter, "speaker": options.speaker,
                               "follow": follow, "start": options.start,
+                              "speakerUrl": options.speaker_url,
                               "autoplay": options.autoplay, "attribution": attribution,
                               "landUrl": land_url, "fineUrl": fine_url, "lang": options.lang,
                               "readUrl": read_url, "filters": dict(options.filters)})
@@ -419,9 +427,48 @@ def build_map(located: list[Located], options: MapOptions = MapOptions(),
 def render(located: list[Located], options: MapOptions = MapOptions(),
            languages: tuple[str, ...] = (), read_url: bool = False,
            data: dict | None = None) -> str:
-    """The complete HTML document (self-contained unless ``options.assets_url`` is set);
-    ``data``: the payload, when the caller already built it."""
-    return build_map(located, options, languages, read_url, data).get_root().render()
+    """The complete HTML document (self-contained unless ``options.assets_url`` is set),
+    with its Content-Security-Policy; ``data``: the payload, when the caller already built
+    it."""
+    document = build_map(located, options, languages, read_url, data).get_root().render()
+    return with_policy(document, options.tiles)
+
+
+_INLINE_SCRIPT = re.compile(r"<script>(.*?)</script>", re.S)
+
+
+def content_security_policy(document: str, tiles: str = "") -> str:
+    """What a map document may run, load and reach: its own inline scripts (each by its
+    hash: a script slipped into the data could not run), scripts, styles, images and data
+    files of its own origin (the app's static files; in a sandboxed frame, 'self' is still
+    the address it was served from), images of its tile server (``tiles``, a key of
+    :data:`TILES`) and data: images (the QR code, Leaflet's icons); no frame, plugin, form
+    or <base>."""
+    hashes = " ".join(
+        "'sha256-" + base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode()
+        + "'" for script in dict.fromkeys(_INLINE_SCRIPT.findall(document)))
+    spec = TILES.get(tiles)
+    tiles = " " + _tile_origin(spec[0]) if spec else ""
+    return ("default-src 'none'; "
+            f"script-src 'self' {hashes}; style-src 'self' 'unsafe-inline'; "
+            f"img-src 'self' data:{tiles}; connect-src 'self'; font-src 'self' data:; "
+            "base-uri 'none'; form-action 'none'; object-src 'none'; frame-src 'none'")
+
+
+def _tile_origin(url: str) -> str:
+    """https://{s}.tile.openstreetmap.fr/… -> https://*.tile.openstreetmap.fr"""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url.replace("{s}", "x"))
+    host = parts.netloc.replace("x.", "*.", 1) if "{s}" in url else parts.netloc
+    return f"{parts.scheme}://{host}"
+
+
+def with_policy(document: str, tiles: str = "") -> str:
+    """``document`` with its :func:`content_security_policy` as the first element of its head."""
+    meta = ('<meta http-equiv="Content-Security-Policy" content="'
+            + html.escape(content_security_policy(document, tiles)) + '">')
+    return document.replace("<head>", "<head>\n    " + meta, 1)
 
 
 def picker_map(center: tuple[float, float] | None, zoom: int = 5, tiles: str = "osm-fr",

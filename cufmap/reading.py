@@ -11,9 +11,10 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import os
 from dataclasses import dataclass, field
 
-from . import schema
+from . import budget, schema
 from .errors import UnreadableTable, os_message
 
 csv.field_size_limit(10 * 1024 * 1024)
@@ -49,26 +50,18 @@ class Table:
         return self._frame
 
 
-@dataclass(frozen=True)
-class Limits:
-    """What a table may expand to before reading stops (a relay has tens of stages, the Atlas
-    of decentralised cooperation tens of thousands). Checked while reading, so an oversized
-    file is refused as soon as it passes a budget, whatever its size on disk."""
-
-    rows: int = 50_000
-    cells: int = 1_000_000
-    uncompressed: int = 16 * 2**20  # XLSX: its files once unzipped (the Atlas: about 10 MB)
-
-
-LIMITS = Limits()
+Limits = budget.Limits  # what a table may expand to: see cufmap/budget.py
+LIMITS = budget.LIMITS
+megabytes_fr = budget.megabytes_fr
 
 
 def read_bytes(data: bytes, filename: str = "", limits: Limits = LIMITS) -> Table:
     """Parse ``data`` (CSV in any of the supported dialects, or XLSX) into a :class:`Table`.
-    Raises :class:`UnreadableTable` past ``limits``."""
+    Raises :class:`UnreadableTable` as soon as what it reads passes ``limits``."""
     if data.startswith(b"PK\x03\x04") or filename.lower().endswith((".xlsx", ".xlsm")):
         records = _xlsx_records(data, limits)
         return _table_from_records(records, encoding="xlsx", delimiter="")
+    budget.check_size(len(data), limits)
     text, encoding = _decode(data)
     delimiter = _guess_delimiter(text)
     records = _bounded(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), limits)
@@ -76,47 +69,45 @@ def read_bytes(data: bytes, filename: str = "", limits: Limits = LIMITS) -> Tabl
 
 
 def _bounded(rows, limits: Limits) -> list[list[str]]:
-    """The rows of ``rows``, refused as soon as they pass the row or cell budget."""
-    out, cells = [], 0
-    for row in rows:
-        out.append(row)
-        cells += len(row)
-        if len(out) > limits.rows + 1:  # + the header
-            raise UnreadableTable(
-                f"Le fichier compte plus de {limits.rows:,} lignes".replace(",", "\u202f") +
-                " : bien plus qu'un relais (quelques dizaines d'étapes) ou que l'Atlas de la "
-                "coopération décentralisée. Vérifiez que c'est le bon fichier ; rien n'a été "
-                "modifié.")
-        if cells > limits.cells:
-            raise UnreadableTable(
-                f"Le fichier compte plus de {limits.cells:,} cellules".replace(",", "\u202f") +
-                f" (ligne {len(out)}) : bien plus qu'un relais. Vérifiez que c'est le bon "
-                "fichier (colonnes en trop ?) ; rien n'a été modifié.")
-    return out
+    """The rows of ``rows``, refused as soon as they pass a budget (a line too long for the
+    CSV reader's own limit is a cell past the budget too)."""
+    try:
+        return budget.bounded(rows, limits)
+    except csv.Error as exc:
+        raise UnreadableTable(
+            f"Ce fichier ne peut pas être lu comme un tableau CSV ({exc}). Une cellule dépasse "
+            f"sans doute {limits.cell_characters:,} caractères".replace(",", "\u202f") +
+            " ; rien n'a été modifié.") from None
 
 
-def read_file(path) -> bytes:
+def read_file(path, limits: Limits = LIMITS) -> bytes:
     """The bytes of ``path``; :class:`UnreadableTable` with a French message when the file
-    cannot be read (missing, a directory, permissions…)."""
+    cannot be read (missing, a directory, permissions…) or is larger than ``limits`` allow
+    (refused before reading it)."""
     try:
         with open(path, "rb") as fh:
-            return fh.read()
+            budget.check_size(os.fstat(fh.fileno()).st_size, limits)
+            return fh.read(limits.file_bytes + 1)
     except OSError as exc:
         raise UnreadableTable(os_message(path, exc)) from None
 
 
-def read_path(path) -> Table:
-    return read_bytes(read_file(path), filename=str(path))
+def read_path(path, limits: Limits = LIMITS) -> Table:
+    return read_bytes(read_file(path, limits), filename=str(path), limits=limits)
 
 
-def read_plain_table(data: bytes) -> tuple[list[str], list[dict[str, str]]]:
+def read_plain_table(data: bytes, limits: Limits = LIMITS
+                     ) -> tuple[list[str], list[dict[str, str]]]:
     """A table with its own columns (the places file, a list to geocode), read as tolerantly
-    as the relay's: returns snake_case headers and the non-blank rows as dicts."""
+    and within the same kind of budget as the relay's: returns snake_case headers and the
+    non-blank rows as dicts."""
     from .text import snake
 
+    budget.check_size(len(data), limits)
     text, _ = _decode(data)
-    records = [r for r in csv.reader(io.StringIO(text, newline=""),
-                                     delimiter=_guess_delimiter(text)) if any(c.strip() for c in r)]
+    records = [r for r in _bounded(csv.reader(io.StringIO(text, newline=""),
+                                              delimiter=_guess_delimiter(text)), limits)
+               if any(c.strip() for c in r)]
     if not records:
         return [], []
     header = [snake(h) for h in records[0]]
@@ -160,27 +151,15 @@ def _guess_delimiter(text: str) -> str:
 
 
 def _xlsx_records(data: bytes, limits: Limits = LIMITS) -> list[list[str]]:
-    import zipfile
-
     import python_calamine  # Rust reader: ten times openpyxl's speed, same values
 
     def damaged(exc: Exception) -> UnreadableTable:
         return UnreadableTable("Ce classeur Excel est illisible ou endommagé "
                                f"({type(exc).__name__}). Réenregistrez-le depuis Excel.")
 
-    # A zip declares the size of each file once unzipped, and the reader refuses to inflate a
-    # file past it (calamine: "larger than its declared uncompressed size"; tested): the sum
-    # bounds what the workbook can expand to, checked before any inflating.
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            expanded = sum(info.file_size for info in archive.infolist())
-    except (zipfile.BadZipFile, ValueError, OSError) as exc:
-        raise damaged(exc) from None
-    if expanded > limits.uncompressed:
-        raise UnreadableTable(
-            f"Ce classeur fait {megabytes_fr(len(data))} mais se décompresse en "
-            f"{megabytes_fr(expanded)} (limite {megabytes_fr(limits.uncompressed)}) : bien plus "
-            "qu'un relais. Vérifiez que c'est le bon fichier ; rien n'a été modifié.")
+    # calamine builds the whole sheet at once and cannot be stopped from outside: the
+    # workbook is streamed first, with the budget, and reaches it only within the budget.
+    budget.check_workbook(data, limits)
     try:
         book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
         sheet = book.get_sheet_by_index(0)
@@ -231,7 +210,8 @@ def _table_from_records(records: list[list[str]], encoding: str, delimiter: str)
             problems.append(Problem(
                 "erreur", header_at + 1, canonical, header,
                 f"Ligne {header_at + 1} : les colonnes {seen[canonical] + 1} et {position + 1} "
-                f"désignent toutes deux « {canonical} » ; supprimez ou renommez l'une d'elles."))
+                f"désignent toutes deux « {schema.BY_NAME[canonical].label} » ; supprimez ou "
+                "renommez l'une d'elles."))
             canonical = None
         if canonical:
             seen[canonical] = position
@@ -269,9 +249,3 @@ def _table_from_records(records: list[list[str]], encoding: str, delimiter: str)
     missing = [c.name for c in schema.COLUMNS if c.required and c.name not in seen]
     return Table(rows=rows, columns=columns, lines=lines, encoding=encoding,
                  delimiter=delimiter, missing=missing, problems=problems)
-
-
-def megabytes_fr(size: int) -> str:
-    """A size as staff read it: « 1,4 Mo », « 16 Mo » (mébioctets, French decimal comma)."""
-    mo = size / 2**20
-    return (f"{mo:.1f}".replace(".", ",") if mo < 10 else f"{mo:.0f}") + " Mo"

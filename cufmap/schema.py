@@ -63,14 +63,15 @@ COLUMNS: tuple[Column, ...] = (
            "Ne le changez pas une fois publié (les liens partagés l'utilisent).",
            "suippes-2025-04-01", required=True, aliases=("identifiant", "ref")),
     Column("date_debut", "date", "Date de début",
-           "Jour de l'étape (JJ/MM/AAAA ou AAAA-MM-JJ). Vide si la date n'est pas encore connue : "
+           "Jour de l'étape, le jour d'abord : JJ/MM/AAAA (27062025, 27/6/25 ou 27 juin 2025 sont "
+           "compris aussi ; AAAA-MM-JJ également). Vide si la date n'est pas encore connue : "
            "l'étape apparaît alors dans « date à venir ».",
            "01/04/2025", aliases=("date", "debut", "date_de_debut")),
     Column("date_fin", "date", "Date de fin",
            "Dernier jour si l'événement dure plusieurs jours d'affilée ; sinon vide. "
            "Deux jours séparés font deux lignes.",
            "02/04/2025", aliases=("fin", "date_de_fin")),
-    Column("heure_debut", "time", "Heure de début", "Heure de début (HH:MM ou 9h15), si connue.",
+    Column("heure_debut", "time", "Heure de début", "Heure de début (HH:MM, 9h15 ou 0915), si connue.",
            "09:15", aliases=("heure", "debut_heure")),
     Column("heure_fin", "time", "Heure de fin", "Heure de fin (HH:MM ou 12h00), si connue.",
            "12:00", aliases=("fin_heure",)),

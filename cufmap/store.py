@@ -104,35 +104,85 @@ def _is_number(value: str) -> bool:
     return validation.number_or_none(value) is not None
 
 
+def spreadsheet_titles(columns) -> list[str]:
+    """Column titles for people: the guide's French titles (« Date de début »), an unknown
+    column's own header. Reading accepts these titles as well as the codes."""
+    return [schema.BY_NAME[c].label if c in schema.BY_NAME else c for c in columns]
+
+
 def to_excel_csv_bytes(frame: pd.DataFrame) -> bytes:
-    """CSV that Excel FR opens as it is: UTF-8 with BOM, « ; », JJ/MM/AAAA, formulas defused."""
+    """CSV that Excel FR opens as it is: UTF-8 with BOM, « ; », French column titles,
+    JJ/MM/AAAA, formulas defused."""
     out = _spreadsheet_frame(frame)
     buf = io.StringIO(newline="")
     writer = csv.writer(buf, delimiter=";", lineterminator="\r\n")
-    writer.writerow(list(out.columns))
+    writer.writerow(spreadsheet_titles(out.columns))
     writer.writerows(out.astype(str).values.tolist())
     return ("\ufeff" + buf.getvalue()).encode("utf-8")
 
 
-def to_xlsx_bytes(frame: pd.DataFrame) -> bytes:
-    """XLSX workbook with every cell stored as text (no formula can run)."""
-    import openpyxl
+#: Display formats of typed cells: day first whatever the spreadsheet's language.
+XLSX_DATE, XLSX_TIME = "DD/MM/YYYY", "HH:MM"
 
-    out = _spreadsheet_frame(frame, neutralise=str)
+
+def _xlsx_value(kind: str, value: str):
+    """(cell value, number format): a real date, time or number where the text reads as
+    one, else the text itself (format None)."""
+    if value:
+        if kind == "date" and (date := validation.date_or_none(value)):
+            return date, XLSX_DATE
+        if kind == "time":
+            with contextlib.suppress(ValueError):
+                return validation.parse_time(value), XLSX_TIME
+        if kind == "number" and (number := validation.number_or_none(value)) is not None:
+            return number, "General"
+    return value, None
+
+
+def to_xlsx_bytes(frame: pd.DataFrame) -> bytes:
+    """The workbook staff open in Excel or LibreOffice: French column titles, real date and
+    time cells shown day first (JJ/MM/AAAA, HH:MM) so they sort and filter as dates, numbers
+    as numbers, columns as wide as their content, the title row frozen with filters. Every
+    other cell is text, never a formula (a formula sign keeps Excel's quotePrefix)."""
+    import openpyxl
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    out = validation.normalise(frame)
+    columns = list(out.columns)
+    kinds = [schema.BY_NAME[c].kind if c in schema.BY_NAME else "text" for c in columns]
     book = openpyxl.Workbook()
     sheet = book.active
     sheet.title = "relais"
-    sheet.append(list(out.columns))
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
+    titles = spreadsheet_titles(columns)
+    sheet.append(titles)
+    widths = [len(t) for t in titles]
     for values in out.astype(str).values.tolist():
-        sheet.append([ILLEGAL_CHARACTERS_RE.sub("", v) for v in values])  # XLSX cannot hold them
-    for row in sheet.iter_rows():
-        for cell in row:
-            cell.data_type = "s"  # never a formula, whatever the text
-            # and still text once edited in Excel, with no apostrophe shown (quotePrefix)
-            if isinstance(cell.value, str) and cell.value.startswith(_FORMULA_START):
-                cell.quotePrefix = True
+        row = []
+        for i, (kind, value) in enumerate(zip(kinds, values)):
+            value, number_format = _xlsx_value(kind, value)
+            if number_format is None:
+                value = ILLEGAL_CHARACTERS_RE.sub("", value)  # XLSX cannot hold them
+            shown = {XLSX_DATE: 10, XLSX_TIME: 5}.get(number_format) or max(
+                (len(line) for line in str(value).splitlines()), default=0)
+            widths[i] = max(widths[i], shown)
+            row.append((value, number_format))
+        sheet.append([v for v, _ in row])
+        for cell, (value, number_format) in zip(sheet[sheet.max_row], row):
+            if number_format:
+                cell.number_format = number_format
+            else:
+                cell.data_type = "s"  # never a formula, whatever the text
+                # and still text once edited in Excel, with no apostrophe shown (quotePrefix)
+                if isinstance(value, str) and value.startswith(_FORMULA_START):
+                    cell.quotePrefix = True
+    for cell in sheet[1]:
+        cell.data_type, cell.font = "s", Font(bold=True)
+    for i, width in enumerate(widths, start=1):  # characters of the default font, bounded
+        sheet.column_dimensions[get_column_letter(i)].width = min(max(width, 6), 60) + 2
+    sheet.freeze_panes = "A2"
+    sheet.auto_filter.ref = sheet.dimensions
     buf = io.BytesIO()
     book.save(buf)
     return buf.getvalue()
@@ -146,6 +196,7 @@ class Store:
 
     problem = ""  # only the Git storage can hold a version it cannot publish
     unreachable = ""
+    places_problem = ""  # the Git storage's remote places file refused (local: places.py)
 
     @property
     def description(self) -> str:

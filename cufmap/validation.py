@@ -14,10 +14,13 @@ from functools import lru_cache
 from urllib.parse import urlsplit
 
 from . import countries, schema
+from .budget import LIMITS
 from .text import fold
 
 ERROR = "erreur"
 WARNING = "avertissement"
+#: The longest cell (the reader refuses a file with a longer one: cufmap/budget.py).
+CELL_CHARACTERS = LIMITS.cell_characters
 
 
 @dataclass(frozen=True)
@@ -37,37 +40,135 @@ class Problem:
 
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]00:00(?::00)?)?$")
 _DMY = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4}|\d{2})(?: 00:00(?::00)?)?$")
-_TIME = re.compile(r"^(\d{1,2})(?:[:hH](\d{2})?)(?::00)?$")
+_DIGITS = re.compile(r"^(\d{2})(\d{2})(\d{4}|\d{2})$")  # 27062025, 270625 (day first)
+# « 27 juin 2025 », « vendredi 27 juin 2025 », « 1er juin 25 », « 27 déc. 2025 » (folded)
+_WORDS = re.compile(r"^(?:([a-z]+) )?(\d{1,2})(?:er)? ([a-z]+) (\d{4}|\d{2})$")
+_TIME = re.compile(r"^(\d{1,2})\s*(?:[:hH]\s*(\d{2})?)(?::00)?$")
+_TIME_DIGITS = re.compile(r"^(\d{1,2})(\d{2})$")  # 0930, 930
+
+#: What every date message says is expected.
+DATE_FORMS = "JJ/MM/AAAA, ex. 27/06/2025"
+TIME_FORMS = "HH:MM, ex. 09:15"
 
 
-# The parsers below are memoised: a row's values are parsed by validation, again by
-# normalisation, and the normalised text (most often the same) once more for the stages; an
-# Atlas-sized file repeats each of its hundred dates thousands of times. Their results are
-# immutable, so sharing them is safe; a value that does not parse is not remembered.
+@lru_cache(maxsize=1)
+def _calendar_words() -> tuple[dict[str, int], dict[str, int]]:
+    """French month names (whole and abbreviated, with every unambiguous beginning of three
+    letters or more) and weekday names, folded, from Babel's CLDR data."""
+    from babel.dates import get_day_names, get_month_names
 
-@lru_cache(maxsize=8192)
-def parse_date(value: str) -> dt.date:
-    """``2025-04-16``, ``16/04/2025`` or ``16/04/25`` -> date; ValueError otherwise."""
+    months: dict[str, int] = {}
+    wide = {n: fold(get_month_names("wide", locale="fr")[n]) for n in range(1, 13)}
+    for number, name in wide.items():
+        for size in range(3, len(name) + 1):
+            prefix = name[:size]
+            owners = {m for m, other in wide.items() if other.startswith(prefix)}
+            if owners == {number}:
+                months[prefix] = number
+        months[fold(get_month_names("abbreviated", locale="fr")[number])] = number
+    days = {fold(name): number for number, name in get_day_names("wide", locale="fr").items()}
+    return months, days
+
+
+def _date_parts(value: str) -> tuple[int, int, int, int | None] | None:
+    """(year, month, day, weekday written or None) as typed, unchecked; None when ``value``
+    has no date form at all."""
     value = value.strip()
     m = _ISO.match(value)
     if m:
         year, month, day = (int(g) for g in m.groups())
-    else:
-        m = _DMY.match(value)
-        if not m:
-            raise ValueError(value)
+        return year, month, day, None
+    m = _DMY.match(value) or _DIGITS.match(value)
+    if m:
         day, month, year = (int(g) for g in m.groups())
-        if len(m.group(3)) == 2:
-            year += 2000
-    return dt.date(year, month, day)
+        if m.re is _DIGITS and len(value) == 8 and not 1 <= month <= 12 and \
+                1 <= int(value[4:6]) <= 12:  # 20250627: the ISO digits
+            return int(value[:4]), int(value[4:6]), int(value[6:]), None
+        return year + 2000 if len(m.group(3)) == 2 else year, month, day, None
+    m = _WORDS.match(fold(value))
+    if m:
+        months, days = _calendar_words()
+        weekday, day, month, year = m.groups()
+        if month not in months or (weekday and weekday not in days):
+            return None
+        year_number = int(year) + 2000 if len(year) == 2 else int(year)
+        return year_number, months[month], int(day), days[weekday] if weekday else None
+    return None
+
+
+@lru_cache(maxsize=8192)
+def parse_date(value: str) -> dt.date:
+    """A date as staff type it, day first whatever their browser's language: ``27/06/2025``,
+    ``27/6/25``, ``27.06.2025``, ``27062025``, ``27 juin 2025``, ``vendredi 27 juin 2025``,
+    or ISO ``2025-06-27``. ValueError otherwise (:func:`date_problem` says why)."""
+    parts = _date_parts(value)
+    if parts is None:
+        raise ValueError(value)
+    year, month, day, weekday = parts
+    if not 1900 <= year <= 2100:
+        raise ValueError(value)
+    date = dt.date(year, month, day)
+    if weekday is not None and date.weekday() != weekday:
+        raise ValueError(value)
+    return date
+
+
+def date_problem(value: str) -> str:
+    """Why ``value`` is not a date, in French (\"\" when it is one)."""
+    try:
+        parse_date(value)
+        return ""
+    except ValueError:
+        pass
+    parts = _date_parts(value)
+    if parts is None:
+        return f"n'est pas une date (attendu : {DATE_FORMS})."
+    from babel.dates import format_date, get_day_names, get_month_names
+
+    year, month, day, weekday = parts
+    if not 1900 <= year <= 2100:
+        return f"n'est pas une date : l'année {year} paraît erronée (attendu : {DATE_FORMS})."
+    if not 1 <= month <= 12:
+        return (f"n'est pas une date : il n'y a pas de mois {month} (le jour vient en premier : "
+                f"{DATE_FORMS}).")
+    last = (dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)).day
+    if not 1 <= day <= last:
+        return (f"n'est pas une date : {get_month_names('wide', locale='fr')[month]} {year} "
+                f"n'a que {last} jours.")
+    date = dt.date(year, month, day)
+    return (f"n'est pas une date : le {format_date(date, 'd MMMM y', locale='fr')} est un "
+            f"{get_day_names('wide', locale='fr')[date.weekday()]}, pas un "
+            f"{get_day_names('wide', locale='fr')[weekday]}.")
+
+
+def format_date_fr(value: str) -> str:
+    """A stored date as staff read and type it (« 27/06/2025 »); any other text unchanged."""
+    date = date_or_none(value)
+    return f"{date:%d/%m/%Y}" if date else value
 
 
 def parse_time(value: str) -> dt.time:
-    """``09:15``, ``9h15``, ``9h`` -> time; ValueError otherwise."""
-    m = _TIME.match(value.strip())
+    """``09:15``, ``9h15``, ``9 h 15``, ``9h``, ``0915`` -> time; ValueError otherwise."""
+    text = value.strip()
+    m = _TIME.match(text) or _TIME_DIGITS.match(text)
     if not m:
         raise ValueError(value)
     return dt.time(int(m.group(1)), int(m.group(2) or 0))
+
+
+def time_problem(value: str) -> str:
+    """Why ``value`` is not a time, in French (\"\" when it is one)."""
+    try:
+        parse_time(value)
+        return ""
+    except ValueError:
+        pass
+    m = _TIME.match(value.strip()) or _TIME_DIGITS.match(value.strip())
+    if m and int(m.group(1)) > 23:
+        return f"n'est pas une heure : il n'y a pas d'heure {int(m.group(1))} (attendu : {TIME_FORMS})."
+    if m:
+        return f"n'est pas une heure : il n'y a pas de minute {int(m.group(2))} (attendu : {TIME_FORMS})."
+    return f"n'est pas une heure (attendu : {TIME_FORMS})."
 
 
 @lru_cache(maxsize=32768)
@@ -161,9 +262,17 @@ def is_web_link(value: str) -> bool:
 
 # --- The checks ---------------------------------------------------------------------------
 
+def title(column: str) -> str:
+    """The French title staff know a column by (« Date de début »); an unknown column's own
+    header."""
+    col = schema.BY_NAME.get(column)
+    return col.label if col else column
+
+
 def _cell(row: int, column: str, value: str, text: str, level: str = ERROR) -> Problem:
     shown = value if len(value) <= 60 else value[:57] + "…"
-    return Problem(level, row, column, value, f"Ligne {row}, colonne {column} : « {shown} » {text}")
+    return Problem(level, row, column, value,
+                   f"Ligne {row}, colonne {title(column)} : « {shown} » {text}")
 
 
 def _check_value(col: schema.Column, value: str, row: int) -> list[Problem]:
@@ -179,17 +288,13 @@ def _check_value(col: schema.Column, value: str, row: int) -> list[Problem]:
         if col.kind == "url":
             return out
     if col.kind == "date":
-        try:
-            parse_date(value)
-        except ValueError:
-            out.append(_cell(row, col.name, value,
-                             "n'est pas une date valide (attendu : JJ/MM/AAAA, ex. 16/04/2025)."))
+        reason = date_problem(value)
+        if reason:
+            out.append(_cell(row, col.name, value, reason))
     elif col.kind == "time":
-        try:
-            parse_time(value)
-        except ValueError:
-            out.append(_cell(row, col.name, value,
-                             "n'est pas une heure valide (attendu : HH:MM, ex. 09:15)."))
+        reason = time_problem(value)
+        if reason:
+            out.append(_cell(row, col.name, value, reason))
     elif col.kind == "number":
         try:
             number = parse_number(value)
@@ -259,7 +364,7 @@ def validate_rows(records: list[dict], column_names: list[str], lines: list[int]
     for name in missing or []:
         col = schema.BY_NAME[name]
         problems.append(Problem(ERROR, 1, name, "",
-                                f"Ligne 1 : la colonne obligatoire « {name} » ({col.label}) est "
+                                f"Ligne 1 : la colonne obligatoire « {col.label} » ({name}) est "
                                 "absente ; ajoutez-la à la ligne d'en-tête."))
     if lines is None:
         lines = [i + 2 for i in range(len(records))]
@@ -274,10 +379,15 @@ def validate_rows(records: list[dict], column_names: list[str], lines: list[int]
             if not value:
                 if col.required and col.name not in (missing or []):
                     problems.append(Problem(ERROR, row, col.name, "",
-                                            f"Ligne {row}, colonne {col.name} : cellule vide "
+                                            f"Ligne {row}, colonne {col.label} : cellule vide "
                                             f"(obligatoire : {col.help})"))
                 continue
             problems.extend(_check_value(col, value, row))
+        for name, value in values.items():
+            if len(value) > CELL_CHARACTERS:  # typed or pasted in the editor: the reader's limit
+                problems.append(_cell(row, name, value, f"compte {len(value):,} caractères ; "
+                                      f"{CELL_CHARACTERS:,} au plus (la limite d'Excel) : "
+                                      "raccourcissez-la.".replace(",", "\u202f")))
         for name, value in values.items():  # columns unknown to the schema are kept: check them
             controls = control_characters(value, multiline=True) if name not in schema.BY_NAME \
                 else None
@@ -309,7 +419,7 @@ def _check_row(values: dict, row: int, ids: dict, hosts_by_day: dict) -> list[Pr
     start, end = date_or_none(values.get("date_debut")), date_or_none(values.get("date_fin"))
     if values.get("date_fin") and not values.get("date_debut"):
         out.append(_cell(row, "date_fin", values["date_fin"],
-                         "est donnée sans date de début : remplissez date_debut."))
+                         "est donnée sans date de début : remplissez la date de début."))
     if start and end and end < start:
         out.append(_cell(row, "date_fin", values["date_fin"],
                          f"est antérieure à la date de début ({start:%d/%m/%Y}) : corrigez l'une "
@@ -317,7 +427,7 @@ def _check_row(values: dict, row: int, ids: dict, hosts_by_day: dict) -> list[Pr
     if bool(values.get("lat")) != bool(values.get("lon")):
         present, absent = ("lat", "lon") if values.get("lat") else ("lon", "lat")
         out.append(_cell(row, present, values[present],
-                         f"est donnée sans {absent} : remplissez les deux, ou aucune."))
+                         f"est donnée sans {title(absent).lower()} : remplissez les deux, ou aucune."))
     t0, t1 = _time_or_none(values.get("heure_debut")), _time_or_none(values.get("heure_fin"))
     if t0 and t1 and t1 <= t0 and not end:
         out.append(_cell(row, "heure_fin", values["heure_fin"],

@@ -106,6 +106,32 @@ def _write_document(*key) -> str:
     return name
 
 
+#: What map documents are made of; a folder written by another format is emptied on first use
+#: (documents of before issue 18 carried the speaker's notes, and anyone can fetch them).
+DOCUMENTS_FORMAT = "2 (sans notes, avec Content-Security-Policy)"
+_checked_format = False
+
+
+def _forget_other_formats() -> None:
+    """Once per process: remove the documents another version of cufmap wrote."""
+    global _checked_format
+    if _checked_format:
+        return
+    stamp = DOCUMENTS / ".format"
+    try:
+        current = stamp.read_text(encoding="utf-8")
+    except OSError:
+        current = ""
+    if current != DOCUMENTS_FORMAT:
+        with contextlib.suppress(OSError):  # not writable: the documents go inline anyway
+            DOCUMENTS.mkdir(parents=True, exist_ok=True)
+            for old in DOCUMENTS.glob("*.html"):
+                with contextlib.suppress(FileNotFoundError):
+                    old.unlink()
+            stamp.write_text(DOCUMENTS_FORMAT, encoding="utf-8")
+    _checked_format = True
+
+
 def _prune_documents() -> None:
     """Keep the newest :data:`KEEP_DOCUMENTS` (twice the cache's entries, so a cached name
     always has its file; a missing one is written again anyway)."""
@@ -158,12 +184,13 @@ _KEY_RELAY = """<script>
   // the sandboxed map cannot open for itself (opaque origin): this frame holds it for the map.
   if (typeof BroadcastChannel !== "undefined") {
     var channel = new BroadcastChannel("cufmap-presentation"), playing = false;
-    channel.onmessage = function (e) {
+    channel.onmessage = function (e) {  // from this app's other windows only (same origin)
       if (e.data && e.data.kind === "play") playing = false;  // the timer runs elsewhere now
-      map.contentWindow.postMessage({ cufChannel: e.data }, "*");
+      map.contentWindow.postMessage({ cufChannel: e.data }, "*");  // the map checks its shape
     };
-    window.addEventListener("message", function (e) {
-      if (e.source !== map.contentWindow || !e.data || !e.data.cufChannel) return;
+    window.addEventListener("message", function (e) {  // from the map this frame holds only
+      if (e.source !== map.contentWindow || !e.data || typeof e.data.cufChannel !== "object")
+        return;
       var m = e.data.cufChannel;
       if (m.kind === "play") playing = !!m.on;  // started here: this window runs the timer
       channel.postMessage(m);
@@ -175,9 +202,8 @@ _KEY_RELAY = """<script>
     });
   }
   map.addEventListener("load", function () {
-    var page = "";  // the app page's address, for the map's « Vue orateur » button
-    try { page = window.parent.location.href; } catch (err) {}
-    if (page) map.contentWindow.postMessage({ cufPage: page }, "*");
+    var notes = %s;  // the speaker view's notes: sent to this session only, never in a file
+    if (notes) map.contentWindow.postMessage({ cufNotes: notes }, "*");
     map.focus();
   });
 })();
@@ -185,32 +211,41 @@ _KEY_RELAY = """<script>
 
 
 def map_frame(name: str, presenter: bool = False,
-              title: str = "Carte du Relais de la Coop Déc'", inline: str = "") -> str:
+              title: str = "Carte du Relais de la Coop Déc'", inline: str = "",
+              notes: dict[str, str] | None = None) -> str:
     """The small page Streamlit embeds: the map document ``name`` in a sandboxed iframe (or,
-    with ``inline``, that document itself, when the static folder cannot be written)."""
-    relay = _KEY_RELAY % json.dumps(PRESENTER_KEYS) if presenter else ""
+    with ``inline``, that document itself, when the static folder cannot be written).
+    ``notes`` (the speaker view's, by stage id) reach the map by message from this frame,
+    which only the signed-in speaker's session receives (through the websocket)."""
+    from .mapdoc import to_js
+
+    relay = _KEY_RELAY % (json.dumps(PRESENTER_KEYS), to_js(notes or None)) if presenter else ""
     src = f'srcdoc="{html.escape(inline)}"' if inline else \
         f'src="{html.escape(DOCUMENTS_URL + name)}"'
     return _FRAME.format(src=src, title=html.escape(title), relay=relay, sandbox=SANDBOX)
 
 
-def map_document(path: str, places: str, filters, options) -> str:
+def map_document(path: str, places: str, filters, options,
+                 notes: dict[str, str] | None = None) -> str:
     """The frame embedding the map document, which shows the stages ``filters`` keeps (and
     says how many). The document is cached per data version (the files' modification times)
-    and view; a file that cannot be read gives a French message and stops the page."""
+    and view; a file that cannot be read gives a French message and stops the page.
+    ``notes``: the speaker's, for an authorised speaker view only (:func:`map_frame`)."""
     key = (path, _mtime(path), places, _mtime(places),
            replace(options, assets_url=ASSETS_URL, filters=tuple(filters.to_params().items())))
+    _forget_other_formats()
     try:
         try:
             name = _document(*key)
             if not (DOCUMENTS / name).exists():  # pruned meanwhile, or removed by hand
                 name = _write_document(*key)
         except OSError:  # static folder not writable: the document goes inline, still sandboxed
-            return map_frame("", presenter=options.presenter, inline=_render(*key))
+            return map_frame("", presenter=options.presenter, inline=_render(*key),
+                             notes=notes)
     except CufmapError as exc:
         st.error(md(str(exc)))
         st.stop()
-    return map_frame(name, presenter=options.presenter)
+    return map_frame(name, presenter=options.presenter, notes=notes)
 
 
 def public_address(param: str | None) -> str:

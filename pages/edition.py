@@ -8,7 +8,7 @@ Git) ; cette page ne fait que l'agencer.
 import streamlit as st
 
 from cufmap import edition_tabs as tabs
-from cufmap import editing
+from cufmap import DEFAULT_PLACES, editing, places, speaker
 from cufmap.web import french_streamlit, md, refresh_public, signed_in_editor, storage
 
 st.set_page_config(page_title="Modifier les étapes — Relais de la Coop Déc'", layout="wide")
@@ -37,20 +37,24 @@ if ed.saved:
 with st.container():  # one element whatever it holds: the tabs keep their place
     if ed.public:  # the save stands; only the public page lags
         st.warning(md(ed.take("public")))
-    if data.unreachable:
-        st.warning(md(data.unreachable))
-    if data.problem:
-        st.warning(md(data.problem))
+    for notice in (data.unreachable, data.problem, data.places_problem,
+                   places.local_problem(DEFAULT_PLACES)):  # places file refused: why
+        if notice:
+            st.warning(md(notice))
+    tabs.conflict_notice(ed)  # a save refused: someone saved meanwhile
     if ed.stale:
         st.info("Une nouvelle version a été enregistrée depuis que vous avez ouvert la page "
                 "(par une autre personne ou directement dans le dépôt).")
-        if st.button("Charger la nouvelle version en gardant mes modifications"):
-            ed.load(keep_edits=True)
-            st.rerun()
+        st.button("Charger la nouvelle version en gardant mes modifications",  # before the page
+                  on_click=ed.load, kwargs={"keep_edits": True})
 
 
-sections = {"Étapes": tabs.table_tab, "Lieux": tabs.places_tab, "Historique": tabs.history_tab,
-            "Importer / exporter": tabs.files_tab}
+sections = {"Étapes": tabs.table_tab, "Une étape": tabs.stage_tab, "Lieux": tabs.places_tab,
+            "Historique": tabs.history_tab, "Importer / exporter": tabs.files_tab}
+if ed.broken and ed.broken == data.unreachable:  # never read: the remote is the problem
+    st.error("Le dépôt Git des données est injoignable : les étapes ne peuvent pas être "
+             "chargées pour l'instant. Rien n'a été perdu ; rechargez la page dans un moment.")
+    st.stop()
 if ed.broken:  # nothing to edit: what can replace the file
     st.error(f"Le fichier des étapes ne peut pas être lu : {md(ed.broken)} Rétablissez "
              "une version précédente (Historique) ou importez un fichier corrigé.")
@@ -58,3 +62,4 @@ if ed.broken:  # nothing to edit: what can replace the file
 for tab, show in zip(st.tabs(list(sections)), sections.values()):
     with tab:
         show(ed)
+speaker.links_panel(author)  # presenter links for the webinar's speaker view

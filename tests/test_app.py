@@ -6,6 +6,8 @@ import shutil
 
 import pytest
 
+from cufmap import mapdoc
+
 from .conftest import DATA, ROOT, run_page
 
 
@@ -53,9 +55,7 @@ def test_map_page_builds_the_document_from_the_data(app):
     # Assets come from the app's own static files (browser-cached), never from elsewhere.
     assert re.findall(r'<script src="([^"?]+)', html) == [
         "/app/static/leaflet.js", "/app/static/topojson-client.min.js",
-        *(f"/app/static/relay/{name}.js" for name in (
-            "data", "dom", "overlays", "markers", "land", "timeline", "card", "presenter",
-            "relay"))]
+        *(f"/app/static/{name}" for name in mapdoc.ASSETS_JS["relay"])]
     assert "Lieux — Découpage administratif" in at.caption[-1].value
 
 
@@ -67,7 +67,7 @@ def _filters(html) -> dict:
 
 
 def test_map_page_filters_from_the_url(app):
-    at = app("app.py", pays="KR")
+    at = app("app.py", pays="kr")  # an ISO code in any case (tests/url_cases.json)
     assert _filters(_document(at)) == {"pays": "KR"}
     assert at.multiselect[3].value == ["KR"]
     assert at.query_params["pays"] in ("KR", ["KR"])

@@ -168,6 +168,10 @@ def test_presenter_steps_in_the_browser_without_talking_to_the_server(page, serv
     page.keyboard.press("Home")
     expect(card).to_be_hidden()
     expect(frame.locator(".cuf-strip .counter")).to_have_text("Vue d'ensemble")
+    frame.locator(".cuf-strip li[data-stage='nancy-2025-05-07']").click()  # a stage in the strip
+    expect(frame.locator(".cuf-strip .counter")).to_have_text("7 / 20")
+    page.keyboard.press("Home")
+    expect(frame.locator(".cuf-strip .counter")).to_have_text("Vue d'ensemble")
     assert sent == [] and frames_sent == []
     # Keys pressed on the Streamlit page itself (the clicker's focus) reach the map too.
     page.evaluate("() => { document.activeElement.blur(); window.focus(); }")

@@ -3,11 +3,14 @@ step with the audience's window, the presenter's notes kept off public pages, th
 the public map, markers that never hide each other, a world view without bands and fine land
 when tiles are off."""
 
+import contextlib
 import csv
 import shutil
 
 import pytest
 from playwright.sync_api import expect
+
+from cufmap import auth, speaker
 
 from .browser import ARTIFACTS, open_map, require_chromium, streamlit_server
 from .browser import map_frame as map_locator
@@ -37,8 +40,14 @@ def server(tmp_path_factory):
         writer.writerows(rows)
     places = folder / "lieux.csv"
     shutil.copy(ROOT / "data" / "lieux.csv", places)
-    with streamlit_server(data, places) as url:
+    global KEY
+    KEY = "&cle=" + speaker.Links(folder / speaker.LINKS_FILE).create("Tests", "Alice")
+    with streamlit_server(data, places, CUFMAP_PASSWORD_HASH=HASH) as url:
         yield url
+
+
+KEY = ""  # the presenter link's secret, as its holder adds it to the speaker view's address
+HASH = auth.hash_password("relais-coop-dec-2025", iterations=1000)
 
 
 def map_frame(page):
@@ -65,7 +74,7 @@ def test_speaker_view_follows_the_audience_window_and_back(page, server):
     audience = open_map(page, server + "/presentation?date=2025-04-09")
     speaker_page = page.context.new_page()
     speaker_page.set_viewport_size({"width": 1920, "height": 1080})
-    speaker = open_map(speaker_page, server + "/presentation?date=2025-04-09&vue=orateur")
+    speaker = open_map(speaker_page, server + "/presentation?date=2025-04-09&vue=orateur" + KEY)
     a_counter, s_counter = (f.locator(".cuf-strip .counter") for f in (audience, speaker))
     expect(s_counter).to_have_text("Vue d'ensemble")
     # A key in the audience's window moves both.
@@ -96,11 +105,11 @@ def test_speaker_view_follows_the_audience_window_and_back(page, server):
     # Autoplay started in the speaker view shows in both; paused from the audience's window.
     speaker.locator(".cuf-strip .play").click()
     expect(audience.locator(".cuf-strip .play")).to_have_attribute("aria-pressed", "true")
-    assert map_frame(speaker_page).evaluate("() => window.cufRelay.timer !== null")
-    assert map_frame(page).evaluate("() => window.cufRelay.timer === null")  # one timer only
+    assert map_frame(speaker_page).evaluate("() => window.cufRelay.autoplay.timer !== null")
+    assert map_frame(page).evaluate("() => window.cufRelay.autoplay.timer === null")  # one timer only
     audience.locator(".cuf-strip .play").click()
     expect(speaker.locator(".cuf-strip .play")).to_have_attribute("aria-pressed", "false")
-    assert map_frame(speaker_page).evaluate("() => window.cufRelay.timer === null")
+    assert map_frame(speaker_page).evaluate("() => window.cufRelay.autoplay.timer === null")
     # Closing the window whose timer runs the autoplay stops it in the other.
     speaker.locator(".cuf-strip .play").click()
     expect(audience.locator(".cuf-strip .play")).to_have_attribute("aria-pressed", "true")
@@ -108,7 +117,7 @@ def test_speaker_view_follows_the_audience_window_and_back(page, server):
     expect(audience.locator(".cuf-strip .play")).to_have_attribute("aria-pressed", "false")
     speaker_page = page.context.new_page()
     speaker_page.set_viewport_size({"width": 1920, "height": 1080})
-    speaker = open_map(speaker_page, server + "/presentation?date=2025-04-09&vue=orateur")
+    speaker = open_map(speaker_page, server + "/presentation?date=2025-04-09&vue=orateur" + KEY)
     s_counter = speaker.locator(".cuf-strip .counter")
     panel = speaker.locator(".cuf-speaker-panel")
     for _ in range(8):
@@ -123,16 +132,98 @@ def test_speaker_view_follows_the_audience_window_and_back(page, server):
     speaker_page.close()
 
 
-def test_a_button_opens_the_speaker_view_in_a_new_window(page, server):
+def test_the_button_opens_the_speaker_view_for_signed_in_staff_only(page, server):
+    """Anonymous, the speaker view shows no note (and no file the app serves to anyone holds
+    one); signed in, in that window, the notes."""
+    import urllib.request
+
+    from cufmap import web
+
     frame = open_map(page, server + "/presentation?date=2025-04-09")
     with page.context.expect_page() as opened:
         frame.locator(".cuf-strip .speaker").click()
     new = opened.value
-    map_locator(new).locator("html[data-cuf-ready='1']").wait_for(timeout=30_000)
-    assert "/presentation?" in new.url
-    assert "vue=orateur" in new.url and "date=2025-04-09" in new.url
-    expect(map_locator(new).locator(".cuf-speaker-panel")).to_be_visible()
+    expect(new.get_by_text("La vue orateur et ses notes sont réservées à l'équipe")) \
+        .to_be_visible()
+    assert new.url.startswith(server + "/presentation?")
+    assert "vue=orateur" in new.url and "date=2025-04-09" in new.url and "cle=" not in new.url
+    assert new.locator("iframe").count() == 0 and "Hesse" not in new.content()
+    for document in web.DOCUMENTS.glob("*.html"):  # every map document, as anyone gets it
+        with urllib.request.urlopen(f"{server}/app/static/cartes/{document.name}") as r:
+            body = r.read().decode("utf-8")
+        assert "Hesse" not in body and "pot." not in body, document.name
+    new.get_by_label("Votre nom").fill("Alice")
+    new.get_by_label("Mot de passe").fill("relais-coop-dec-2025")
+    new.get_by_role("button", name="Se connecter").click()
+    speaker = map_locator(new)
+    speaker.locator("html[data-cuf-ready='1']").wait_for(timeout=30_000)
+    map_frame(new).evaluate("() => window.cufRelay.select('billere-2025-05-08')")
+    expect(speaker.locator(".cuf-speaker-panel .notes .body")).to_have_text(
+        "Petersberg est en Hesse.")
     new.close()
+
+
+@contextlib.contextmanager
+def another_origin(body: str):
+    """A page served by another local server (another port: another origin), as an outside
+    site would serve it (a page answered by Playwright itself counts as public, and
+    chromium then refuses it any local frame)."""
+    import http.server
+    import threading
+
+    class Page(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.end_headers()
+            self.wfile.write(body.encode("utf-8"))
+
+        def log_message(self, *args):
+            pass
+
+    site = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Page)
+    thread = threading.Thread(target=site.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{site.server_address[1]}/"
+    finally:
+        site.shutdown()
+        site.server_close()
+
+
+def test_a_page_of_another_origin_can_neither_drive_a_map_nor_pick_where_it_leads(page, server):
+    """The outside tester's page: it frames a map document of the app twice (as it is, and
+    sandboxed as the app frames it), posts keys, a stage, notes and a javascript: address for
+    « Vue orateur »; the maps obey none of them."""
+    open_map(page, server + "/presentation?date=2025-04-09")
+    document = map_frame(page).url
+    frames = (f'<iframe id="plain" src="{document}" style="width:1400px;height:700px"></iframe>'
+              f'<iframe id="boxed" src="{document}" sandbox="allow-scripts allow-popups" '
+              'style="width:1400px;height:700px"></iframe>')
+    with another_origin(frames) as evil:
+        page.goto(evil)
+        maps = [page.frame_locator(f"#{name}") for name in ("plain", "boxed")]
+        for framed in maps:
+            framed.locator("html[data-cuf-ready='1']").wait_for(timeout=30_000)
+        targets = [f for f in page.frames if "/app/static/cartes/" in f.url]
+        for target in targets:
+            target.evaluate("""() => { window.cufSeen = 0;  // after the map's own listener
+                addEventListener('message', () => { window.cufSeen++; }); }""")
+        page.evaluate("""() => document.querySelectorAll('iframe').forEach(frame => {
+            for (const m of [{cufKey: 'ArrowRight'}, {cufKey: 'PageDown'},
+                             {cufPage: 'javascript:alert(document.domain)//'},
+                             {cufChannel: {kind: 'stage', id: 'billere-2025-05-08'}},
+                             {cufNotes: {'suippes-2025-04-01': 'injectée'}}])
+              frame.contentWindow.postMessage(m, '*'); })""")
+        for target, framed in zip(targets, maps):
+            target.wait_for_function("() => window.cufSeen === 5")
+            expect(framed.locator(".cuf-strip .counter")).to_have_text("Vue d'ensemble")
+            assert target.evaluate("() => window.cufRelay.current") == -1
+        with page.context.expect_page() as opened:
+            maps[0].locator(".cuf-strip .speaker").click()
+        assert opened.value.url.startswith(server + "/presentation?")  # the app's own page
+        assert page.dialogs == []
+        opened.value.close()
 
 
 def test_notes_never_reach_the_public_page(page, server):
@@ -271,7 +362,7 @@ BREST = """() => {  // outline vertices drawn around Brest (the tip of Brittany)
   const count = layers => layers.reduce((n, l) => n + (l._parts || []).reduce((m, part) =>
     m + part.filter(inside).length, 0), 0);
   const sub = g => g ? Object.values(g._layers) : [];
-  return [count(sub(relay.coarseLayer)), relay.fineLayer ? count(sub(relay.fineLayer[1])) : 0];
+  return [count(sub(relay.land.coarseLayer)), relay.land.fineLayer ? count(sub(relay.land.fineLayer[1])) : 0];
 }"""
 
 
@@ -285,7 +376,7 @@ def test_tiles_off_the_coast_is_fine_at_a_stage_zoom(page, server):
     page.screenshot(path=str(ARTIFACTS / "morlaix-sans-tuiles-1600x1000.png"))
     # Back to the overview: the world outlines again, the same canvas.
     map_frame(page).evaluate("() => { window.cufRelay.map.setZoom(4, {animate: false}); }")
-    assert map_frame(page).evaluate("() => !window.cufRelay.map.hasLayer(window.cufRelay.fineLayer[1])")
+    assert map_frame(page).evaluate("() => !window.cufRelay.map.hasLayer(window.cufRelay.land.fineLayer[1])")
     expect(frame.locator(".leaflet-land-pane canvas")).to_have_count(1)
 
 

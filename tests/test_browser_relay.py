@@ -45,6 +45,13 @@ def test_the_exported_page_applies_every_filter_of_its_address(page, exported):
     ready(page, exported)
     expect(page.locator(".cuf-stage")).to_have_count(20)
     expect(count).to_be_hidden()  # nothing filtered, nothing to count
+    # La Réunion's stage, chosen in its inset, opens its card.
+    x, y = page.evaluate("""() => { const mini = window.cufRelay.insetMaps.maps[1];
+        const at = mini.latLngToContainerPoint(window.cufRelay.byId['la-reunion-date-a-venir']);
+        const box = mini.getContainer().getBoundingClientRect();
+        return [box.left + at.x, box.top + at.y]; }""")
+    page.mouse.click(x, y)
+    expect(page.locator(".cuf-card .host")).to_have_text("Conseil départemental de La Réunion")
     ready(page, exported + "?mois=2025-04,a-venir")
     expect(page.locator(".cuf-stage")).to_have_count(11)
     expect(count).to_have_text("11 étapes sur 20 correspondent à la sélection.")

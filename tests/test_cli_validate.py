@@ -34,9 +34,10 @@ def test_errors_exit_1_with_row_column_value_and_fix(tmp_path):
     before = _digest(path)
     result = run_cli("validate", path)
     assert result.returncode == 1
-    assert ("Ligne 12, colonne date_debut : « 31/02/2025 » n'est pas une date valide "
-            "(attendu : JJ/MM/AAAA") in result.stderr
-    assert "Ligne 9, colonne partenaires : « Sabiñánigo » n'indique pas le pays" in result.stderr
+    assert ("Ligne 12, colonne Date de début : « 31/02/2025 » n'est pas une date : février "
+            "2025 n'a que 28 jours.") in result.stderr
+    assert ("Ligne 9, colonne Partenaires à l'étranger : « Sabiñánigo » n'indique pas le pays"
+            in result.stderr)
     assert "2 erreur(s)" in result.stderr
     assert "Traceback" not in result.stderr
     assert _digest(path) == before  # validation never modifies the file

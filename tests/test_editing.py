@@ -1,6 +1,5 @@
 """The editing page's logic (cufmap.editing, cufmap.auth) and the page itself under AppTest."""
 
-import datetime as dt
 import shutil
 
 import pandas as pd
@@ -55,25 +54,48 @@ def frame(relay_copy):
     return store.Store(relay_copy).load().frame
 
 
-def test_editor_frame_is_typed_and_round_trips(frame):
+def test_editor_frame_is_text_day_first_and_round_trips(frame):
+    frame = frame.copy()
+    frame.loc[3, "lat"], frame.loc[3, "lon"] = "-21.115141", "55.536384"
     typed = editing.to_editor(frame)
+    assert typed.loc[4, "lat"] == "-21.115141"  # text: never the browser's number editor
     assert list(typed.index[:2]) == [1, 2]  # rows numbered as in the messages
-    assert typed.loc[1, "date_debut"] == dt.date(2025, 4, 3)
-    assert typed.loc[1, "date_fin"] is None
+    assert typed.loc[1, "date_debut"] == "03/04/2025"  # text, day first, in any browser
+    assert typed.loc[1, "date_fin"] == ""
     back = editing.from_editor(typed)
     pd.testing.assert_frame_equal(back.reset_index(drop=True), frame.reset_index(drop=True),
                                   check_dtype=False)
 
 
-def test_a_value_that_does_not_convert_keeps_its_column_as_text(frame):
+def test_a_date_that_does_not_read_stays_in_its_cell_with_its_reason(frame):
     frame = frame.copy()
     frame.loc[0, "date_debut"] = "31/02/2025"
     typed = editing.to_editor(frame)
     assert typed.loc[1, "date_debut"] == "31/02/2025"  # not lost, shown to be fixed
-    assert "date_debut" not in editing._typed_columns(frame)
+    assert typed.loc[2, "date_debut"] == "09/04/2025"
     problems = editing.table_problems(editing.from_editor(typed))
-    assert [p.message[:29] for p in problems if p.level == "erreur"] == \
-        ["Ligne 1, colonne date_debut :"]
+    assert [p.message for p in problems if p.level == "erreur"] == [
+        "Ligne 1, colonne Date de début : « 31/02/2025 » n'est pas une date : février 2025 "
+        "n'a que 28 jours."]
+
+
+@pytest.mark.parametrize("typed", ["27/06/2025", "27062025", "27/6/25", "27 juin 2025",
+                                   "vendredi 27 juin 2025", "27.06.2025", "2025-06-27"])
+def test_dates_typed_in_the_grid_are_read_day_first(frame, typed):
+    """The grid's date cells are text, read by the CSV reader's rule: whatever the browser's
+    language, the day comes first."""
+    grid = editing.to_editor(frame)
+    grid.loc[14, "date_debut"] = typed  # Rennes
+    back = editing.from_editor(grid)
+    assert back.loc[13, "date_debut"] == "2025-06-27"
+    assert not editing.table_problems(back)
+
+
+def test_a_coordinate_typed_with_a_comma_is_read(frame):
+    grid = editing.to_editor(frame)
+    grid.loc[14, "lat"], grid.loc[14, "lon"] = "48,1173", "-1,6778"  # Rennes, the French way
+    back = editing.from_editor(grid)
+    assert (back.loc[13, "lat"], back.loc[13, "lon"]) == ("48.1173", "-1.6778")
 
 
 def test_empty_added_rows_are_dropped(frame):
@@ -87,8 +109,8 @@ def test_column_config_follows_the_schema(frame):
     assert config["titre"]["label"] == "Titre" and config["titre"]["required"] is True
     assert "Exemple" in config["titre"]["help"]
     assert config["format"]["type_config"]["options"][:len(schema.FORMATS)] == list(schema.FORMATS)
-    assert config["date_debut"]["type_config"]["type"] == "date"
-    assert config["lat"]["type_config"]["min_value"] == -90
+    for name in ("date_debut", "heure_debut", "lat"):  # never the browser's own editors
+        assert config[name]["type_config"]["type"] == "text"
     assert config["lien"]["type_config"]["type"] == "text"  # never a clickable javascript: link
 
 
@@ -145,7 +167,7 @@ def test_upload_errors_carry_the_file_row(frame):
     table = table.replace("08/05/2025", "31/02/2025", 1)
     upload = editing.read_upload(table.encode("utf-8-sig"), "relais.csv", frame)
     assert [p.row for p in upload.errors] == [9]
-    assert "date_debut" in upload.errors[0].message
+    assert "Date de début" in upload.errors[0].message
 
 
 @pytest.mark.parametrize("data,name,expected", [
@@ -158,6 +180,48 @@ def test_unreadable_uploads_get_a_french_message(frame, data, name, expected):
     with pytest.raises(UnreadableTable) as info:
         editing.read_upload(data, name, frame)
     assert expected in str(info.value) and str(info.value)[0].isupper()
+
+
+def test_the_import_report_names_columns_by_their_french_titles(frame):
+    changed = frame.copy()
+    changed.loc[13, "date_debut"], changed.loc[13, "type_collectivite"] = "2025-06-27", "région"
+    assert editing.diff(frame, changed).report() == [
+        {"Changement": "modifiée (Date de début, Type de collectivité)",
+         "Étape": "rennes-2025-06-26"}]
+
+
+# --- Emptying a filled cell asks first ----------------------------------------------------
+
+def test_every_emptied_cell_is_named_with_its_stage(frame):
+    emptied = frame.copy()
+    emptied.loc[13, "date_debut"] = ""  # Ville de Rennes
+    emptied.loc[13, "type_collectivite"] = ""
+    emptied.loc[2, "partenaires"] = ""  # Ville de Suippes
+    emptied.loc[3, "collectivite"] = ""  # Métropole de Lyon
+    emptied = emptied.drop(index=19)  # a removed row is a removal, not an erasure
+    assert [e.message() for e in editing.erasures(frame, emptied)] == [
+        "Les partenaires à l'étranger de « Ville de Suippes » seront effacés.",
+        "La collectivité hôte de « Métropole de Lyon » sera effacée.",
+        "La date de début de « Ville de Rennes » sera effacée.",
+        "Le type de collectivité de « Ville de Rennes » sera effacé."]
+    assert editing.erasures(frame, frame) == []
+
+
+def test_an_import_that_empties_a_date_says_so(frame):
+    table = store.to_excel_csv_bytes(frame).decode("utf-8-sig").replace(";26/06/2025;", ";;")
+    upload = editing.read_upload(table.encode("utf-8-sig"), "relais.csv", frame)
+    assert [e.message() for e in upload.erasures] == [
+        "La date de début de « Ville de Rennes » sera effacée."]
+
+
+def test_new_ids_follow_the_shipped_ones():
+    assert editing.suggest_id("Ville d'Orléans", "05/06/2025") == "orleans-2025-06-05"
+    assert editing.suggest_id("Métropole de Lyon", "16 avril 2025",
+                              taken=["lyon-2025-04-16"]) == "lyon-2025-04-16-2"
+    assert editing.suggest_id("Département de la Loire-Atlantique", "") == \
+        "loire-atlantique-date-a-venir"
+    assert editing.partners_text([("Wichita", "États-Unis"), ("", "Allemagne"),
+                                  ("Bamako", "")]) == "Wichita (États-Unis); Bamako"
 
 
 # --- Places -----------------------------------------------------------------------------
@@ -227,7 +291,8 @@ def test_wrong_password_is_refused_right_one_opens_the_table(edition, monkeypatc
     assert "ed_signed_in" not in at.session_state
     now[0] += 1  # the wait after one failure
     at = _sign_in(edition(FAST_HASH))
-    assert [t.label for t in at.tabs] == ["Étapes", "Lieux", "Historique", "Importer / exporter"]
+    assert [t.label for t in at.tabs] == ["Étapes", "Une étape", "Lieux", "Historique",
+                                          "Importer / exporter"]
     save = next(b for b in at.button if b.label == "Enregistrer")
     assert save.disabled  # nothing changed yet
 
@@ -263,7 +328,8 @@ def test_page_removes_and_adds_rows_and_refuses_an_incomplete_one(edition):
     at.session_state[key] = {"edited_rows": {}, "deleted_rows": [19],
                              "added_rows": [{"id": "nouvelle-etape", "titre": "Sans hôte"}]}
     at.run()
-    assert "1 ligne(s) ajoutée(s), 0 modifiée(s), 1 supprimée(s)" in at.caption[-1].value
+    assert any("1 ligne(s) ajoutée(s), 0 modifiée(s), 1 supprimée(s)" in c.value
+               for c in at.caption)
     assert "1 erreur(s)" in at.error[0].value  # the new row has no host
     assert next(b for b in at.button if b.label == "Enregistrer").disabled
     at.session_state[key] = {"edited_rows": {}, "deleted_rows": [19], "added_rows": [

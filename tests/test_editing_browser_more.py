@@ -6,8 +6,8 @@ from playwright.sync_api import expect
 
 from .browser import rerun, settle
 from .test_editing_browser import (  # noqa: F401 (fixtures: this module gets its own server)
-    HASH, PASSWORD, SAVED, cell_point, edit, rows, save, server, sign_in,
-    signed_in_page, site)
+    HASH, PASSWORD, SAVED, cell_point, dates_choices_and_the_form, edit, rows, save, server,
+    sign_in, signed_in_page, site)
 
 
 def test_a_conflict_between_two_sessions_loses_nothing(browser, site):
@@ -20,9 +20,12 @@ def test_a_conflict_between_two_sessions_loses_nothing(browser, site):
     save(bruno)
     expect(bruno.get_by_text("Quelqu'un d'autre a enregistré le fichier")).to_be_visible()
     assert {r["id"]: r for r in rows(data)}["lyon-2025-04-16"]["lieu"] == ""  # refused
+    save_again = bruno.get_by_role("button", name="Enregistrer")
+    expect(save_again).to_be_disabled()  # until their version is loaded
+    # « Charger… » then « Enregistrer » as a hurried person clicks: the second click waits for
+    # the button, enabled once the reload has run (its callback, before the page)
     bruno.get_by_role("button", name="Charger sa version en gardant mes modifications").click()
-    expect(bruno.get_by_text("1 modifiée(s)")).to_be_visible()
-    save(bruno)
+    save_again.click()
     expect(bruno.get_by_text(SAVED)).to_be_visible()
     stored = {r["id"]: r for r in rows(data)}
     assert stored["suippes-2025-04-01"]["description"] == "Version d'Alice."
@@ -86,3 +89,12 @@ def test_places_ambiguous_choice_and_map_click_are_remembered(page, site, tmp_pa
     assert petersberg["source"] == "manuel" and petersberg["pays"] == "Allemagne"
     moved = abs(float(petersberg["lat"]) - 50.56002) + abs(float(petersberg["lon"]) - 9.71295)
     assert 1e-4 < moved < 2  # the clicked point, near its previous position
+
+
+def test_dates_and_choices_the_french_way_in_a_french_browser(browser, site):
+    url, data, _ = site
+    page = signed_in_page(browser, url, "Alice", locale="fr-FR")
+    try:
+        dates_choices_and_the_form(page, url, data, "fr-FR")
+    finally:
+        page.context.close()

@@ -58,7 +58,7 @@ def test_an_edit_is_validated_then_saved_and_published(opened):
     broken = session.start.copy()
     broken.loc[0, "collectivite"] = ""  # a required cell emptied
     now = session.edit(broken)
-    assert now.errors and not now.savable and "collectivite" in now.errors[0].message
+    assert now.errors and not now.savable and "Collectivité hôte" in now.errors[0].message
     now = session.edit(_retitle(session.start, "suippes-2025-04-01", "Titre de la session"))
     assert not now.errors and now.savable and now.changes.changed == {
         "suippes-2025-04-01": ["titre"]}
@@ -90,6 +90,22 @@ def test_a_save_after_someone_else_s_is_refused_then_merged_keeping_both(opened)
     assert _both(fresh.base)
 
 
+def test_reloading_twice_keeps_the_other_person_s_work(opened):
+    """« Charger sa version en gardant mes modifications » reaching the session twice (a
+    double click, a run interrupted and replayed) merges nothing back over their version."""
+    open_, outside = opened
+    session = editing.EditingSession.open(open_("a"), "Élise")
+    session.edit(_retitle(session.start, "lyon-2025-04-16", "Mon titre"))
+    outside("Randonnée de la coopération", "Randonnée vue ailleurs")
+    session.store.sync(force=True)
+    assert not session.save()
+    session.load(keep_edits=True)
+    session.load(keep_edits=True)  # before the page has run again
+    assert _both(session.start) and not session.conflicts
+    assert session.save()
+    assert _both(editing.EditingSession.open(open_("c"), "Autre").base)
+
+
 def test_the_same_cell_changed_on_both_sides_is_listed(opened):
     open_, outside = opened
     session = editing.EditingSession.open(open_("a"), "Élise")
@@ -119,3 +135,101 @@ def test_a_store_error_reaches_the_caller_and_keeps_the_edits(relay_copy, tmp_pa
     with pytest.raises(CufmapError):
         session.save()
     assert "Gardé" in set(session.mine["titre"]) and not session.conflict
+
+
+def test_a_save_that_empties_filled_cells_needs_a_confirmation(relay_copy, tmp_path):
+    session = editing.EditingSession.open(store.open_store(relay_copy, tmp_path / "l.csv"), "É")
+    before = relay_copy.read_bytes()
+    emptied = session.start.copy()
+    emptied.loc[emptied["id"] == "rennes-2025-06-26", "date_debut"] = ""
+    now = session.edit(emptied)
+    assert now.savable and [e.message() for e in now.erasures] == [
+        "La date de début de « Ville de Rennes » sera effacée."]
+    with pytest.raises(editing.UnconfirmedErasure) as refused:
+        session.save()
+    assert "Ville de Rennes" in str(refused.value) and relay_copy.read_bytes() == before
+    assert session.save(confirmed=True)
+    assert "rennes-2025-06-26,,," in relay_copy.read_text(encoding="utf-8")
+
+
+def test_an_import_that_empties_cells_needs_a_confirmation(relay_copy, tmp_path):
+    session = editing.EditingSession.open(store.open_store(relay_copy, tmp_path / "l.csv"), "É")
+    text = store.to_excel_csv_bytes(session.base).decode("utf-8-sig")
+    upload = editing.read_upload(text.replace(";commune;", ";;", 1).encode("utf-8"), "r.csv",
+                                 session.base)
+    assert [e.message() for e in upload.erasures] == [
+        "Le type de collectivité de « Ville de Suippes » sera effacé."]
+    with pytest.raises(editing.UnconfirmedErasure):
+        session.import_upload(upload)
+    assert session.import_upload(upload, confirmed=True)
+
+
+def test_a_stage_saved_from_the_form_keeps_the_table_s_unsaved_edits(relay_copy, tmp_path):
+    session = editing.EditingSession.open(store.open_store(relay_copy, tmp_path / "l.csv"), "É")
+    session.edit(_retitle(session.start, "lyon-2025-04-16", "Mon titre"))  # not saved yet
+    stage = {"id": "orleans-2025-06-05", "collectivite": "Ville d'Orléans",
+             "type_collectivite": "commune", "titre": "Fête des jumelages",
+             "date_debut": "05/06/2025", "partenaires": "Wichita (États-Unis)"}
+    assert session.save_stage(stage)
+    saved = {r["id"]: r for r in store.Store(relay_copy).load().frame.to_dict("records")}
+    assert saved["orleans-2025-06-05"]["date_debut"] == "2025-06-05"
+    assert saved["lyon-2025-04-16"]["titre"] != "Mon titre"  # the table's edit: not saved…
+    assert "Mon titre" in set(session.start["titre"])  # …but still in the table
+    assert "Ville d'Orléans" in set(session.start["collectivite"])
+    changed = dict(saved["orleans-2025-06-05"], date_debut="", heure_debut="9h30")
+    assert session.stage_check(saved["orleans-2025-06-05"], "orleans-2025-06-05") == (False, [])
+    now, erased = session.stage_check(changed, "orleans-2025-06-05")
+    assert now and [e.message() for e in erased] == [
+        "La date de début de « Ville d'Orléans » sera effacée."]
+    assert [p.message for p in session.stage_problems(dict(changed, titre=""),
+                                                      "orleans-2025-06-05")] == [
+        "Ligne 21, colonne Titre : cellule vide (obligatoire : Titre court de l'étape, tel "
+        "qu'il s'affiche sur la carte.)"]
+    with pytest.raises(editing.UnconfirmedErasure):  # the form asks first, too
+        session.save_stage(changed, replacing="orleans-2025-06-05")
+    assert session.save_stage(changed, replacing="orleans-2025-06-05", confirmed=True)
+    saved = {r["id"]: r for r in store.Store(relay_copy).load().frame.to_dict("records")}
+    assert (saved["orleans-2025-06-05"]["date_debut"], saved["orleans-2025-06-05"]["heure_debut"]) \
+        == ("", "09:30")
+
+
+def test_edits_from_a_replaced_editor_are_never_saved_over_the_new_version(opened):
+    """A page run that still shows the editor a reload has replaced (two runs of one browser
+    session at once) hands in that editor's table: a save saves the new editor's."""
+    open_, outside = opened
+    session = editing.EditingSession.open(open_("a"), "Élise")
+    replaced = session.table
+    mine = _retitle(session.start, "lyon-2025-04-16", "Mon titre")
+    session.edit(mine, replaced)
+    outside("Randonnée de la coopération", "Randonnée vue ailleurs")
+    session.store.sync(force=True)
+    assert not session.save()
+    session.load(keep_edits=True)
+    assert session.edit(mine, replaced).changes.changed  # shown to that run, not remembered
+    assert session.save()
+    assert _both(editing.EditingSession.open(open_("c"), "Autre").base)
+
+
+def test_a_reload_is_seen_whole_or_not_at_all_by_another_run(relay_copy, tmp_path):
+    """While a reload reads the file (in a button's callback on one thread), another run of
+    the same browser session (on another thread) cannot read the editor half changed."""
+    import threading
+
+    class Slow(store.Store):
+        def load(self):
+            reading.set()
+            release.wait()
+            return super().load()
+
+    reading, release = threading.Event(), threading.Event()
+    session = editing.EditingSession(Slow(relay_copy), "Élise")
+    loader = threading.Thread(target=session.load)
+    loader.start()
+    reading.wait()
+    try:
+        assert not session._lock.acquire(blocking=False)  # a reader waits for the whole reload
+    finally:
+        release.set()
+        loader.join()
+    table, start = session.editor()
+    assert table == 1 and start is session.start and len(start) == 20

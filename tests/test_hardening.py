@@ -115,7 +115,7 @@ def test_cli_export_refuses_an_invalid_file_unless_forced(tmp_path):
                       env={"CUFMAP_DATA": str(data)})
     assert refused.returncode == 1, refused.stderr
     assert "export refusé" in refused.stderr and "--forcer" in refused.stderr
-    assert "Ligne 2, colonne lien" in refused.stderr and "Traceback" not in refused.stderr
+    assert "Ligne 2, colonne Lien" in refused.stderr and "Traceback" not in refused.stderr
     assert not env_out.exists()
     forced = run_cli("export", env_out, "--offline", "--tuiles", "aucune", "--forcer",
                      env={"CUFMAP_DATA": str(data)})

@@ -1,6 +1,6 @@
-"""Hardening against a running app (issue 14): the map in its own origin, large data kept out
-of the websocket, memory that returns, and hostile uploads refused while another visitor's
-page still loads."""
+"""Hardening against a running app (issues 14 and 18): the map in its own origin, large data
+kept out of the websocket, memory that returns, and hostile uploads (zip bomb, 100,000 rows,
+shared-strings bomb) refused while another visitor's page still loads."""
 
 import csv
 import io
@@ -13,7 +13,7 @@ from cufmap import auth
 
 from .browser import map_frame, require_chromium, streamlit_server
 from .conftest import DATA, ROOT
-from .hostile import big_csv, zip_bomb_xlsx
+from .hostile import big_csv, shared_strings_bomb_xlsx, zip_bomb_xlsx
 from .streamlit_client import rss_bytes, views
 
 pytestmark = pytest.mark.browser
@@ -101,11 +101,14 @@ def test_hostile_uploads_are_refused_while_another_visitor_loads_the_map(browser
     bomb.write_bytes(zip_bomb_xlsx())
     huge = tmp_path / "relais-100k.csv"
     huge.write_bytes(big_csv(100_000))
+    strings = tmp_path / "chaines.xlsx"  # issue 18: one 15 MB shared string in every cell
+    strings.write_bytes(shared_strings_bomb_xlsx())
     staff = browser.new_context(viewport={"width": 1600, "height": 1000}).new_page()
     visitor = browser.new_context(viewport={"width": 1600, "height": 1000}).new_page()
     try:
         _sign_in(staff, url)
-        for upload, refusal in ((bomb, "se décompresse en"), (huge, "plus de 50")):
+        for upload, refusal in ((bomb, "se décompresse en"), (huge, "plus de 50"),
+                                (strings, "la cellule compte")):
             staff.locator("input[type='file']").set_input_files(str(upload))
             visitor.goto(url + "/?date=2025-04-09")  # while the upload is being read
             map_frame(visitor).locator(".cuf-stage").first.wait_for(state="attached",

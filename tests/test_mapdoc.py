@@ -121,15 +121,38 @@ def _with_notes(located):
     return [dataclasses.replace(first, stage=stage), *located[1:]]
 
 
-def test_presenter_notes_reach_the_speaker_view_only(located):
+def test_presenter_notes_are_in_no_map_document_not_even_the_speaker_view_s(located):
+    """Map documents are static files anyone can fetch: the notes reach an authorised
+    speaker view by its session's websocket only (cufmap/speaker.py, tests/test_speaker.py)."""
     noted = _with_notes(located)
-    speaker = mapdoc.payload(noted, mapdoc.MapOptions(presenter=True, speaker=True))
-    assert speaker["features"][0]["properties"]["notes"] == \
-        "Note <b>secret-orateur</b> : Yangpyeong"
-    for options in (mapdoc.MapOptions(), mapdoc.MapOptions(presenter=True)):
+    for options in (mapdoc.MapOptions(), mapdoc.MapOptions(presenter=True),
+                    mapdoc.MapOptions(presenter=True, speaker=True)):
+        assert "notes" not in str(mapdoc.payload(noted, options)["features"][0])
         assert "secret-orateur" not in mapdoc.render(noted, options)
-    html = mapdoc.render(noted, mapdoc.MapOptions(presenter=True, speaker=True))
-    assert "Note \\u003cb\\u003esecret-orateur" in html  # encoded for its script element
+
+
+def test_every_map_document_carries_its_content_security_policy(located):
+    import base64
+    import hashlib
+    import re
+
+    for options in (mapdoc.MapOptions(assets_url="/app/static/", presenter=True),
+                    mapdoc.MapOptions(tiles="ign")):
+        html = mapdoc.render(located, options)
+        head = html.split("<head>", 1)[1].lstrip()
+        assert head.startswith('<meta http-equiv="Content-Security-Policy" content="')
+        policy = re.search(r'Content-Security-Policy" content="([^"]*)"', html).group(1)
+        policy = policy.replace("&#x27;", "'")
+        assert "default-src 'none'" in policy and "'unsafe-inline'" not in \
+            policy.split("script-src", 1)[1].split(";")[0]
+        for script in re.findall(r"<script>(.*?)</script>", html, re.S):  # each one, by hash
+            digest = base64.b64encode(hashlib.sha256(script.encode()).digest()).decode()
+            assert f"'sha256-{digest}'" in policy
+        tiles = "https://*.tile.openstreetmap.fr" if options.tiles == "osm-fr" else \
+            "https://data.geopf.fr"
+        assert f"img-src 'self' data: {tiles};" in policy and "connect-src 'self'" in policy
+    bare = mapdoc.render(located, mapdoc.MapOptions(tiles="aucune"))
+    assert "img-src 'self' data:;" in bare.replace("&#x27;", "'")
 
 
 def test_export_carries_no_presenter_notes(tmp_path, relay_copy):

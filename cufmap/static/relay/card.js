@@ -5,25 +5,28 @@
   "use strict";
   var M = window.CufMap = window.CufMap || {};
 
-  M.Card = {
-    buildCard: function () {
+  // In: the map's container (the card sits in it, bottom-left; a bottom sheet on a phone), the
+  // interface texts. Out: show(stage), hide(), close(), isOpen(), edges(); `el`, the card.
+  M.Card = L.Evented.extend({
+    initialize: function (box, texts) {
       var self = this;
       var card = M.el("section", { "class": "cuf-card", "aria-live": "polite", hidden: "" });
-      card.setAttribute("aria-label", this.t.card);
-      this.map.getContainer().appendChild(card);
+      card.setAttribute("aria-label", texts.card);
+      box.appendChild(card);
       L.DomEvent.disableClickPropagation(card);
       L.DomEvent.disableScrollPropagation(card);
-      this.card = card;
-      var box = this.map.getContainer();  // « cuf-card-open »: what the card may cover steps aside
-      this.closeCard = function () { card.hidden = true; box.classList.remove("cuf-card-open"); };
-      card.addEventListener("keydown", function (e) { if (e.key === "Escape") self.closeCard(); });
+      this.el = card;
+      this.box = box;
+      this.texts = texts;
+      this.close = this.close.bind(this);
+      card.addEventListener("keydown", function (e) { if (e.key === "Escape") self.close(); });
     },
 
-    fillCard: function (s) {
-      var card = this.card, t = this.t, el = M.el;
+    show: function (s) {
+      var card = this.el, t = this.texts, el = M.el;
       card.textContent = "";
       var close = el("button", { type: "button", "class": "close", "aria-label": t.close }, "×");
-      close.addEventListener("click", this.closeCard);
+      close.addEventListener("click", this.close);
       card.appendChild(close);
       card.appendChild(el("div", { "class": "when" }, s.when));
       card.appendChild(el("h2", null, s.title));
@@ -43,27 +46,41 @@
         card.appendChild(el("p")).appendChild(a);
       }
       card.hidden = false;
-      this.map.getContainer().classList.add("cuf-card-open");
+      this.box.classList.add("cuf-card-open");  // what the card may cover steps aside
     },
 
-    buildLegend: function () {
-      var t = this.t, el = M.el;
-      var legend = L.control({ position: "bottomright" });
-      legend.onAdd = function () {
-        var div = el("div", { "class": "cuf-legend" });
-        [["passee", t.past], ["en-cours", t.ongoing], ["a-venir", t.upcoming]].forEach(function (r) {
-          var row = el("div");
-          row.appendChild(el("span", { "class": "dot status-" + r[0] }));
-          row.appendChild(document.createTextNode(r[1]));
-          div.appendChild(row);
-        });
-        var p = el("div");
-        p.appendChild(el("span", { "class": "line" }));
-        p.appendChild(document.createTextNode(t.partnership));
-        div.appendChild(p);
-        return div;
-      };
-      legend.addTo(this.map);
+    hide: function () { this.el.hidden = true; },  // the overview
+
+    close: function () {  // its button, Escape
+      this.el.hidden = true;
+      this.box.classList.remove("cuf-card-open");
+    },
+
+    isOpen: function () { return !this.el.hidden; },
+
+    edges: function () {  // where the card ends, in the map's container (pixels)
+      var card = this.el;
+      return { right: card.offsetLeft + card.offsetWidth, top: card.offsetTop };
     }
+  });
+
+  M.legend = function (map, texts) {
+    var t = texts, el = M.el;
+    var legend = L.control({ position: "bottomright" });
+    legend.onAdd = function () {
+      var div = el("div", { "class": "cuf-legend" });
+      [["passee", t.past], ["en-cours", t.ongoing], ["a-venir", t.upcoming]].forEach(function (r) {
+        var row = el("div");
+        row.appendChild(el("span", { "class": "dot status-" + r[0] }));
+        row.appendChild(document.createTextNode(r[1]));
+        div.appendChild(row);
+      });
+      var p = el("div");
+      p.appendChild(el("span", { "class": "line" }));
+      p.appendChild(document.createTextNode(t.partnership));
+      div.appendChild(p);
+      return div;
+    };
+    return legend.addTo(map);
   };
 })();

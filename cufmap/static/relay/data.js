@@ -23,10 +23,43 @@
 
   var ISO_DAY = /^\d{4}-\d{2}-\d{2}$/;
 
-  // The reference date: `wanted` (?date=2025-04-09) when it is one, else `fallback`, else
-  // the real today.
+  // --- The page's address, read as the app reads its own (cufmap/filters.py, Streamlit's
+  // st.query_params): the one vocabulary of tests/url_cases.json, which pytest runs against
+  // the app's parser and node against this one.
+
+  // Python's str.strip(), not String.trim(): U+001C–U+001F and U+0085 are spaces, U+FEFF is not.
+  var SPACE = "[\\t\\n\\x0b\\x0c\\r\\x1c-\\x1f \\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029" +
+              "\\u202f\\u205f\\u3000]";
+  var EDGES = new RegExp("^" + SPACE + "+|" + SPACE + "+$", "g");
+  function strip(text) { return String(text === undefined || text === null ? "" : text).replace(EDGES, ""); }
+
+  // The first `n` characters as Python counts them (code points: an emoji is one, not two).
+  function clip(text, n) { return Array.from(text).slice(0, n).join(""); }
+
+  // A date as cufmap/validation.py `parse_date` reads one: 2025-04-09 (2025-4-9), 09/04/2025,
+  // 9/4/25 (20xx), with / . or - between; "" when it is none or no such day (31/02/2025).
+  var ISO_DATE = /^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]00:00(?::00)?)?$/;
+  var DMY_DATE = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4}|\d{2})(?: 00:00(?::00)?)?$/;
+  function parseDate(text) {
+    var value = strip(text), m = ISO_DATE.exec(value), year, month, day;
+    if (m) {
+      year = Number(m[1]); month = Number(m[2]); day = Number(m[3]);
+    } else {
+      m = DMY_DATE.exec(value);
+      if (!m) return "";
+      day = Number(m[1]); month = Number(m[2]); year = Number(m[3]) + (m[3].length === 2 ? 2000 : 0);
+    }
+    var leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+    var days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1];
+    if (year < 1 || !days || day < 1 || day > days) return "";
+    return ("000" + year).slice(-4) + "-" + two(month) + "-" + two(day);
+  }
+
+  // The reference date: `wanted` (?date=2025-04-09 or 09/04/2025) when it is one, else
+  // `fallback` (ISO), else the real today.
   function referenceDate(wanted, fallback, now) {
-    if (ISO_DAY.test(wanted || "")) return wanted;
+    var date = parseDate(wanted);
+    if (date) return date;
     if (ISO_DAY.test(fallback || "")) return fallback;
     return (now || new Date()).toISOString().slice(0, 10);
   }
@@ -47,25 +80,51 @@
   var PARAMS = { months: "mois", types: "type", formats: "format", countries: "pays",
                  text: "q", host: "collectivite" };
 
-  // `get(name)` gives a parameter's text (URLSearchParams.get, or a plain object's value).
+  // `get(name)` gives a parameter's text ("" when absent). Lists are comma-separated; the
+  // free text and the host are capped at 200 characters, as the app caps them.
   function parseFilters(get) {
     function list(name) {
-      var raw = get(name);
-      return String(raw || "").split(",").map(function (v) { return v.trim(); })
-        .filter(Boolean);
+      return String(get(name)).split(",").map(strip).filter(Boolean);
     }
     return {
       months: list(PARAMS.months), types: list(PARAMS.types), formats: list(PARAMS.formats),
       countries: list(PARAMS.countries).map(function (c) { return c.toUpperCase(); }),
-      text: String(get(PARAMS.text) || "").trim().slice(0, 200),
-      host: String(get(PARAMS.host) || "").trim().slice(0, 200)
+      text: clip(strip(get(PARAMS.text)), 200),
+      host: clip(strip(get(PARAMS.host)), 200)
     };
   }
 
+  // A parameter's text: of URLSearchParams the last value when it comes several times (as
+  // st.query_params gives it), of a plain object its value; "" when absent.
+  function param(source, name) {
+    if (!source) return "";
+    if (typeof source.getAll === "function") {
+      var all = source.getAll(name);
+      return all.length ? all[all.length - 1] : "";
+    }
+    var value = source[name];
+    return value === undefined || value === null ? "" : String(value);
+  }
+
   function filtersFrom(source) {  // URLSearchParams or {mois: "2025-04,a-venir", …}
-    if (!source) return parseFilters(function () { return ""; });
-    if (typeof source.get === "function") return parseFilters(function (k) { return source.get(k); });
-    return parseFilters(function (k) { return source[k]; });
+    return parseFilters(function (k) { return param(source, k); });
+  }
+
+  // Everything an exported or live page reads in its own address: the selection, the
+  // reference date (ISO, "" when absent or invalid), the stage opened on load, the language
+  // asked for (as written), the timeline (hidden by ?chronologie=0).
+  function address(search) {  // location.search, or URLSearchParams
+    var query = typeof search === "string" ? new URLSearchParams(search) : search;
+    function get(k) { return param(query, k); }
+    return { filters: parseFilters(get), date: parseDate(get("date")), stage: get("etape"),
+             lang: get("langue"), timeline: get("chronologie") !== "0" };
+  }
+
+  // The interface language: the one asked for when the page carries it, else `fallback`
+  // when it does, else the page's first.
+  function language(wanted, available, fallback) {
+    if (available.indexOf(wanted) >= 0) return wanted;
+    return available.indexOf(fallback) >= 0 ? fallback : available[0];
   }
 
   function isFiltering(f) {
@@ -263,9 +322,66 @@
     return form.replace("{n}", String(shown)).replace("{m}", String(total));
   }
 
+  // --- Trust: what a message may carry, and where « Vue orateur » may lead.
+  // The map takes messages from the window that drives it only (see messages.js); even then
+  // only these shapes, rebuilt field by field: nothing received becomes a URL, HTML or code.
+  var PRESENTER_KEYS = ["ArrowRight", "ArrowLeft", "PageDown", "PageUp", " ", "Spacebar",
+                        "Home", "Escape", "p", "P"];
+  var DELAYS = [5, 10, 20, 30];
+
+  function presenterKey(data) {  // {cufKey: "ArrowRight"} -> "ArrowRight", else null
+    if (!data || typeof data !== "object" || Object.keys(data).length !== 1) return null;
+    return PRESENTER_KEYS.indexOf(data.cufKey) >= 0 ? data.cufKey : null;
+  }
+
+  // A message between the audience window and the speaker view, or null.
+  function presenterMessage(m) {
+    if (!m || typeof m !== "object") return null;
+    var startedAt = typeof m.startedAt === "number" && isFinite(m.startedAt) && m.startedAt > 0 ?
+      m.startedAt : undefined;
+    if (m.kind === "hello") return { kind: "hello" };
+    if (m.kind === "stage") {
+      var ok = m.id === null || (typeof m.id === "string" && m.id.length <= 200);
+      return ok ? { kind: "stage", id: m.id, startedAt: startedAt } : null;
+    }
+    if (m.kind === "play" && typeof m.on === "boolean") {
+      var out = { kind: "play", on: m.on };
+      if (DELAYS.indexOf(m.seconds) >= 0) out.seconds = m.seconds;
+      return out;
+    }
+    return null;
+  }
+
+  // The speaker's notes ({cufNotes: {stage id: text}}), for the stages `known` has: texts only.
+  function speakerNotes(data, known) {
+    if (!data || typeof data !== "object" || Object.keys(data).length !== 1) return null;
+    var notes = data.cufNotes, out = {};
+    if (!notes || typeof notes !== "object") return null;
+    Object.keys(notes).forEach(function (id) {
+      var text = notes[id];
+      if (Object.prototype.hasOwnProperty.call(known, id) && typeof text === "string")
+        out[id] = text.slice(0, 32767);
+    });
+    return out;
+  }
+
+  // The speaker view's address: `path` (written in the document by the server: « presentation?…»)
+  // under the app's root, kept only if it is http(s) on the app's own origin; else "".
+  function speakerUrl(path, base, origin) {
+    if (typeof path !== "string" || !/^presentation(\?[^\s]*)?$/.test(path)) return "";
+    var at = base.indexOf("/app/static/");  // a served document: the app's root is above it
+    var url;
+    try { url = new URL(path, at >= 0 ? base.slice(0, at + 1) : base); } catch { return ""; }
+    var web = url.protocol === "http:" || url.protocol === "https:";
+    return web && url.origin === origin ? url.href : "";
+  }
+
   return {
-    statusClass: statusClass, referenceDate: referenceDate, fold: fold, UNDATED: UNDATED,
-    PARAMS: PARAMS, filtersFrom: filtersFrom, isFiltering: isFiltering, monthKey: monthKey,
+    presenterKey: presenterKey, presenterMessage: presenterMessage, speakerUrl: speakerUrl,
+    speakerNotes: speakerNotes, PRESENTER_KEYS: PRESENTER_KEYS,
+    statusClass: statusClass, parseDate: parseDate, referenceDate: referenceDate, fold: fold,
+    UNDATED: UNDATED, PARAMS: PARAMS, param: param, filtersFrom: filtersFrom, address: address,
+    language: language, isFiltering: isFiltering, monthKey: monthKey,
     keeps: keeps, applyFilters: applyFilters, stages: stages, links: links,
     greatCircle: greatCircle, nearLon: nearLon, cutRing: cutRing,
     cutAntimeridian: cutAntimeridian, shortHost: shortHost, label: label, two: two,

@@ -12,25 +12,48 @@
     return { color: c.coast, weight: 0.8, fillColor: c.land, fillOpacity: 1 };
   }
 
-  M.Land = {
-    drawLand: function () {
-      if (!this.data.land || typeof topojson === "undefined") return;
+  // In: the map (its tile layers are watched from the start: failing tiles call for the finer
+  // outlines), the finer outlines or their address (`fine`, `fineUrl`). Out: draw(world,
+  // overseas) once the outlines are at hand; `features` (the world, cut at the antimeridian),
+  // `coarseLayer` and `fineLayer` once drawn.
+  M.Land = L.Evented.extend({
+    initialize: function (map, opts) {
+      var self = this;
+      this.map = map;
+      this.fine = opts.fine || null;
+      this.fineUrl = opts.fineUrl || "";
+      this.hasTiles = false;
+      this.tilesFailed = false;
+      map.eachLayer(function (layer) {
+        if (!(layer instanceof L.TileLayer)) return;
+        self.hasTiles = true;
+        layer.on("tileerror", function () {
+          if (self.tilesFailed) return;
+          self.tilesFailed = true;
+          if (self.renderer && (self.fine || self.fineUrl)) self.fineOutlines();
+        });
+      });
+    },
+
+    // `world`: Natural Earth countries (TopoJSON); `overseas`: the finer overseas outlines
+    // (GeoJSON), or nothing.
+    draw: function (world, overseas) {
+      if (!world || typeof topojson === "undefined") return;
       this.map.createPane("land");
       this.map.getPane("land").style.zIndex = 150;  // under the tiles: visible when they fail
-      var world = this.data.land;
-      var features = this.landFeatures = CufData.cutAntimeridian(
+      var features = this.features = CufData.cutAntimeridian(
         topojson.feature(world, world.objects.countries));
-      var renderer = this.landRenderer = L.canvas({ pane: "land" });
+      var renderer = this.renderer = L.canvas({ pane: "land" });
       var style = landStyle();
       // The finer overseas outlines too: Martinique or La Réunion are too small for the world
       // outlines, and selecting CAP Nord would otherwise fly to an empty sea.
-      [features, this.data.outremer].forEach(function (layer, i) {
+      [features, overseas].forEach(function (layer, i) {
         if (!layer) return;
         var drawn = L.geoJSON(layer, { pane: "land", interactive: false, renderer: renderer,
                                        style: style }).addTo(this.map);
         if (i === 0) this.coarseLayer = drawn;
       }, this);
-      if (this.data.fine || this.opts.fineUrl) {
+      if (this.fine || this.fineUrl) {
         this.map.on("zoomend moveend", this.fineOutlines, this);
         this.fineOutlines();
       }
@@ -43,10 +66,10 @@
       // needed when there is no tile to show the coast: tiles off, or failing (no network)
       var wanted = map.getZoom() >= FINE_ZOOM && (!this.hasTiles || this.tilesFailed);
       if (wanted && !this.fineLayer) {
-        if (this.data.fine) { this.addFine(this.data.fine); return; }
+        if (this.fine) { this.addFine(this.fine); return; }
         if (this.fineLoading) return;
-        this.fineLoading = fetch(this.opts.fineUrl).then(function (r) { return r.json(); })
-          .then(function (topo) { self.data.fine = topo; self.fineOutlines(); })
+        this.fineLoading = fetch(this.fineUrl).then(function (r) { return r.json(); })
+          .then(function (topo) { self.fine = topo; self.fineOutlines(); })
           .catch(function () { /* the world outlines stay */ });
         return;
       }
@@ -58,7 +81,7 @@
     },
 
     addFine: function (topo) {
-      var box = topo.bbox, renderer = this.landRenderer;
+      var box = topo.bbox, renderer = this.renderer;
       var sea = L.rectangle([[box[1], box[0]], [box[3], box[2]]], {
         pane: "land", renderer: renderer, interactive: false, stroke: false,
         fillColor: M.colours().sea, fillOpacity: 1 });
@@ -67,14 +90,18 @@
       this.fineLayer = [sea, land];
       document.documentElement.setAttribute("data-cuf-fine", "1");
       this.fineOutlines();
-    },
+    }
+  });
 
-    buildInsets: function () {
+  // The overseas insets. In: the map (they sit in its corner), the groups of the payload whose
+  // stages are shown ({label, bounds, stages: [id]}), the stages by id, the outlines to draw.
+  // Fires « select » {id} when a stage's dot is clicked; `maps`: the small maps.
+  M.Insets = L.Evented.extend({
+    initialize: function (map, groups, stages, outlines) {
       var self = this, el = M.el, c = M.colours();
-      var groups = this.insets;
-      if (!groups.length || this.opts.presenter) return;
+      this.maps = [];
       var box = el("div", { "class": "cuf-insets", "aria-hidden": "true" });
-      this.map.getContainer().appendChild(box);
+      map.getContainer().appendChild(box);
       L.DomEvent.disableClickPropagation(box);
       groups.forEach(function (g) {
         var div = el("div", { "class": "cuf-inset" });
@@ -83,20 +110,20 @@
           scrollWheelZoom: false, doubleClickZoom: false, boxZoom: false, keyboard: false,
           touchZoom: false, zoomSnap: 0.25, preferCanvas: true });
         mini.fitBounds(g.bounds);
-        var outlines = self.data.outremer || self.landFeatures;
+        self.maps.push(mini);
         if (outlines) {
           L.geoJSON(outlines, { interactive: false, renderer: L.canvas(), style: landStyle() })
             .addTo(mini);
         }
         g.stages.forEach(function (id) {
-          var s = self.byId[id];
+          var s = stages[id];
           if (!s) return;
           L.circleMarker([s.lat, s.lon], { radius: 7, color: c.halo, weight: 2,
-            fillColor: c.upcoming, fillOpacity: 1 }).on("click", function () { self.select(id); })
-            .addTo(mini);
+            fillColor: c.upcoming, fillOpacity: 1 })
+            .on("click", function () { self.fire("select", { id: id }); }).addTo(mini);
         });
         div.appendChild(el("div", { "class": "label" }, g.label));
       });
     }
-  };
+  });
 })();

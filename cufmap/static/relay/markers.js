@@ -1,7 +1,10 @@
 /* cufmap — stages, partners and links on the map, behind one renderer chosen once:
  * focusable SVG-like markers (Leaflet divIcons) for a relay, canvas dots past LARGE stages
  * (the Atlas of partnerships), where the timeline list stays the keyboard and screen-reader
- * twin of the dots. Both answer drawStages, drawLinks, drawPartners, select, clear, spread.
+ * twin of the dots.
+ * In: the map, the stages shown (timeline order, each with its index and label), presenter
+ * size or not. Out: drawStages(), drawLinks(arcPoints), drawPartners(), select(id), clear(),
+ * spread(); fires « select » {id} when a stage, or one of its partners, is clicked.
  */
 (function () {
   "use strict";
@@ -11,18 +14,27 @@
   function partnerName(p) { return p.name + " (" + p.country + ")"; }
 
   // --- A relay: one focusable marker per stage, one polyline per link.
-  function Markers(relay) {
-    this.relay = relay;
-    this.map = relay.map;
-    this.size = relay.opts.presenter ? 36 : 28;
-    this.markers = {};
-    this.arcs = {};
-    this.canvas = L.canvas({ padding: 0.5 });
+  function byId(stages) {
+    var out = {};
+    stages.forEach(function (s) { out[s.id] = s; });
+    return out;
   }
 
-  Markers.prototype.drawStages = function (stages) {
-    var relay = this.relay, size = this.size, markers = this.markers, map = this.map;
-    stages.forEach(function (s) {
+  var Markers = L.Evented.extend({
+    initialize: function (map, stages, presenter) {
+      this.map = map;
+      this.stages = stages;
+      this.byId = byId(stages);
+      this.size = presenter ? 36 : 28;
+      this.markers = {};
+      this.arcs = {};
+      this.canvas = L.canvas({ padding: 0.5 });
+    }
+  });
+
+  Markers.prototype.drawStages = function () {
+    var self = this, size = this.size, markers = this.markers, map = this.map;
+    this.stages.forEach(function (s) {
       if (s.lat === null || s.lat === undefined) return;
       var face = M.el("div", { "class": "cuf-marker status-" + s.status_class,
                                style: "width:" + size + "px;height:" + size + "px" },
@@ -31,7 +43,7 @@
                              html: face });
       var m = L.marker([s.lat, s.lon], { icon: icon, keyboard: true, title: s.label,
                                          alt: s.label, riseOnHover: true });
-      m.on("click", function () { relay.select(s.id); });
+      m.on("click", function () { self.fire("select", { id: s.id }); });
       m.addTo(map);
       var node = m.getElement();
       if (node) {
@@ -40,7 +52,7 @@
         node.classList.add("cuf-stage");
         node.addEventListener("keydown", function (e) {
           if (e.key === "Enter" || e.key === " " || e.key === "Spacebar") {
-            e.preventDefault(); e.stopPropagation(); relay.select(s.id);
+            e.preventDefault(); e.stopPropagation(); self.fire("select", { id: s.id });
           }
         });
       }
@@ -58,9 +70,9 @@
     });
   };
 
-  Markers.prototype.drawPartners = function (stages) {
+  Markers.prototype.drawPartners = function () {
     var self = this, c = M.colours();
-    stages.forEach(function (s) {
+    this.stages.forEach(function (s) {
       s.partners.forEach(function (p) {
         if (p.lat === null || p.lat === undefined) return;
         var lon = s.lon === null || s.lon === undefined ? p.lon : CufData.nearLon(p.lon, s.lon);
@@ -68,7 +80,7 @@
           renderer: self.canvas, radius: 5, color: c.partner, weight: 2, fillColor: c.halo,
           fillOpacity: 1 });
         m.bindTooltip(M.el("span", null, partnerName(p)));  // text, never HTML
-        m.on("click", function () { self.relay.select(s.id); });
+        m.on("click", function () { self.fire("select", { id: s.id }); });
         m.addTo(self.map);
       });
     });
@@ -103,12 +115,12 @@
   // No marker hides another: after each zoom, markers closer than their size are pushed apart
   // on screen (co-located ones fan out round their place), never moving their true position.
   Markers.prototype.spread = function () {
-    var map = this.map, markers = this.markers, byId = this.relay.byId;
+    var map = this.map, markers = this.markers, stages = this.byId;
     if (!map._loaded) return;
     var size = this.size, min = size + 2;
     var items = Object.keys(markers).map(function (id) {
       var p = map.latLngToLayerPoint(markers[id].getLatLng());
-      return { id: id, x: p.x, y: p.y, x0: p.x, y0: p.y, i: byId[id].index };
+      return { id: id, x: p.x, y: p.y, x0: p.x, y0: p.y, i: stages[id].index };
     });
     for (var round = 0; round < 80; round++) {
       var moved = false;
@@ -136,20 +148,24 @@
   };
 
   // --- An Atlas: every stage, partner and link on canvases, in one pass each.
-  function Dots(relay) {
-    this.relay = relay;
-    this.map = relay.map;
-    this.size = 8;
-  }
+  var Dots = L.Evented.extend({
+    initialize: function (map, stages) {
+      this.map = map;
+      this.stages = stages;
+      this.byId = byId(stages);
+      this.size = 8;
+    }
+  });
 
-  Dots.prototype.drawStages = function (stages) {
-    var relay = this.relay, c = M.colours(), dots = [];
-    stages.forEach(function (s) {
+  Dots.prototype.drawStages = function () {
+    var self = this, c = M.colours(), dots = [];
+    this.stages.forEach(function (s) {
       if (s.lat === null || s.lat === undefined) return;
       dots.push({ lat: s.lat, lon: s.lon, radius: 4, weight: 1, stroke: c.halo,
                   fill: c.status[s.status_class], title: s.label, stage: s.id });
     });
-    this.stageDots = new M.Dots(dots, function (p) { relay.select(p.stage); }).addTo(this.map);
+    this.stageDots = new M.Dots(dots, function (p) { self.fire("select", { id: p.stage }); })
+      .addTo(this.map);
   };
 
   Dots.prototype.drawLinks = function (arcPoints) {
@@ -159,22 +175,23 @@
     this.lines = new M.Lines(all, { color: c.link, weight: 0.6, opacity: 0.35 }).addTo(this.map);
   };
 
-  Dots.prototype.drawPartners = function (stages) {
-    var relay = this.relay, c = M.colours(), points = [];
-    stages.forEach(function (s) {
+  Dots.prototype.drawPartners = function () {
+    var self = this, c = M.colours(), points = [];
+    this.stages.forEach(function (s) {
       s.partners.forEach(function (p) {
         if (p.lat === null || p.lat === undefined) return;
         points.push({ lat: p.lat, lon: p.lon, radius: 3, weight: 1.5, stroke: c.partner,
                       fill: c.halo, title: partnerName(p), stage: s.id });
       });
     });
-    this.partnerDots = new M.Dots(points, function (p) { relay.select(p.stage); }).addTo(this.map);
+    this.partnerDots = new M.Dots(points, function (p) { self.fire("select", { id: p.stage }); })
+      .addTo(this.map);
     // Under the stage dots: a second overlay added after would cover them.
     if (this.stageDots) { this.stageDots.remove(); this.stageDots.addTo(this.map); }
   };
 
   Dots.prototype.select = function (id) {
-    var s = this.relay.byId[id], c = M.colours();
+    var s = this.byId[id], c = M.colours();
     if (this.selected) this.selected.remove();
     this.selected = !s || s.lat === null ? null : L.circleMarker([s.lat, s.lon], {
       radius: 9, color: c.focus, weight: 3, fillColor: c.upcoming, fillOpacity: 1,
@@ -189,8 +206,8 @@
 
   Dots.prototype.spread = function () {};  // dots are small: nothing to push apart
 
-  M.renderer = function (relay) {  // chosen once, by the number of stages shown
-    return relay.stages.length > LARGE ? new Dots(relay) : new Markers(relay);
+  M.renderer = function (map, stages, presenter) {  // chosen once, by the number of stages shown
+    return stages.length > LARGE ? new Dots(map, stages) : new Markers(map, stages, presenter);
   };
   M.Markers = Markers;
   M.DotsRenderer = Dots;

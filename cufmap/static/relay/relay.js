@@ -1,7 +1,12 @@
 /* cufmap — timeline-linked map of the Relais de la Coop Déc' (window.CufRelay).
- * Wires the modules together: the rules come from data.js (CufData), the drawing from one
- * renderer (markers.js), the land (land.js), the timeline (timeline.js), the card (card.js)
- * and the presenter (presenter.js). Data arrives as one GeoJSON payload (cufmap/mapdoc.py).
+ * The coordinator: it owns the state (the stages shown, their order, the current one, the
+ * presentation's start, autoplay on or off) and wires the components' events to the others'
+ * methods. The rules come from data.js (CufData); the components each take explicit inputs
+ * and raise events (Leaflet's L.Evented): the renderer (markers.js), the land and the insets
+ * (land.js), the timeline (timeline.js), the card and the legend (card.js), the keys
+ * (keys.js), the presenter's strip and autoplay timer (strip.js), the messages between
+ * windows (messages.js) and the two windows' sync over them (sync.js), the speaker panel and
+ * the QR code (speaker.js). Data arrives as one GeoJSON payload (cufmap/mapdoc.py).
  */
 (function () {
   "use strict";
@@ -9,23 +14,23 @@
 
   function CufRelay(map, data, opts) {
     var self = this;
+    opts = opts || {};
     this.map = map;
-    this.opts = opts || {};
-    // An exported page reads its options in its own address; the app's page gets them from
-    // the app (the same filter names: ?mois= ?type= ?format= ?pays= ?q= ?collectivite=).
-    var query = this.opts.readUrl ? new URLSearchParams(location.search) : null;
-    var lang = (query && query.get("langue")) || this.opts.lang || "fr";
-    if (!data.texts[lang]) lang = this.opts.lang in data.texts ? this.opts.lang : Object.keys(data.texts)[0];
     this.data = data;
-    this.lang = lang;
-    if (query && query.get("etape")) this.opts.start = query.get("etape");
-    this.t = data.texts[lang];
+    this.opts = opts;
+    var presenter = !!opts.presenter;
+    // An exported page reads its options in its own address (CufData.address); the app's page
+    // gets them from the app (the same names: ?mois= ?type= ?format= ?pays= ?q= ?collectivite=).
+    var address = opts.readUrl ? CufData.address(location.search) : null;
+    var lang = this.lang = CufData.language(address ? address.lang : "", Object.keys(data.texts),
+                                            opts.lang || "fr");
+    var t = this.t = data.texts[lang];
     // The reference date of past / current / upcoming: the app's (?date= of its page); a
     // static page, read long after its export, takes ?date= or today's date.
-    this.today = query ? CufData.referenceDate(query.get("date")) : CufData.referenceDate("", data.today);
+    this.today = address ? CufData.referenceDate(address.date) : CufData.referenceDate("", data.today);
     var all = CufData.stages(data, lang, this.today).filter(function (s) { return s.kind === "etape"; });
     this.total = all.length;
-    this.filters = CufData.filtersFrom(query || this.opts.filters);
+    this.filters = address ? address.filters : CufData.filtersFrom(opts.filters);
     this.stages = CufData.applyFilters(this.filters, all);
     this.byId = {};
     this.stages.forEach(function (s, i) {
@@ -34,56 +39,57 @@
       self.byId[s.id] = s;
     });
     this.links = CufData.links(data, this.byId);
-    this.items = {};
-    this.current = -1;
-    this.timer = null;
+    this.current = -1;  // in order(); -1: the overview
+    this.startedAt = null;  // the presentation's start (the speaker's clock), shared by windows
+    this.playing = false;
     this.insets = (data.insets || []).filter(function (g) {
       return g.stages.some(function (id) { return self.byId[id]; });
     });
-    if (this.opts.attribution) map.attributionControl.addAttribution(this.opts.attribution);
-    this.hasTiles = false;
-    map.eachLayer(function (layer) {
-      if (!(layer instanceof L.TileLayer)) return;
-      self.hasTiles = true;
-      layer.on("tileerror", function () {
-        if (self.tilesFailed) return;
-        self.tilesFailed = true;
-        if (self.landRenderer && (self.data.fine || self.opts.fineUrl)) self.fineOutlines();
-      });
-    });
-    this.frenchControls();
+    if (opts.attribution) map.attributionControl.addAttribution(opts.attribution);
+    this.land = new M.Land(map, { fine: data.fine, fineUrl: opts.fineUrl });
+    frenchControls(map, t);
+    function select(e) { self.select(e.id); }
     // Markers and the timeline first (what people look for), the rest on the next tick.
-    this.renderer = M.renderer(this);
-    this.renderer.drawStages(this.stages);
-    this.buildTimeline();
-    this.buildCard();
-    this.buildLegend();
-    if (this.opts.presenter) this.buildPresenter();
-    if (this.opts.speaker) this.buildSpeaker();
-    if (this.opts.presenter) this.buildFollow();
-    this.bindKeys();
-    this.map.on("zoomend viewreset", function () { self.renderer.spread(); });
+    this.renderer = M.renderer(map, this.stages, presenter).on("select", select);
+    this.renderer.drawStages();
+    this.timeline = new M.Timeline(document.querySelector(".cuf-timeline"), this.stages,
+                                   this.total, t).on("select", select);
+    this.card = new M.Card(map.getContainer(), t);
+    M.legend(map, t);
+    if (presenter) this.presenter(select);
+    this.keys = new M.Keys(presenter).on({
+      next: function () { self.step(1); },
+      previous: function () { self.step(-1); },
+      home: function () { self.overview(); },
+      escape: function () { if (self.card.isOpen()) self.card.close(); },
+      autoplay: function () { self.toggleAutoplay(); }
+    });
+    if (this.messages) this.messages.on("key", function (e) { self.keys.press(e.key); });
+    map.on("zoomend viewreset", function () { self.renderer.spread(); });
     // An explicit signal while the map flies or pans (tests and tools wait on it, not on time).
     var root = document.documentElement;
-    this.map.on("movestart", function () { root.setAttribute("data-cuf-moving", "1"); });
-    this.map.on("moveend", function () { root.removeAttribute("data-cuf-moving"); });
-    var start = this.opts.start && this.byId[this.opts.start];
+    map.on("movestart", function () { root.setAttribute("data-cuf-moving", "1"); });
+    map.on("moveend", function () { root.removeAttribute("data-cuf-moving"); });
+    var start = this.byId[(address && address.stage) || opts.start];
     if (start) this.select(start.id, { animate: false });
     else this.overview(false);
     this.renderer.spread();
-    if (this.opts.presenter) this.connect();
+    if (presenter) this.connect();
     function rest() {
-      self.drawLand();
+      self.land.draw(data.land, data.outremer);
       self.drawArcsAndPartners();
-      self.buildInsets();
+      if (self.insets.length && !presenter) {
+        self.insetMaps = new M.Insets(map, self.insets, self.byId,
+                                      data.outremer || self.land.features).on("select", select);
+      }
       if (self.current >= 0) self.renderer.select(self.currentId());
       root.setAttribute("data-cuf-ready", "1");
       // once the map is on screen
-      requestAnimationFrame(function () { setTimeout(function () { self.finishTimeline(); }, 0); });
+      requestAnimationFrame(function () { setTimeout(function () { self.timeline.finish(); }, 0); });
     }
-    if (this.opts.landUrl && !data.land) {
+    if (opts.landUrl && !data.land) {
       // Served by the app: the outlines come from its own static files (browser-cached).
-      fetch(this.opts.landUrl).then(function (r) { return r.json(); })
+      fetch(opts.landUrl).then(function (r) { return r.json(); })
         .then(function (land) { data.land = land; })
         .catch(function () { /* no outlines: the map still works */ })
         .then(rest);
@@ -92,9 +98,66 @@
     }
   }
 
-  [M.Land, M.Timeline, M.Card, M.Presenter].forEach(function (part) {
-    Object.keys(part).forEach(function (name) { CufRelay.prototype[name] = part[name]; });
-  });
+  function frenchControls(map, t) {  // Leaflet's own controls speak English
+    var zoom = map.zoomControl;
+    if (!zoom || !zoom._zoomInButton) return;
+    [[zoom._zoomInButton, t.zoom_in], [zoom._zoomOutButton, t.zoom_out]].forEach(function (b) {
+      b[0].title = b[1];
+      b[0].setAttribute("aria-label", b[1]);
+    });
+  }
+
+  // The presenter's parts: the strip and its autoplay, the speaker panel (speaker view), the
+  // QR code (audience's window), the messages from the frame around a sandboxed map.
+  CufRelay.prototype.presenter = function (select) {
+    var self = this, opts = this.opts, t = this.t, follow = opts.follow;
+    this.strip = new M.Strip(this.order(), t, opts.autoplay || 10,
+                             !opts.speaker && !!opts.speakerUrl).on({
+      previous: function () { self.step(-1); },
+      next: function () { self.step(1); },
+      select: select,
+      autoplay: function () { self.toggleAutoplay(); },
+      delay: function () { if (self.playing) self.setPlaying(true); },
+      speaker: function () { M.openSpeakerView(opts.speakerUrl); }
+    });
+    this.autoplay = new M.Autoplay().on("tick", function () {
+      if (self.current >= self.order().length - 1) self.overview(); else self.step(1);
+    });
+    if (opts.speaker) this.speaker = new M.Speaker(t);
+    else if (follow && (follow.url || follow.error)) this.follow = new M.Follow(follow, t);
+    this.messages = new M.Messages().on("notes", function (e) {
+      var notes = self.speaker && CufData.speakerNotes(e.data, self.byId);
+      if (notes) { self.speaker.setNotes(notes); self.update(); }
+    });
+  };
+
+  // The two windows in step: what the other one does is done here (never sent back).
+  CufRelay.prototype.connect = function () {
+    var self = this;
+    this.sync = new M.Sync(this.messages).on({
+      hello: function (e) {  // a window just opened: tell it where we are
+        self.started(e.startedAt);
+        self.announce();
+        if (self.autoplay.running()) self.sync.play(true, self.delay());
+      },
+      stage: function (e) {
+        self.started(e.startedAt);
+        if (e.id !== self.currentId()) {
+          if (e.id && self.byId[e.id]) self.select(e.id, { remote: true });
+          else if (!e.id) self.overview();
+        }
+        self.tick();
+      },
+      play: function (e) {
+        self.started(e.startedAt);
+        self.setPlaying(e.on, e.seconds, true);
+        self.tick();
+      },
+      // Closing the window that runs the autoplay stops it in the other one too.
+      leave: function () { if (self.autoplay.running()) self.sync.play(false); }
+    });
+    this.sync.hello();
+  };
 
   CufRelay.prototype.drawArcsAndPartners = function () {
     var arcPoints = this.arcPoints = {};  // stage id -> the great circle to each partner
@@ -102,20 +165,15 @@
       (arcPoints[link.stage] = arcPoints[link.stage] || []).push(CufData.greatCircle(link.a, link.b));
     });
     this.renderer.drawLinks(arcPoints);
-    this.renderer.drawPartners(this.stages);
-  };
-
-  CufRelay.prototype.frenchControls = function () {  // Leaflet's own controls speak English
-    var zoom = this.map.zoomControl, t = this.t;
-    if (!zoom || !zoom._zoomInButton) return;
-    [[zoom._zoomInButton, t.zoom_in], [zoom._zoomOutButton, t.zoom_out]].forEach(function (b) {
-      b[0].title = b[1];
-      b[0].setAttribute("aria-label", b[1]);
-    });
+    this.renderer.drawPartners();
   };
 
   CufRelay.prototype.order = function () {  // the stages placed on the map, in timeline order
     return this.stages.filter(function (s) { return s.lat !== null && s.lat !== undefined; });
+  };
+
+  CufRelay.prototype.currentId = function () {
+    return this.current >= 0 ? this.order()[this.current].id : null;
   };
 
   CufRelay.prototype.overview = function (animate) {
@@ -129,30 +187,31 @@
     if (!pts.length) pts = this.order().map(function (s) { return [s.lat, s.lon]; });
     // Leave room on the left for the overseas insets.
     var left = this.insets.length && !this.opts.presenter ? 160 : 40;
-    if (this.follow) this.follow.hidden = false;  // and room on the right for the QR code
-    var right = this.follow ? this.follow.offsetWidth + 40 : 40;
+    if (this.follow) this.follow.show(true);  // and room on the right for the QR code
+    var right = this.follow ? this.follow.width() + 40 : 40;
     var fit = { paddingTopLeft: [left, 40], paddingBottomRight: [right, 40], maxZoom: 9 };
     if (!pts.length) { this.map.setView([46.6, 2.4], 5); }
     else if (animate === false) { fit.animate = false; this.map.fitBounds(pts, fit); }
     else { fit.duration = 0.8; this.map.flyToBounds(pts, fit); }
     this.renderer.clear();
-    this.markTimeline(null);
-    if (this.card) this.card.hidden = true;
+    this.timeline.mark(null);
+    this.card.hide();
     this.current = -1;
-    this.updateStrip();
+    this.update();
     this.announce();
   };
 
+  // `o.animate` false: no flight; `o.remote`: the other window's move, done here too.
   CufRelay.prototype.select = function (id, o) {
     var s = this.byId[id];
     if (!s) return;
     o = o || {};
-    if (this.pending.length) this.fillTimeline();
-    this.markTimeline(id);
+    this.timeline.complete();
+    this.timeline.mark(id);
     this.renderer.select(id);
-    this.fillCard(s);
+    this.card.show(s);
     this.current = this.order().indexOf(s);
-    if (this.opts.presenter && !this.startedAt && !this.remote) this.startedAt = Date.now();
+    if (this.opts.presenter && !this.startedAt && !o.remote) this.started(Date.now());
     if (s.lat !== null && s.lat !== undefined) {
       // The host and the whole arc to each partner (a great circle bulges towards the pole;
       // longitudes run on past ±180° when the short way crosses the antimeridian).
@@ -163,19 +222,18 @@
       var duration = this.opts.presenter ? 1.2 : 0.7;
       // Keep the stage and its arcs clear of the card (bottom-left; a bottom sheet on a
       // phone): fit them in the larger free area, right of the card or above it.
-      var size = this.map.getSize(), card = this.card;
-      var cardRight = card.offsetLeft + card.offsetWidth, cardTop = card.offsetTop;
-      var above = size.x * cardTop, right = (size.x - cardRight) * size.y;
+      var size = this.map.getSize(), card = this.card.edges();
+      var above = size.x * card.top, right = (size.x - card.right) * size.y;
       var fit = above > right ?
-        { paddingTopLeft: [30, 30], paddingBottomRight: [30, size.y - cardTop + 20] } :
-        { paddingTopLeft: [Math.min(cardRight + 30, size.x - 180), 60], paddingBottomRight: [60, 60] };
+        { paddingTopLeft: [30, 30], paddingBottomRight: [30, size.y - card.top + 20] } :
+        { paddingTopLeft: [Math.min(card.right + 30, size.x - 180), 60], paddingBottomRight: [60, 60] };
       fit.maxZoom = 9;
       fit.duration = duration;
       if (pts.length === 1) pts = [[s.lat - 0.25, s.lon - 0.35], [s.lat + 0.25, s.lon + 0.35]];
       if (o.animate !== false) this.map.flyToBounds(pts, fit);
       else { fit.animate = false; this.map.fitBounds(pts, fit); }
     }
-    this.updateStrip();
+    this.update();
     this.announce();
   };
 
@@ -189,6 +247,45 @@
       next = order.length - 1;
     }
     this.select(order[next].id);
+  };
+
+  // The presenter's parts follow the current stage: the strip, the QR code (overview only),
+  // the speaker panel.
+  CufRelay.prototype.update = function () {
+    if (!this.strip) return;
+    var order = this.order(), current = this.current;
+    this.strip.show(current, order.length);
+    if (this.follow) this.follow.show(current < 0);
+    if (this.speaker) this.speaker.show(order[current], order[current + 1], this.strip.counterText());
+  };
+
+  CufRelay.prototype.announce = function () {  // to the other window
+    if (this.sync) this.sync.stage(this.currentId(), this.startedAt);
+  };
+
+  CufRelay.prototype.started = function (time) {  // the earlier start of the two windows'
+    if (!time || (this.startedAt && this.startedAt <= time)) return;
+    this.startedAt = time;
+    if (this.speaker) this.speaker.setStart(time);
+  };
+
+  CufRelay.prototype.tick = function () { if (this.speaker) this.speaker.tick(); };
+
+  CufRelay.prototype.delay = function () {
+    return this.strip ? this.strip.delay() : (this.opts.autoplay || 10);
+  };
+
+  CufRelay.prototype.toggleAutoplay = function () { this.setPlaying(!this.playing); };
+
+  // Autoplay started in either window runs in that one (one timer for both); the other shows
+  // it playing and can pause it. `remote`: the other window's autoplay, shown here.
+  CufRelay.prototype.setPlaying = function (on, seconds, remote) {
+    this.autoplay.stop();
+    this.playing = !!on;
+    if (seconds && this.strip) this.strip.setDelay(seconds);
+    if (on && !remote) this.autoplay.start(this.delay());
+    if (this.sync) this.sync.play(this.playing, this.delay());
+    if (this.strip) this.strip.playing(this.playing);
   };
 
   window.CufRelay = CufRelay;

@@ -14,40 +14,44 @@
   }
   M.partnersText = partnersText;
 
-  M.Timeline = {
-    buildTimeline: function () {
-      var t = this.t, el = M.el;
-      var box = document.querySelector(".cuf-timeline");
+  // In: the timeline's box (none: nothing to build), the stages shown (timeline order, each
+  // with its index), how many the relay has, the interface texts. Out: complete(), finish(),
+  // mark(id); fires « select » {id} when an entry is chosen.
+  M.Timeline = L.Evented.extend({
+    initialize: function (box, stages, total, texts) {
+      var el = M.el, t = this.texts = texts;
+      this.items = {};
       this.pending = [];
+      this.lists = [];
       if (!box) return;
       var header = el("div", { "class": "cuf-timeline-head" });
       header.appendChild(el("h2", { id: "cuf-timeline-title" }, t.timeline));
       // How many stages the selection keeps (the app's filters, or the page's address).
       var count = el("p", { "class": "cuf-count", "aria-live": "polite" });
-      if (this.stages.length < this.total) count.textContent = CufData.count(this.stages.length, this.total, t);
+      if (stages.length < total) count.textContent = CufData.count(stages.length, total, t);
       else count.hidden = true;
       header.appendChild(count);
       box.appendChild(header);
-      var dated = this.stages.filter(function (s) { return s.dated; });
-      var undated = this.stages.filter(function (s) { return !s.dated; });
-      var pending = this.pending, lists = this.lists = [];
-      function list(stages) {
+      var dated = stages.filter(function (s) { return s.dated; });
+      var undated = stages.filter(function (s) { return !s.dated; });
+      var pending = this.pending, lists = this.lists;
+      function list(part) {
         var ol = el("ol", { "aria-labelledby": "cuf-timeline-title" });
         lists.push(ol);
-        stages.forEach(function (s) { pending.push([ol, s]); });
+        part.forEach(function (s) { pending.push([ol, s]); });
         return ol;
       }
-      if (!this.stages.length) box.appendChild(el("p", { "class": "cuf-empty" }, t.empty));
+      if (!stages.length) box.appendChild(el("p", { "class": "cuf-empty" }, t.empty));
       if (dated.length) box.appendChild(list(dated));
       if (undated.length) {
         box.appendChild(el("h3", null, t.undated));
         box.appendChild(list(undated));
       }
-      this.fillTimeline(TIMELINE_FIRST);
+      this.fill(TIMELINE_FIRST);
     },
 
-    timelineItem: function (s) {
-      var self = this, t = this.t, el = M.el;
+    item: function (s) {
+      var self = this, t = this.texts, el = M.el;
       var li = el("li", { "class": "status-" + s.status_class });
       var b = el("button", { type: "button", "data-stage": s.id, "aria-current": "false" });
       b.appendChild(el("span", { "class": "num", "aria-hidden": "true" }, String(s.index + 1)));
@@ -55,14 +59,14 @@
       b.appendChild(el("span", { "class": "host" }, s.host));
       b.appendChild(el("span", { "class": "title" }, s.title));
       if (s.partners.length) b.appendChild(el("span", { "class": "partners" }, partnersText(t, s)));
-      b.addEventListener("click", function () { self.select(s.id); });
+      b.addEventListener("click", function () { self.fire("select", { id: s.id }); });
       li.appendChild(b);
       this.items[s.id] = b;
       return li;
     },
 
     // Appends up to `count` pending entries (all of them without a count); true when done.
-    fillTimeline: function (count) {
+    fill: function (count) {
       var pending = this.pending, end = count === undefined ? pending.length : Math.min(count, pending.length);
       var frag = null, target = null;
       for (var i = 0; i < end; i++) {
@@ -70,28 +74,32 @@
           if (frag) target.appendChild(frag);
           target = pending[i][0]; frag = document.createDocumentFragment();
         }
-        frag.appendChild(this.timelineItem(pending[i][1]));
+        frag.appendChild(this.item(pending[i][1]));
       }
       if (frag) target.appendChild(frag);
       pending.splice(0, end);
       var done = !pending.length;
-      (this.lists || []).forEach(function (ol) {
+      this.lists.forEach(function (ol) {
         if (done) ol.removeAttribute("aria-busy"); else ol.setAttribute("aria-busy", "true");
       });
       if (done) document.documentElement.setAttribute("data-cuf-timeline", "1");
       return done;
     },
 
-    finishTimeline: function () {  // the rest, a chunk per task
-      var self = this;
-      if (this.fillTimeline(TIMELINE_CHUNK)) return;
-      setTimeout(function () { self.finishTimeline(); }, 0);
+    complete: function () {  // every entry at once (a stage is being selected)
+      if (this.pending.length) this.fill();
     },
 
-    markTimeline: function (id) {  // the selected entry, in view (null: none)
+    finish: function () {  // the rest, a chunk per task, once the map is on screen
+      var self = this;
+      if (this.fill(TIMELINE_CHUNK)) return;
+      setTimeout(function () { self.finish(); }, 0);
+    },
+
+    mark: function (id) {  // the selected entry, in view (null: none)
       var items = this.items;
       Object.keys(items).forEach(function (k) { items[k].setAttribute("aria-current", k === id ? "true" : "false"); });
       if (id && items[id]) items[id].scrollIntoView({ block: "nearest" });
     }
-  };
+  });
 })();
