@@ -7,10 +7,12 @@ import datetime as dt
 
 import streamlit as st
 
-from cufmap import DEFAULT_DATA, DEFAULT_PLACES, countries, filters, schema
-from cufmap.gazetteer import ATTRIBUTION
-from cufmap.mapdoc import TILE_LABELS, MapOptions
-from cufmap.web import load_relay, map_document, md
+from cufmap import DEFAULT_DATA, DEFAULT_PLACES
+from cufmap.relay import countries, schema
+from cufmap.publish import filters
+from cufmap.places.gazetteer import ATTRIBUTION
+from cufmap.publish.mapdoc import TILE_LABELS, MapOptions
+from cufmap.app.web import load_relay, map_document, md
 
 st.set_page_config(page_title="Relais de la Coop Déc' — Cités Unies France", page_icon="🗺️",
                    layout="wide")

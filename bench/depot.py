@@ -29,7 +29,8 @@ os.environ.setdefault("CUFMAP_OFFLINE", "1")
 
 
 def main() -> None:
-    from cufmap import gitstore, live, store
+    from cufmap.storage import gitstore, local
+    from cufmap.publish import live
 
     tmp = Path(tempfile.mkdtemp())
     data, places = ROOT / "data" / "relais.csv", ROOT / "data" / "lieux.csv"
@@ -45,8 +46,8 @@ def main() -> None:
     app.sync(force=True)  # empty remote: the first commit
     print(f"first sync (seeds the empty remote): {(time.perf_counter() - t0) * 1000:.0f} ms")
 
-    local = store.Store(tmp / "local.csv")
-    shutil.copy(data, local.path)
+    on_disk = local.Store(tmp / "local.csv")
+    shutil.copy(data, on_disk.path)
     counter = iter(range(10_000))
 
     def save(target):
@@ -55,7 +56,7 @@ def main() -> None:
         frame.loc[0, "titre"] = f"Titre {next(counter)}"
         target.save(frame, snap.version, author="banc")
 
-    print(f"save, local store: {timed(lambda: save(local)) * 1000:.0f} ms")
+    print(f"save, local store: {timed(lambda: save(on_disk)) * 1000:.0f} ms")
     print(f"save, Git storage (file:// remote): {timed(lambda: save(app)) * 1000:.0f} ms")
     print(f"sync, nothing new: {timed(lambda: app.sync(force=True)) * 1000:.0f} ms")
 

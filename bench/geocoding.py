@@ -21,7 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from cufmap.geocoding import Chain, Query  # noqa: E402
+from cufmap.places.geocoding import Chain, Query  # noqa: E402
 
 EVAL = ROOT / "bench" / "eval" / "evaluation.csv"
 CATEGORIES = ("commune", "département", "région", "intercommunalité", "étranger")

@@ -55,7 +55,7 @@ def cold_start(browser, script: str, path: str, selector: str, count: int) -> fl
 
 def markers_shown(page, selector: str, count: int) -> bool:
     """The minimal app's map is Streamlit's iframe; cufmap's is the sandboxed document inside
-    a small frame (cufmap/web.py)."""
+    a small frame (cufmap/app/web.py)."""
     for frame in page.frames:
         try:
             markers = frame.locator(selector)

@@ -10,9 +10,10 @@ from pathlib import Path
 
 import click
 
-from . import DEFAULT_DATA, schema, validation
-from .errors import InvalidData, UnreadableTable, os_message
-from .reading import read_path
+from cufmap import DEFAULT_DATA
+from cufmap.relay import schema, validation
+from cufmap.errors import InvalidData, UnreadableTable, os_message
+from cufmap.relay.reading import read_path
 
 
 @click.group(help="Outils de la carte du « Relais de la Coop Déc' » (Cités Unies France).")
@@ -50,7 +51,7 @@ def validate(path: Path | None) -> None:
 
 
 @main.command(help="Écrit le guide de saisie (docs/guide-de-saisie.md) et le schéma "
-                   "Frictionless (data/relais.schema.json) à partir de cufmap/schema.py.")
+                   "Frictionless (data/relais.schema.json) à partir de cufmap/relay/schema.py.")
 @click.option("--root", type=click.Path(path_type=Path, file_okay=False), default=Path("."),
               show_default=True)
 def guide(root: Path) -> None:
@@ -75,7 +76,7 @@ def guide(root: Path) -> None:
               help="Fichier des lieux (par défaut data/lieux.csv).")
 def geocode(input_path: Path | None, output: Path | None, offline: bool,
             places: Path | None) -> None:
-    from . import geocoding
+    from cufmap.places import geocoding
 
     chain = geocoding.Chain.default(places or geocoding.DEFAULT_PLACES,
                                     allow_online=False if offline else None)
@@ -121,7 +122,7 @@ _OUT = ("lat", "lon", "statut", "nom_trouve", "type_trouve", "pays_trouve", "sou
 
 
 def _result_columns(r) -> dict:
-    from . import countries
+    from cufmap.relay import countries
 
     return {"lat": "" if r.lat is None else f"{r.lat:.5f}",
             "lon": "" if r.lon is None else f"{r.lon:.5f}", "statut": r.status,
@@ -134,7 +135,7 @@ def _result_columns(r) -> dict:
 
 
 def _read_input(path: Path) -> tuple[list[dict], list[str]]:
-    from .reading import read_plain_table
+    from cufmap.relay.reading import read_plain_table
 
     try:
         data = path.read_bytes()
@@ -162,8 +163,8 @@ def _write_csv(rows: list[dict], columns: list[str], output: Path | None) -> Non
 
 def _geocode_relay(chain) -> int:
     """Resolve every host and partner of the relay; report what could not be placed."""
-    from . import geocoding
-    from .relay import load_stages
+    from cufmap.places import geocoding
+    from cufmap.relay.stages import load_stages
 
     try:
         stages = load_stages(DEFAULT_DATA)
@@ -216,8 +217,8 @@ def export(outdir: Path, tuiles: str, offline: bool, forcer: bool) -> None:
     gc.disable()
     try:
         _import_folium_without_pandas()
-        from . import export as exporting
-        from .geocoding import DEFAULT_PLACES
+        from cufmap.publish import export as exporting
+        from cufmap.places.geocoding import DEFAULT_PLACES
 
         done = exporting.export(outdir, DEFAULT_DATA, DEFAULT_PLACES, tiles=tuiles,
                                 allow_online=False if offline else None, force=forcer)
@@ -278,7 +279,7 @@ class _Deferred(types.ModuleType):
 @click.option("--sources", type=click.Path(path_type=Path, file_okay=False),
               help="Dossier contenant déjà les paquets sources (sinon téléchargés).")
 def build_gazetteer(sources: Path | None) -> None:
-    from . import gazetteer_build
+    from cufmap.places import gazetteer_build
 
     click.echo(gazetteer_build.main(sources=sources))
 
@@ -291,7 +292,7 @@ def build_gazetteer(sources: Path | None) -> None:
 @click.password_option("--mot-de-passe", prompt="Mot de passe d'édition",
                        confirmation_prompt="Répétez-le")
 def hash_password(mot_de_passe: str) -> None:
-    from . import auth
+    from cufmap.app import auth
 
     if len(mot_de_passe) < 12:
         click.echo("Choisissez un mot de passe d'au moins 12 caractères.", err=True)

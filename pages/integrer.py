@@ -5,9 +5,11 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
-from cufmap import DEFAULT_DATA, DEFAULT_PLACES, countries, filters
-from cufmap.mapdoc import MapOptions
-from cufmap.web import live_map_url, load_relay, map_document, md
+from cufmap import DEFAULT_DATA, DEFAULT_PLACES
+from cufmap.relay import countries
+from cufmap.publish import filters
+from cufmap.publish.mapdoc import MapOptions
+from cufmap.app.web import live_map_url, load_relay, map_document, md
 
 st.set_page_config(page_title="Intégrer la carte — Relais de la Coop Déc'", layout="wide")
 st.markdown("### Intégrer la carte sur un site")

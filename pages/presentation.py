@@ -6,9 +6,11 @@ import datetime as dt
 
 import streamlit as st
 
-from cufmap import DEFAULT_DATA, DEFAULT_PLACES, filters, speaker
-from cufmap.mapdoc import TILE_LABELS, MapOptions
-from cufmap.web import PRESENTER_CSS, load_relay, map_document, md, public_address
+from cufmap import DEFAULT_DATA, DEFAULT_PLACES
+from cufmap.publish import filters
+from cufmap.app import speaker
+from cufmap.publish.mapdoc import TILE_LABELS, MapOptions
+from cufmap.app.web import PRESENTER_CSS, load_relay, map_document, md, public_address
 
 st.set_page_config(page_title="Présentation — Relais de la Coop Déc'", layout="wide",
                    initial_sidebar_state="collapsed")

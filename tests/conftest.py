@@ -55,7 +55,7 @@ def run_page(script: str, params: dict | None = None, secrets: dict | None = Non
 @pytest.fixture(autouse=True)
 def fresh_sign_in_guard(monkeypatch):
     """Each test starts with the server's sign-in guard untouched by earlier tests."""
-    from cufmap import auth
+    from cufmap.app import auth
 
     monkeypatch.setattr(auth, "GUARD", auth.Guard())
 

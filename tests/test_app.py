@@ -6,7 +6,7 @@ import shutil
 
 import pytest
 
-from cufmap import mapdoc
+from cufmap.publish import mapdoc
 
 from .conftest import DATA, ROOT, run_page
 
@@ -28,7 +28,7 @@ def app(monkeypatch, tmp_path):
 def _document(at) -> str:
     """The map document the page embeds: its small frame (all the websocket carries) loads it
     from the app's static files, in an iframe sandboxed without allow-same-origin."""
-    from cufmap import web
+    from cufmap.app import web
 
     frames = at.get("iframe")
     assert len(frames) == 1
@@ -135,7 +135,7 @@ def test_url_parameters_never_reach_a_template(app):
 
 def test_without_a_writable_static_folder_the_map_goes_inline_still_sandboxed(app, monkeypatch,
                                                                              tmp_path):
-    from cufmap import web
+    from cufmap.app import web
 
     blocker = tmp_path / "fichier"
     blocker.write_text("", encoding="utf-8")

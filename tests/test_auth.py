@@ -3,7 +3,7 @@ it is spent, a per-client wait that never slows anyone else — real threads, in
 
 import threading
 
-from cufmap import auth
+from cufmap.app import auth
 
 from .conftest import run_page
 

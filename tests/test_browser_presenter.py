@@ -10,7 +10,7 @@ import shutil
 import pytest
 from playwright.sync_api import expect
 
-from cufmap import auth, speaker
+from cufmap.app import auth, speaker
 
 from .browser import ARTIFACTS, open_map, require_chromium, streamlit_server
 from .browser import map_frame as map_locator
@@ -137,7 +137,7 @@ def test_the_button_opens_the_speaker_view_for_signed_in_staff_only(page, server
     one); signed in, in that window, the notes."""
     import urllib.request
 
-    from cufmap import web
+    from cufmap.app import web
 
     frame = open_map(page, server + "/presentation?date=2025-04-09")
     with page.context.expect_page() as opened:

@@ -8,10 +8,11 @@ import shutil
 import pytest
 from playwright.sync_api import expect
 
-from cufmap import export as exporting
-from cufmap import geocoding, mapdoc
-from cufmap.relay import load_stages
-from cufmap.validation import Partner
+from cufmap.publish import export as exporting
+from cufmap.places import geocoding
+from cufmap.publish import mapdoc
+from cufmap.relay.stages import load_stages
+from cufmap.relay.validation import Partner
 
 from .conftest import DATA, ROOT
 

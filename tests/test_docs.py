@@ -2,7 +2,7 @@
 
 import json
 
-from cufmap import schema
+from cufmap.relay import schema
 
 from .conftest import ROOT, run_cli
 
@@ -10,7 +10,7 @@ from .conftest import ROOT, run_cli
 def test_guide_matches_schema():
     guide = (ROOT / "docs" / "guide-de-saisie.md").read_text(encoding="utf-8")
     assert guide == schema.guide_markdown(), "Relancez « cufmap guide » après toute " \
-                                             "modification de cufmap/schema.py."
+                                             "modification de cufmap/relay/schema.py."
     for column in schema.COLUMNS:
         assert f"| `{column.name}` | {column.label} |" in guide
         assert column.help in guide and column.example in guide
@@ -31,7 +31,7 @@ def test_guide_command_writes_both_files(tmp_path):
 
 
 def test_examples_in_the_schema_are_valid_values():
-    from cufmap import validation
+    from cufmap.relay import validation
 
     row = {c.name: c.example for c in schema.COLUMNS}
     import pandas as pd

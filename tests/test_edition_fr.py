@@ -2,7 +2,7 @@
 
 import shutil
 
-from cufmap import auth
+from cufmap.app import auth
 
 from .conftest import DATA, ROOT, run_page
 

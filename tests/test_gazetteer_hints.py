@@ -3,8 +3,8 @@ across borders (issue #10)."""
 
 import pytest
 
-from cufmap.gazetteer import default
-from cufmap.geocoding import Chain, PlacesFile, Query
+from cufmap.places.gazetteer import default
+from cufmap.places.geocoding import Chain, PlacesFile, Query
 
 from .conftest import run_cli
 
@@ -52,7 +52,7 @@ def test_no_commune_with_its_departement_is_ever_placed_elsewhere(g):
     """Every commune whose name is shared (with another commune, a place abroad…): name +
     type commune + département gives that commune, or « ambigu » between communes of that
     département — never another place."""
-    from cufmap import names
+    from cufmap.places import names
 
     a = g._a
     wrong, checked = [], 0

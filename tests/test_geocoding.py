@@ -8,10 +8,10 @@ import pytest
 from geopy.adapters import BaseSyncAdapter
 from geopy.exc import GeocoderServiceError
 
-from cufmap import geocoding, names
-from cufmap.gazetteer import default
-from cufmap.geocoding import Chain, PlacesFile, Query
-from cufmap.relay import load_stages
+from cufmap.places import geocoding, names
+from cufmap.places.gazetteer import default
+from cufmap.places.geocoding import Chain, PlacesFile, Query
+from cufmap.relay.stages import load_stages
 
 from .conftest import DATA, ROOT, run_cli
 
@@ -385,7 +385,7 @@ def test_a_code_of_another_place_gives_both_candidates(chain):
 
 
 def test_validate_warns_of_a_code_that_disagrees_with_the_name():
-    from cufmap.validation import WARNING, validate_rows
+    from cufmap.relay.validation import WARNING, validate_rows
 
     columns = ["id", "date_debut", "collectivite", "type_collectivite", "code_insee", "titre"]
     rows = [dict(zip(columns, values)) for values in [

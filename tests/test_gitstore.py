@@ -1,5 +1,5 @@
-"""The Git storage (cufmap.gitstore) against local bare repositories (file:// URLs, no
-network), the live public page (cufmap.live) and the trusted proxy header (cufmap.auth)."""
+"""The Git storage (cufmap.storage.gitstore) against local bare repositories (file:// URLs, no
+network), the live public page (cufmap.publish.live) and the trusted proxy header (cufmap.app.auth)."""
 
 import shutil
 import subprocess
@@ -7,7 +7,10 @@ import subprocess
 import pandas as pd
 import pytest
 
-from cufmap import auth, editing, gitstore, live, store
+from cufmap.app import auth
+from cufmap.editing import session
+from cufmap.storage import gitstore, local
+from cufmap.publish import live
 from cufmap.errors import ConflictError, UnknownVersion
 
 from .conftest import DATA, ROOT, run_page
@@ -86,7 +89,7 @@ def test_settings_come_from_the_secrets_or_the_environment():
     s = gitstore.Settings.from_config({"depot": "https://x:tok@h/d.git", "depot_branche":
                                        "donnees", "depot_publication": "pages"}, {})
     assert (s.branch, s.publication) == ("donnees", "pages")
-    assert isinstance(store.open_store(DATA, PLACES, None), store.Store)
+    assert isinstance(local.open_store(DATA, PLACES, None), local.Store)
 
 
 def test_a_save_is_one_commit_by_the_signed_in_author_with_a_french_message(tmp_path, remote):
@@ -114,7 +117,7 @@ def test_two_instances_one_save_each_one_wins_the_other_gets_the_merge(tmp_path,
         b.save(mine, snap_b.version, author="B")
     assert "Version B" not in remote_csv(remote)  # refused: nothing overwritten
     theirs = b.load()  # what « Charger sa version en gardant mes modifications » does
-    merged, conflicts = editing.merge(snap_b.frame, mine, theirs.frame)
+    merged, conflicts = session.merge(snap_b.frame, mine, theirs.frame)
     assert not conflicts
     b.save(merged, theirs.version, author="B")
     text = remote_csv(remote)
@@ -311,7 +314,7 @@ def test_the_live_page_is_regenerated_and_served_from_the_static_folder(tmp_path
     exported = live.publish(relay_copy, PLACES, out)
     assert set(exported.files) == {"index.html", "relais.geojson", "relais.ics"}
     assert not live.is_stale(relay_copy, PLACES, out)
-    s = store.Store(relay_copy)
+    s = local.Store(relay_copy)
     snap = s.load()
     s.save(edited(snap, **{"suippes-2025-04-01": "Titre en ligne"}), snap.version)
     assert live.is_stale(relay_copy, PLACES, out)
@@ -410,7 +413,7 @@ def test_each_visit_to_the_editing_page_sees_the_latest_commit(git_edition, remo
 
 
 def iter_storages():
-    from cufmap.web import storage
+    from cufmap.app.web import storage
 
     yield storage()
 

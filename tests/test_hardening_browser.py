@@ -9,7 +9,7 @@ import shutil
 import pytest
 from playwright.sync_api import expect
 
-from cufmap import auth
+from cufmap.app import auth
 
 from .browser import map_frame, require_chromium, streamlit_server
 from .conftest import DATA, ROOT

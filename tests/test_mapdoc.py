@@ -6,8 +6,9 @@ import re
 
 import pytest
 
-from cufmap import geocoding, mapdoc
-from cufmap.relay import load_stages
+from cufmap.places import geocoding
+from cufmap.publish import mapdoc
+from cufmap.relay.stages import load_stages
 
 from .conftest import DATA, ROOT
 
@@ -50,7 +51,7 @@ def test_payload_is_one_geojson_feature_collection(located):
 def test_insets_get_fine_overseas_outlines(located):
     html = mapdoc.render(located, mapdoc.MapOptions())
     assert '"outremer":{"type":"FeatureCollection"' in html
-    from cufmap import outlines_build
+    from cufmap.publish import outlines_build
 
     names = [f["properties"]["name"] for f in
              json.loads((mapdoc.STATIC / mapdoc.OVERSEAS_OUTLINES).read_text())["features"]]
@@ -123,7 +124,7 @@ def _with_notes(located):
 
 def test_presenter_notes_are_in_no_map_document_not_even_the_speaker_view_s(located):
     """Map documents are static files anyone can fetch: the notes reach an authorised
-    speaker view by its session's websocket only (cufmap/speaker.py, tests/test_speaker.py)."""
+    speaker view by its session's websocket only (cufmap/app/speaker.py, tests/test_speaker.py)."""
     noted = _with_notes(located)
     for options in (mapdoc.MapOptions(), mapdoc.MapOptions(presenter=True),
                     mapdoc.MapOptions(presenter=True, speaker=True)):
@@ -158,7 +159,7 @@ def test_every_map_document_carries_its_content_security_policy(located):
 def test_export_carries_no_presenter_notes(tmp_path, relay_copy):
     import csv
 
-    from cufmap import export
+    from cufmap.publish import export
 
     with relay_copy.open(encoding="utf-8", newline="") as f:
         rows = list(csv.DictReader(f))
@@ -204,6 +205,6 @@ def test_fine_outlines_are_small_and_fetched_only_by_served_pages(located):
     served = mapdoc.render(located, mapdoc.MapOptions(assets_url="/app/static/"))
     assert '"fineUrl":"/app/static/europe-10m.json?v=' in served
     assert '"fineUrl":""' in mapdoc.render(located, mapdoc.MapOptions())
-    from cufmap import outlines_build
+    from cufmap.publish import outlines_build
 
     assert outlines_build.FINE_OUTPUT == path

@@ -6,7 +6,9 @@ import shutil
 
 import pytest
 
-from cufmap import auth, geocoding, gitstore, places
+from cufmap.app import auth
+from cufmap.places import geocoding, remembered
+from cufmap.storage import gitstore
 
 from .conftest import DATA, ROOT, run_page
 from .test_gitstore import git, instance, remote  # noqa: F401  (the bare remote fixture)
@@ -35,14 +37,14 @@ def _commit_places(tmp_path, bare, data: bytes, message="Lieux modifiés directe
 
 
 def test_rows_and_their_errors_name_the_row_and_column():
-    good = places.parse(PLACES.read_bytes())
+    good = remembered.parse(PLACES.read_bytes())
     assert good.rows and not good.errors
-    bad = places.parse("nom,pays,lat,lon\nSuippes,France,149.1,4.5\nBillère,,43.3,x\n"
+    bad = remembered.parse("nom,pays,lat,lon\nSuippes,France,149.1,4.5\nBillère,,43.3,x\n"
                        .encode())
     assert bad.problem == ("2 erreur(s) : ligne 2, colonne lat : « 149.1 » n'est pas un nombre "
                            "entre -90 et 90 ; ligne 3, colonne lon : « x » n'est pas un nombre "
                            "entre -180 et 180.")
-    assert "colonne « nom »" in places.problem(b"lieu,pays\nSuippes,France\n")
+    assert "colonne « nom »" in remembered.problem(b"lieu,pays\nSuippes,France\n")
 
 
 def test_a_30_mb_places_file_on_the_remote_is_refused_and_the_last_valid_one_kept(
@@ -93,7 +95,7 @@ def test_a_30_mb_local_places_file_is_not_read_and_the_public_page_still_answers
     assert chain.rows() == {} and "fait 30 Mo (limite 5 Mo)" in chain.problem
     at = run_page("app.py")
     assert not at.error
-    assert "fait 30 Mo" in places.local_problem(huge_local)
+    assert "fait 30 Mo" in remembered.local_problem(huge_local)
 
 
 def test_the_editing_page_says_why_the_places_file_is_not_used(huge_local):
@@ -126,7 +128,7 @@ def test_a_remote_never_reached_is_named_unreachable_on_the_editing_page(monkeyp
 
 def test_a_file_on_the_remote_is_refused_on_its_size_before_git_sends_it(tmp_path,
                                                                          remote):  # noqa: F811
-    from cufmap import budget
+    from cufmap.relay import budget
     from cufmap.errors import UnreadableTable
 
     app = instance(tmp_path, remote)

@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from cufmap import auth, speaker, web
+from cufmap.app import auth, speaker, web
 
 from .conftest import DATA, ROOT, run_page
 

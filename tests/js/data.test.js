@@ -9,7 +9,7 @@ const FR = { s_passee: "passée", "s_en-cours": "en cours", "s_a-venir": "à ven
              count_one: "{n} étape sur {m} correspond à la sélection.",
              count_other: "{n} étapes sur {m} correspondent à la sélection." };
 
-// The shipped relay's payload as cufmap/mapdoc.py builds it (tests/js/make_fixtures.py writes
+// The shipped relay's payload as cufmap/publish/mapdoc.py builds it (tests/js/make_fixtures.py writes
 // it; tests/test_js_contract.py checks it is current). A fresh copy for each use.
 const REAL = JSON.stringify(require("./fixtures/payload.json"));
 function real() { return JSON.parse(REAL); }

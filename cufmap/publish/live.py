@@ -1,7 +1,7 @@
 """The public map as static files in the folder the app serves, regenerated on every save.
 
 ``static`` (served at ``/app/static/`` with ``server.enableStaticServing``) is
-``cufmap/static``; the export (:func:`cufmap.export.export`, reused as it is) goes to its
+``cufmap/static``; the export (:func:`cufmap.publish.export.export`, reused as it is) goes to its
 ``carte/`` sub-folder (:func:`live_dir`; also right when the package is installed elsewhere
 than the app, as ``pip install .`` does), so ``/app/static/carte/index.html`` (with ``relais.geojson`` and
 ``relais.ics`` beside it) is always the current map. Visitors of that page cost the server
@@ -18,7 +18,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from . import export
+from cufmap.publish import export
 
 ENV_DIR = "CUFMAP_CARTE"
 #: Where the live export is served from, relative to the app's address.
@@ -32,7 +32,7 @@ def live_dir() -> Path:
     if os.environ.get(ENV_DIR):
         return Path(os.environ[ENV_DIR])
     served = Path.cwd() / "static"
-    return (served if served.is_dir() else Path(__file__).parent / "static") / "carte"
+    return (served if served.is_dir() else Path(__file__).parent.parent / "static") / "carte"
 
 
 def publish(data: str | os.PathLike, places: str | os.PathLike,

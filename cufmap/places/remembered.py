@@ -1,10 +1,10 @@
 """The places file (``data/lieux.csv``) as data, like the stages file: read within its own
-budget (:data:`cufmap.budget.PLACES`: 5 MB, 50,000 rows, 50 columns, 2,000 characters a
+budget (:data:`cufmap.relay.budget.PLACES`: 5 MB, 50,000 rows, 50 columns, 2,000 characters a
 cell), checked row by row, and refused whole when it cannot be trusted -- then the last valid
 version stays in use (on disk with the Git storage, in memory for the local file) and the
 editing page says why.
 
-The geocoding chain reads it (:class:`cufmap.geocoding.PlacesFile`); the Git storage checks
+The geocoding chain reads it (:class:`cufmap.places.geocoding.PlacesFile`); the Git storage checks
 each version the remote brings (:func:`problem`) before copying it over the local file.
 """
 
@@ -15,8 +15,8 @@ import os
 from dataclasses import dataclass
 from functools import lru_cache
 
-from . import budget
-from .errors import UnreadableTable, os_message
+from cufmap.relay import budget
+from cufmap.errors import UnreadableTable, os_message
 
 log = logging.getLogger(__name__)
 
@@ -42,8 +42,8 @@ class Places:
 def parse(data: bytes) -> Places:
     """The rows of a places file and its errors; :class:`UnreadableTable` (French) when it
     cannot be read as a table at all (past its budget, binary, no « nom » column)."""
-    from .reading import read_plain_table
-    from .validation import control_characters, parse_number
+    from cufmap.relay.reading import read_plain_table
+    from cufmap.relay.validation import control_characters, parse_number
 
     header, rows = read_plain_table(data, LIMITS)
     if rows and "nom" not in header:

@@ -26,11 +26,13 @@ from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
 
-from . import DEFAULT_PLACES, countries, names
-from .errors import GeocoderUnavailable, StorageError, os_message
-from .gazetteer import Gazetteer, Place
-from .gazetteer import default as default_gazetteer
-from .places import COLUMNS as PLACE_COLUMNS  # the places file's columns
+from cufmap import DEFAULT_PLACES
+from cufmap.relay import countries
+from cufmap.places import names
+from cufmap.errors import GeocoderUnavailable, StorageError, os_message
+from cufmap.places.gazetteer import Gazetteer, Place
+from cufmap.places.gazetteer import default as default_gazetteer
+from cufmap.places.remembered import COLUMNS as PLACE_COLUMNS  # the places file's columns
 
 log = logging.getLogger(__name__)
 
@@ -166,9 +168,11 @@ class PlacesFile(Geocoder):
         self._checked = now
         mtime = self.path.stat().st_mtime_ns if self.path.exists() else None
         if self._rows is None or mtime != self._mtime:
-            from . import places  # within its budget, checked; French message if unreadable
+            from cufmap.places import ( # within its budget, checked; French message if unreadable
+                remembered
+            )
 
-            records, self.problem = places.load(self.path) if mtime is not None else ([], "")
+            records, self.problem = remembered.load(self.path) if mtime is not None else ([], "")
             self._mtime = mtime
             if self.problem:  # the last valid version read stays in use (or none)
                 log.warning("cufmap: fichier des lieux %s non utilisé : %s", self.path,
@@ -208,7 +212,7 @@ class PlacesFile(Geocoder):
 
     def remember(self, result: Result, source: str | None = None, note: str = "") -> None:
         """Write ``result`` (found or not found) to the file, atomically."""
-        from .store import _atomic_write
+        from cufmap.storage.local import _atomic_write
 
         rows = dict(self.rows())
         q = result.query
@@ -235,7 +239,7 @@ class PlacesFile(Geocoder):
 
 
 def _point(lat: str, lon: str) -> tuple[float, float] | None:
-    from .validation import parse_number
+    from cufmap.relay.validation import parse_number
 
     try:
         point = parse_number(lat), parse_number(lon)

@@ -23,7 +23,7 @@ import zipfile
 from array import array
 from dataclasses import dataclass
 
-from .errors import UnreadableTable
+from cufmap.errors import UnreadableTable
 
 
 @dataclass(frozen=True)

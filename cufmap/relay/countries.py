@@ -11,7 +11,7 @@ from functools import lru_cache
 
 from babel import Locale
 
-from .text import fold
+from cufmap.text import fold
 
 # Forms people use that CLDR does not list.
 _EXTRA = {

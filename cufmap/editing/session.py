@@ -3,7 +3,7 @@
 * :func:`to_editor` / :func:`from_editor`: the stored text frame <-> the frame that
   ``st.data_editor`` edits (text cells, dates day first), read back by the CSV reader's rules,
   never losing a value that does not read (it stays, its reason listed).
-* :func:`column_config`: ``st.data_editor`` settings generated from :mod:`cufmap.schema`.
+* :func:`column_config`: ``st.data_editor`` settings generated from :mod:`cufmap.relay.schema`.
 * :func:`table_problems`: validation messages numbered as the editor's rows.
 * :func:`diff` and :func:`merge`: what changed between two versions, and a cell-by-cell
   three-way merge when someone else saved meanwhile.
@@ -21,8 +21,9 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from . import geocoding, reading, schema, validation
-from .errors import CufmapError, UnreadableTable
+from cufmap.places import geocoding
+from cufmap.relay import reading, schema, validation
+from cufmap.errors import CufmapError, UnreadableTable
 
 #: Uploads past this size are refused before being parsed (the relay is a few dozen KB).
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
@@ -38,7 +39,7 @@ def to_editor(frame: pd.DataFrame) -> pd.DataFrame:
     drop without a word what they cannot hold. Its date editor follows the browser's language
     (month first in English: « 27062025 » became the year 62025, then an empty cell); its
     number editor reads « 49,1286 » by the browser's separators. As text, a value is read by
-    the rule of the CSV reader (:func:`cufmap.validation.parse_date`, ``parse_number``), and
+    the rule of the CSV reader (:func:`cufmap.relay.validation.parse_date`, ``parse_number``), and
     one that does not read stays in its cell, its reason listed."""
     out = frame.copy()
     for name in schema.NAMES:
@@ -132,7 +133,7 @@ def suggest_id(host: str, start: str, taken=()) -> str:
     """An id as the shipped ones are made: the host's own name and the date
     (« Ville d'Orléans », 05/06/2025 -> ``orleans-2025-06-05``; no date: ``…-date-a-venir``),
     made unique against ``taken``."""
-    from .text import fold
+    from cufmap.text import fold
 
     words = [w for w in fold(host).split() if w.isascii() and w.isalnum()]
     name = "-".join(w for w in words if w not in _ID_STOP) or "-".join(words) or "etape"
@@ -396,7 +397,7 @@ def place_statuses(frame: pd.DataFrame, chain: geocoding.Geocoder,
                    progress=None) -> list[PlaceStatus]:
     """Where the chain puts each host and partner of ``frame``, once per distinct place.
     ``progress(done, total, label)`` is called after each place (the page's progress bar)."""
-    from .relay import stages_from_rows
+    from cufmap.relay.stages import stages_from_rows
 
     todo: dict[tuple, tuple[str, str, geocoding.Query]] = {}
     for stage in stages_from_rows(frame.fillna("").astype(str).to_dict("records")):
@@ -470,7 +471,7 @@ def _atomic(method):
 @dataclass
 class EditingSession:
     """One person's editing session over a store (the local file or the Git remote, both from
-    :func:`cufmap.store.open_store`): load, edit, validate, merge, save, conflict. The page
+    :func:`cufmap.storage.local.open_store`): load, edit, validate, merge, save, conflict. The page
     keeps one in its session state and only lays it out.
 
     ``publish(store)`` regenerates the public page after a save and returns a French warning
@@ -524,7 +525,7 @@ class EditingSession:
         """Read the saved version; with ``keep_edits``, one's edits merged onto it (cell by
         cell, conflicts listed). A file that cannot be read leaves an empty table and its
         version: a restore or an import can still replace it."""
-        from .errors import CufmapError
+        from cufmap.errors import CufmapError
 
         self.table += 1  # a fresh editor over the new start
         self.conflict = ""
@@ -573,7 +574,7 @@ class EditingSession:
         A save that empties filled cells needs ``confirmed`` (else
         :class:`UnconfirmedErasure`, nothing written). With ``keep_edits`` (a stage saved
         from the form), the table's unsaved edits stay, merged onto the saved version."""
-        from .errors import ConflictError
+        from cufmap.errors import ConflictError
 
         frame = self.mine if frame is None else frame
         emptied = erasures(self.base, frame)
@@ -591,7 +592,7 @@ class EditingSession:
     @_atomic
     def restore(self, ident: str) -> bool:
         """A former version saved again as a new one (False on a conflict, as :meth:`save`)."""
-        from .errors import ConflictError
+        from cufmap.errors import ConflictError
 
         try:
             self.store.restore(ident, self.version, author=self.author)

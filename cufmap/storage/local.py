@@ -26,9 +26,10 @@ from zoneinfo import ZoneInfo
 
 import pandas as pd
 
-from . import reading, schema, validation
-from .errors import (ConflictError, CufmapError, InvalidData, StorageError, UnknownVersion,
-                     os_message)
+from cufmap.relay import reading, schema, validation
+from cufmap.errors import (
+    ConflictError, CufmapError, InvalidData, StorageError, UnknownVersion, os_message
+)
 
 HISTORY_DIR = ".historique"
 _FORMULA_START = tuple("=+-@\t\r")
@@ -191,7 +192,7 @@ def to_xlsx_bytes(frame: pd.DataFrame) -> bytes:
 class Store:
     """Reads and writes one CSV file, with history, locking and conflict detection.
 
-    The local storage; :class:`cufmap.gitstore.GitStore` offers the same methods on a Git
+    The local storage; :class:`cufmap.storage.gitstore.GitStore` offers the same methods on a Git
     remote (:func:`open_store` picks one)."""
 
     problem = ""  # only the Git storage can hold a version it cannot publish
@@ -382,10 +383,10 @@ def paris_time(when: dt.datetime) -> dt.datetime:
 
 
 def open_store(data: str | os.PathLike, places: str | os.PathLike, settings=None):
-    """The storage the settings name: a Git remote (:class:`cufmap.gitstore.Settings`) or,
+    """The storage the settings name: a Git remote (:class:`cufmap.storage.gitstore.Settings`) or,
     without one, the local file."""
     if settings is None:
         return Store(data)
-    from .gitstore import GitStore
+    from cufmap.storage.gitstore import GitStore
 
     return GitStore(settings, data, places)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 
-from .text import fold, snake
+from cufmap.text import fold, snake
 
 # Kinds of host, as staff name them.
 TYPES_COLLECTIVITE = (
@@ -178,7 +178,7 @@ def guide_markdown() -> str:
     lines = [
         "# Guide de saisie du fichier `data/relais.csv`",
         "",
-        "<!-- Fichier généré par `cufmap guide` à partir de cufmap/schema.py : ne pas modifier "
+        "<!-- Fichier généré par `cufmap guide` à partir de cufmap/relay/schema.py : ne pas modifier "
         "à la main. -->",
         "",
         "Une ligne par événement : une collectivité qui organise deux journées séparées a deux "

@@ -10,7 +10,7 @@ import hashlib
 import re
 from functools import lru_cache
 
-from .text import fold
+from cufmap.text import fold
 
 # Families of places: a query's kind hint narrows the candidates to one family.
 COMMUNE, DEPARTEMENT, REGION, EPCI, COM, LOCALITY = (

@@ -25,10 +25,12 @@ import folium
 from branca.element import Element, MacroElement
 from jinja2 import Template
 
-from . import geocoding, i18n, validation
-from .relay import Stage
+from cufmap.places import geocoding
+from cufmap import i18n
+from cufmap.relay import validation
+from cufmap.relay.stages import Stage
 
-STATIC = Path(__file__).parent / "static"
+STATIC = Path(__file__).parent.parent / "static"
 
 #: Named assets, in one place (folium's default_js/default_css idea, pointing at local copies).
 #: A name may stand for several files, in order (the map's own scripts: static/relay/).
@@ -39,9 +41,9 @@ ASSETS_JS = {"leaflet": "leaflet.js", "topojson": "topojson-client.min.js",
                        "relay/speaker.js", "relay/relay.js")}
 ASSETS_CSS = {"leaflet": "leaflet.css", "relay": "relay.css"}
 LAND = "countries-110m.json"
-OVERSEAS_OUTLINES = "outremer.json"  # finer outlines for the insets (cufmap/outlines_build.py)
+OVERSEAS_OUTLINES = "outremer.json"  # finer outlines for the insets (cufmap/publish/outlines_build.py)
 # Natural Earth 1:10m around France and its neighbours, fetched when the map zooms in there
-# with no tiles to show (cufmap/outlines_build.py).
+# with no tiles to show (cufmap/publish/outlines_build.py).
 FINE_OUTLINES = "europe-10m.json"
 
 TILES = {
@@ -89,7 +91,7 @@ class MapOptions:
     public_url: str = ""
     # The speaker view's address for « Vue orateur », relative to the app's root
     # (« presentation?vue=orateur&date=… »); "" hides the button. The speaker's notes are
-    # never in a map document: see cufmap/speaker.py.
+    # never in a map document: see cufmap/app/speaker.py.
     speaker_url: str = ""
     # Where the browser fetches the bundled assets; "" inlines them (self-contained file).
     assets_url: str = ""
@@ -142,7 +144,7 @@ def payload(located: list[Located], options: MapOptions,
     {lang: text} objects; country names come once, in a table keyed by ISO code (French
     always among them: the free-text filter searches them). The browser inserts every text
     with textContent, never as HTML."""
-    from . import countries
+    from cufmap.relay import countries
 
     languages = languages or (options.lang,)
     locales = {lang: "fr_FR" if lang == "fr" else "en_GB" for lang in languages}

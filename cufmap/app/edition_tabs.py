@@ -1,4 +1,4 @@
-"""The editing page's tabs, laid out over an :class:`cufmap.editing.EditingSession` (the
+"""The editing page's tabs, laid out over an :class:`cufmap.editing.session.EditingSession` (the
 logic is there and in the stores; ``pages/edition.py`` frames the tabs)."""
 
 from __future__ import annotations
@@ -6,11 +6,13 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from . import editing, store, validation
-from .errors import CufmapError, UnreadableTable, os_message
-from .geocoding import Chain, PlacesFile
-from .mapdoc import picker_map
-from .web import md
+from cufmap.editing import session
+from cufmap.storage import local
+from cufmap.relay import validation
+from cufmap.errors import CufmapError, UnreadableTable, os_message
+from cufmap.places.geocoding import Chain, PlacesFile
+from cufmap.publish.mapdoc import picker_map
+from cufmap.app.web import md
 
 
 def problems_table(problems: list[validation.Problem]) -> None:
@@ -23,7 +25,7 @@ def problems_table(problems: list[validation.Problem]) -> None:
         hide_index=True, width="stretch")
 
 
-def confirm_erasures(found: list[editing.Erasure], key: str) -> bool:
+def confirm_erasures(found: list[session.Erasure], key: str) -> bool:
     """Names every filled cell a save would empty and asks for a tick; True when there is
     nothing to confirm or it is ticked."""
     if not found:
@@ -50,7 +52,7 @@ def _save(action) -> None:
     st.rerun()
 
 
-def conflict_notice(ed: editing.EditingSession) -> None:
+def conflict_notice(ed: session.EditingSession) -> None:
     """Above the tabs: a save refused because someone saved meanwhile, and the two ways on."""
     if not ed.conflict:
         return
@@ -83,7 +85,7 @@ LIST_FOCUS_JS = """<script>(function () {
 })();</script>"""
 
 
-def table_tab(ed: editing.EditingSession) -> None:
+def table_tab(ed: session.EditingSession) -> None:
     st.caption(f"Connecté : {md(ed.author)}. Chaque en-tête de colonne explique ce qu'elle "
                "attend ; dates au format JJ/MM/AAAA (27/06/2025, ou 27062025, 27/6/25, "
                "27 juin 2025) ; « + » en bas du tableau ajoute une étape, la case à gauche "
@@ -92,12 +94,12 @@ def table_tab(ed: editing.EditingSession) -> None:
     st.html(LIST_FOCUS_JS, unsafe_allow_javascript=True)
     status = st.empty()  # above the table, always one line: the table never moves
     table, saved = ed.editor()
-    start = editing.to_editor(saved)
-    edited = st.data_editor(start, column_config=editing.column_config(saved),
+    start = session.to_editor(saved)
+    edited = st.data_editor(start, column_config=session.column_config(saved),
                             num_rows="dynamic", key=f"ed_table_{table}",
-                            height=editing.editor_height(len(start)),
+                            height=session.editor_height(len(start)),
                             hide_index=False, placeholder="", alt="Étapes du relais")
-    now = ed.edit(editing.from_editor(edited), table)
+    now = ed.edit(session.from_editor(edited), table)
     problems, errors, changes = now.problems, now.errors, now.changes
     status.caption(("Modifications non enregistrées : " + changes.summary() + "." +
                     (" Des erreurs sont à corriger sous le tableau." if errors else ""))
@@ -127,7 +129,7 @@ def table_tab(ed: editing.EditingSession) -> None:
 
 def _date_reading(where, value: str, kind: str = "date") -> None:
     """Under a date or time field: how it was read (« vendredi 27 juin 2025 »), or why not."""
-    from .relay import long_date
+    from cufmap.relay.stages import long_date
 
     if not value.strip():
         return
@@ -146,15 +148,15 @@ def _choice(where, label: str, choices, current: str, key: str) -> str:
     return picked or ""
 
 
-def stage_tab(ed: editing.EditingSession) -> None:
+def stage_tab(ed: session.EditingSession) -> None:
     """One stage at a time: a form to add a stage or edit one (the natural way on a phone)."""
-    from . import countries, schema
+    from cufmap.relay import countries, schema
 
     records = ed.base.fillna("").astype(str).to_dict("records")
     by_id = {r["id"]: r for r in records if r.get("id")}
     choice = st.selectbox("Étape", ["", *by_id],
                           format_func=lambda i: "Nouvelle étape" if not i else
-                          editing.stage_label(by_id[i]), key=f"fm_pick_{ed.table}")
+                          session.stage_label(by_id[i]), key=f"fm_pick_{ed.table}")
     rec = by_id.get(choice, {})
     k = f"fm{ed.table}_{choice or 'nouvelle'}_"
     out: dict[str, str] = {}
@@ -200,7 +202,7 @@ def stage_tab(ed: editing.EditingSession) -> None:
         pairs.append((name, country))
     st.button("Ajouter un partenaire", key=k + "more",
               on_click=lambda: st.session_state.__setitem__(k + "n", count + 1))
-    out["partenaires"] = editing.partners_text(pairs)
+    out["partenaires"] = session.partners_text(pairs)
     out["description"] = st.text_area("Description", rec.get("description", ""),
                                       key=k + "desc")
     with st.expander("Lien, source, notes, code officiel, coordonnées, identifiant"):
@@ -208,7 +210,7 @@ def stage_tab(ed: editing.EditingSession) -> None:
             col = schema.BY_NAME[name]
             out[name] = st.text_input(col.label, rec.get(name, ""), key=k + name,
                                       help=col.help)
-        suggested = editing.suggest_id(out["collectivite"], out["date_debut"],
+        suggested = session.suggest_id(out["collectivite"], out["date_debut"],
                                        taken=[i for i in by_id if i != choice])
         typed = st.text_input("Identifiant", rec.get("id", ""), key=k + "id",
                               placeholder=suggested,
@@ -239,8 +241,8 @@ def stage_tab(ed: editing.EditingSession) -> None:
         st.success(md(st.session_state.pop("fm_done")))
 
 
-def places_tab(ed: editing.EditingSession) -> None:
-    from . import DEFAULT_PLACES  # read at each run: it follows CUFMAP_PLACES
+def places_tab(ed: session.EditingSession) -> None:
+    from cufmap import DEFAULT_PLACES  # read at each run: it follows CUFMAP_PLACES
 
     st.markdown("Où la carte place chaque collectivité hôte et chaque partenaire. Un lieu "
                 "« ambigu » ou « introuvable » attend votre choix, qui est retenu dans "
@@ -318,8 +320,8 @@ def places_tab(ed: editing.EditingSession) -> None:
                 click_to_place(s, s.result.point)
 
 
-def history_tab(ed: editing.EditingSession) -> None:
-    from . import DEFAULT_PLACES
+def history_tab(ed: session.EditingSession) -> None:
+    from cufmap import DEFAULT_PLACES
 
     try:
         versions = ed.store.versions()
@@ -358,17 +360,17 @@ def _replace(action, then: str) -> None:
         st.error(md(exc))
 
 
-def files_tab(ed: editing.EditingSession) -> None:
+def files_tab(ed: session.EditingSession) -> None:
     st.markdown("**Importer** un fichier CSV ou XLSX tel qu'Excel ou LibreOffice l'enregistre "
                 "(séparateur « ; » ou « , », UTF-8 ou Windows-1252, dates JJ/MM/AAAA). "
                 "Rien n'est remplacé avant votre confirmation.")
     upload = st.file_uploader("Fichier à importer", type=["csv", "txt", "xlsx"],
-                              help=f"CSV, TXT ou XLSX de {editing.MAX_UPLOAD_BYTES // 2**20} Mo "
+                              help=f"CSV, TXT ou XLSX de {session.MAX_UPLOAD_BYTES // 2**20} Mo "
                                    "au plus.",
                               key=f"ed_upload_{ed.uploads}")
     if upload is not None:
         try:
-            report = editing.read_upload(upload.getvalue(), upload.name, ed.base)
+            report = session.read_upload(upload.getvalue(), upload.name, ed.base)
         except UnreadableTable as exc:
             st.error(f"« {md(upload.name)} » ne peut pas être importé : {md(exc)}")
         else:
@@ -399,8 +401,8 @@ def files_tab(ed: editing.EditingSession) -> None:
         return
     st.markdown("**Exporter** la version enregistrée :")
     e1, e2 = st.columns(2)
-    e1.download_button("Classeur Excel (.xlsx)", store.to_xlsx_bytes(ed.base),
+    e1.download_button("Classeur Excel (.xlsx)", local.to_xlsx_bytes(ed.base),
                        file_name="relais.xlsx",
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    e2.download_button("CSV pour Excel (UTF-8, « ; »)", store.to_excel_csv_bytes(ed.base),
+    e2.download_button("CSV pour Excel (UTF-8, « ; »)", local.to_excel_csv_bytes(ed.base),
                        file_name="relais-excel.csv", mime="text/csv")

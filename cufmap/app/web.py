@@ -13,8 +13,8 @@ from pathlib import Path
 
 import streamlit as st
 
-from .errors import CufmapError
-from .relay import Stage, load_stages
+from cufmap.errors import CufmapError
+from cufmap.relay.stages import Stage, load_stages
 
 log = logging.getLogger(__name__)
 
@@ -71,15 +71,15 @@ def _load(path: str, mtime: int) -> Relay:
 
 @st.cache_resource(show_spinner=False, max_entries=4)
 def _located(path: str, mtime: int, places: str, places_mtime: int):
-    from .geocoding import Chain
-    from .mapdoc import locate
+    from cufmap.places.geocoding import Chain
+    from cufmap.publish.mapdoc import locate
 
     # the stages the page already read for this version of the file
     return locate(_load(path, mtime).stages, Chain.default(places))
 
 
 #: Where map documents are written, and how many are kept (newest first).
-DOCUMENTS = Path(__file__).parent / "static" / "cartes"
+DOCUMENTS = Path(__file__).parent.parent / "static" / "cartes"
 DOCUMENTS_URL = "/app/static/cartes/"
 KEEP_DOCUMENTS = 64
 
@@ -87,7 +87,7 @@ KEEP_DOCUMENTS = 64
 def _render(path: str, mtime: int, places: str, places_mtime: int, options) -> str:
     """Every stage goes to the page, which applies ``options.filters`` itself (the same code
     as an exported page applies to its own address)."""
-    from .mapdoc import render
+    from cufmap.publish.mapdoc import render
 
     return render(_located(path, mtime, places, places_mtime), options)
 
@@ -98,7 +98,7 @@ def _write_document(*key) -> str:
     name = hashlib.sha256(text).hexdigest()[:24] + ".html"
     target = DOCUMENTS / name
     if not target.exists():
-        from .store import _atomic_write
+        from cufmap.storage.local import _atomic_write
 
         DOCUMENTS.mkdir(parents=True, exist_ok=True)
         _atomic_write(target, text, mode=0o644)
@@ -217,7 +217,7 @@ def map_frame(name: str, presenter: bool = False,
     with ``inline``, that document itself, when the static folder cannot be written).
     ``notes`` (the speaker view's, by stage id) reach the map by message from this frame,
     which only the signed-in speaker's session receives (through the websocket)."""
-    from .mapdoc import to_js
+    from cufmap.publish.mapdoc import to_js
 
     relay = _KEY_RELAY % (json.dumps(PRESENTER_KEYS), to_js(notes or None)) if presenter else ""
     src = f'srcdoc="{html.escape(inline)}"' if inline else \
@@ -251,7 +251,7 @@ def map_document(path: str, places: str, filters, options,
 def public_address(param: str | None) -> str:
     """The public map's address shown (with its QR code) on the presenter's overview:
     ``?adresse=`` first, else ``[cufmap] adresse_publique`` in ``.streamlit/secrets.toml``,
-    else ``CUFMAP_PUBLIC_URL``; checked by :func:`cufmap.mapdoc.public_address`."""
+    else ``CUFMAP_PUBLIC_URL``; checked by :func:`cufmap.publish.mapdoc.public_address`."""
     if param:
         return str(param)
     setting = _secrets().get("cufmap", {})
@@ -359,7 +359,7 @@ def _client(trusted_header: str) -> str:
     """This browser session's client, for the sign-in slowdown (see ``auth.client_key``)."""
     from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-    from . import auth
+    from cufmap.app import auth
 
     ctx = get_script_run_ctx()
     try:
@@ -374,11 +374,12 @@ def _client(trusted_header: str) -> str:
 # --- Storage and the live public page -------------------------------------------------------
 
 def storage():
-    """The process's one storage (:func:`cufmap.store.open_store`): the local file, or the Git
+    """The process's one storage (:func:`cufmap.storage.local.open_store`): the local file, or the Git
     remote the settings name (read at start, then followed every 30 s by a thread)."""
-    from . import DEFAULT_DATA, DEFAULT_PLACES, gitstore
+    from cufmap import DEFAULT_DATA, DEFAULT_PLACES
+    from cufmap.storage import gitstore
 
-    from . import live
+    from cufmap.publish import live
 
     settings = gitstore.Settings.from_config(_secrets().get("cufmap", {}))
     opened = _storage(str(DEFAULT_DATA), str(DEFAULT_PLACES), settings)
@@ -389,9 +390,9 @@ def storage():
 
 @st.cache_resource(show_spinner=False, max_entries=8)
 def _storage(data: str, places: str, settings):
-    from . import gitstore, store
+    from cufmap.storage import gitstore, local
 
-    opened = store.open_store(data, places, settings)
+    opened = local.open_store(data, places, settings)
     if settings is not None:
         opened.sync(force=True)
         opened.poller = gitstore.Poller(opened, lambda: refresh_public(opened)).start()
@@ -403,7 +404,7 @@ def live_map_url() -> str:
     own address is unknown)."""
     from urllib.parse import urlsplit
 
-    from .live import URL_PATH
+    from cufmap.publish.live import URL_PATH
 
     try:
         parts = urlsplit(st.context.url or "")
@@ -419,7 +420,8 @@ def refresh_public(storage) -> str:
     well. A failure here never undoes a save."""
     import logging
 
-    from . import DEFAULT_DATA, DEFAULT_PLACES, live
+    from cufmap import DEFAULT_DATA, DEFAULT_PLACES
+    from cufmap.publish import live
 
     try:
         live.publish(DEFAULT_DATA, DEFAULT_PLACES)
@@ -434,7 +436,7 @@ def refresh_public(storage) -> str:
 def signed_in_editor() -> str | None:
     """The signed-in editor's name, or None after showing how to sign in (or how editing is
     enabled). Public pages never call this: they have no edit control at all."""
-    from . import auth
+    from cufmap.app import auth
 
     cfg = auth.config(_secrets())
     state = st.session_state

@@ -13,13 +13,13 @@ from dataclasses import dataclass
 from functools import lru_cache
 from urllib.parse import urlsplit
 
-from . import countries, schema
-from .budget import LIMITS
-from .text import fold
+from cufmap.relay import countries, schema
+from cufmap.relay.budget import LIMITS
+from cufmap.text import fold
 
 ERROR = "erreur"
 WARNING = "avertissement"
-#: The longest cell (the reader refuses a file with a longer one: cufmap/budget.py).
+#: The longest cell (the reader refuses a file with a longer one: cufmap/relay/budget.py).
 CELL_CHARACTERS = LIMITS.cell_characters
 
 
@@ -453,7 +453,7 @@ def _check_row(values: dict, row: int, ids: dict, hosts_by_day: dict) -> list[Pr
 def code_disagreement(name: str, kind: str, code: str) -> str:
     """The geocoder's note when ``code`` is a postal code or another place's code than
     ``name``'s (empty when they agree or the code is unknown)."""
-    from .gazetteer import default
+    from cufmap.places.gazetteer import default
 
     m = default().lookup(name, "France", kind or None, code=code, suggest=False)
     return m.note if m.code_to_fix else ""

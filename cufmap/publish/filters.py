@@ -11,7 +11,7 @@ from dataclasses import dataclass, fields
 
 from babel.dates import format_date
 
-from .relay import Stage
+from cufmap.relay.stages import Stage
 
 UNDATED = "a-venir"
 
@@ -69,7 +69,7 @@ def month_label(key: str, lang: str = "fr") -> str:
 
 def parse_reference_date(value: str | None) -> dt.date | None:
     """``?date=2025-04-09`` (or 09/04/2025) -> date; None when absent or invalid."""
-    from .validation import date_or_none
+    from cufmap.relay.validation import date_or_none
 
     return date_or_none(value.strip()) if value else None
 

@@ -15,9 +15,11 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import geocoding, mapdoc, reading, validation
-from .errors import InvalidData
-from .relay import stages_from_rows
+from cufmap.places import geocoding
+from cufmap.publish import mapdoc
+from cufmap.relay import reading, validation
+from cufmap.errors import InvalidData
+from cufmap.relay.stages import stages_from_rows
 
 CALENDAR_ID = "cites-unies-france.org"
 

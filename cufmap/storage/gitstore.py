@@ -5,7 +5,7 @@ One setting names the remote (``CUFMAP_DEPOT`` or ``[cufmap] depot`` in the secr
 (``CUFMAP_DEPOT_BRANCHE`` / ``depot_branche``, default ``main``). The data lives there at
 ``data/relais.csv`` and ``data/lieux.csv``.
 
-:class:`GitStore` offers what :class:`cufmap.store.Store` offers (load, save, versions,
+:class:`GitStore` offers what :class:`cufmap.storage.local.Store` offers (load, save, versions,
 restore) and more:
 
 * each save, restore and place choice is one commit (author: the signed-in name; message in
@@ -48,9 +48,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import budget, places, reading, schema, store, validation
-from .errors import ConflictError, CufmapError, InvalidData, UnknownVersion, UnreadableTable
-from .store import Snapshot, Version, _atomic_write, to_csv_bytes
+from cufmap.relay import budget, reading, schema, validation
+from cufmap.places import remembered
+from cufmap.storage import local
+from cufmap.errors import ConflictError, CufmapError, InvalidData, UnknownVersion, UnreadableTable
+from cufmap.storage.local import Snapshot, Version, _atomic_write, to_csv_bytes
 
 log = logging.getLogger(__name__)
 
@@ -472,8 +474,8 @@ class GitStore:
         or refused (then :attr:`places_problem` says why, the local file -- its last valid
         version -- stays, and the next commit puts that version back on the remote)."""
         try:
-            data = self._blob(head, PLACES_PATH, places.LIMITS)
-            why = places.problem(data) if data is not None else ""
+            data = self._blob(head, PLACES_PATH, remembered.LIMITS)
+            why = remembered.problem(data) if data is not None else ""
         except UnreadableTable as exc:
             data, why = None, str(exc)
         if why:
@@ -505,7 +507,7 @@ class GitStore:
                     rows = _row_count(self._blob(sha, DATA_PATH))
                 except UnreadableTable:  # too large to read: listed, with no row count
                     rows = 0
-                out.append(Version(sha, store.paris_time(dt.datetime.fromisoformat(when)), sha[:10],
+                out.append(Version(sha, local.paris_time(dt.datetime.fromisoformat(when)), sha[:10],
                                    rows, name, subject))
             self._versions = (head, out)
             return list(out)
@@ -523,7 +525,7 @@ class GitStore:
         """Make commit ``ident``'s CSV current again, as a new commit."""
         frame = self.read_version(ident)
         when = self._git("log", "-1", "--format=%aI", ident).decode().strip()
-        label = store.paris_time(dt.datetime.fromisoformat(when)).strftime("%d/%m/%Y %H:%M") \
+        label = local.paris_time(dt.datetime.fromisoformat(when)).strftime("%d/%m/%Y %H:%M") \
             if when else ident
         return self.save(frame, expected_version, author=author,
                          message=f"Version du {label} rétablie ({ident[:8]})")
@@ -558,7 +560,7 @@ class GitStore:
 
 
 class Poller:
-    """Calls ``store.sync`` every ``interval`` seconds in a daemon thread, and
+    """Calls ``local.sync`` every ``interval`` seconds in a daemon thread, and
     ``on_change()`` when the remote brought new data (a commit from another instance, or made
     directly in GitHub's or GitLab's editor)."""
 
@@ -654,7 +656,7 @@ def _plural(n: int, word: str) -> str:
 
 def change_message(old: bytes | None, new: pd.DataFrame) -> str:
     """« 2 étapes modifiées, 1 ajoutée » (what a save changed), in French."""
-    from .editing import diff
+    from cufmap.editing.session import diff
 
     d = diff(_frame(old), new)
     parts = [(len(d.changed), "modifiée"), (len(d.added), "ajoutée"),
