@@ -16,6 +16,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from cufmap.storage import changes
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -81,7 +82,7 @@ def main() -> None:
               f"{timed(rerun) * 1000:.0f} ms (table) + {timed(form) * 1000:.1f} ms (form), "
               f"save (load, write, history) "
               f"{timed(save) * 1000:.0f} ms, three-way merge "
-              f"{timed(lambda: session.merge(snap.frame, mine, theirs)) * 1000:.0f} ms")
+              f"{timed(lambda: changes.merge(snap.frame, mine, theirs)) * 1000:.0f} ms")
 
     places = tmp / "lieux.csv"
     shutil.copy(ROOT / "data" / "lieux.csv", places)

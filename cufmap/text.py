@@ -32,3 +32,9 @@ def fold(value: str) -> str:
 def snake(value: str) -> str:
     """Header form: « Date début » -> ``date_debut``."""
     return fold(value).replace(" ", "_")
+
+
+#: What makes a spreadsheet read a cell as a formula (or a DDE call): a text starting with one
+#: of these. The one rule of cufmap: exports put an apostrophe before it (or Excel's
+#: quotePrefix), and reading a spreadsheet takes that apostrophe back off.
+FORMULA_START = tuple("=+-@\t\r")

@@ -11,6 +11,8 @@ from cufmap.places import geocoding
 from cufmap.relay import schema
 from cufmap.storage import local
 from cufmap.errors import UnreadableTable
+from cufmap.storage import spreadsheets
+from cufmap.storage import changes
 
 from .conftest import DATA, ROOT, run_cli, run_page
 
@@ -125,7 +127,7 @@ def _table(*rows):
 
 
 def test_diff_counts_added_changed_removed():
-    change = session.diff(_table(("a", "A", ""), ("b", "B", "")),
+    change = changes.diff(_table(("a", "A", ""), ("b", "B", "")),
                           _table(("a", "A2", ""), ("c", "C", "")))
     assert change.added == ["c"] and change.removed == ["b"]
     assert change.changed == {"a": ["titre"]}
@@ -136,7 +138,7 @@ def test_merge_keeps_both_sides_and_reports_real_conflicts():
     base = _table(("a", "A", ""), ("b", "B", ""), ("c", "C", ""))
     mine = _table(("a", "A mine", ""), ("b", "B", "ici"), ("c", "C", ""), ("m", "Mine", ""))
     theirs = _table(("a", "A theirs", ""), ("b", "B theirs", ""), ("t", "Theirs", ""))
-    merged, conflicts = session.merge(base, mine, theirs)
+    merged, conflicts = changes.merge(base, mine, theirs)
     rows = {r["id"]: r for r in merged.to_dict("records")}
     assert rows["b"] == {"id": "b", "titre": "B theirs", "lieu": "ici"}  # both edits kept
     assert rows["a"]["titre"] == "A theirs"  # same cell changed twice: theirs, reported
@@ -147,9 +149,9 @@ def test_merge_keeps_both_sides_and_reports_real_conflicts():
 
 def test_merge_never_drops_a_row_someone_edited():
     base = _table(("a", "A", ""))
-    merged, conflicts = session.merge(base, _table(), _table(("a", "A2", "")))
+    merged, conflicts = changes.merge(base, _table(), _table(("a", "A2", "")))
     assert merged["id"].tolist() == ["a"] and conflicts[0].column == ""
-    merged, conflicts = session.merge(base, _table(("a", "A3", "")), _table())
+    merged, conflicts = changes.merge(base, _table(("a", "A3", "")), _table())
     assert merged.empty and "supprimée" in conflicts[0].message()
 
 
@@ -157,7 +159,7 @@ def test_merge_never_drops_a_row_someone_edited():
 
 def test_upload_from_excel_fr_is_compared_and_checked(frame):
     text = (ROOT / "data" / "relais.csv").read_text(encoding="utf-8")
-    table = local.to_excel_csv_bytes(frame).decode("utf-8-sig")
+    table = spreadsheets.to_excel_csv_bytes(frame).decode("utf-8-sig")
     table = table.replace("Parcours pédestre de la coopération à Billère", "=HYPERLIEN(\"x\")")
     upload = session.read_upload(table.encode("cp1252", errors="replace"), "relais.csv", frame)
     assert upload.description == "20 ligne(s), CSV cp1252, séparateur « ; »"
@@ -167,7 +169,7 @@ def test_upload_from_excel_fr_is_compared_and_checked(frame):
 
 
 def test_upload_errors_carry_the_file_row(frame):
-    table = local.to_excel_csv_bytes(frame).decode("utf-8-sig")
+    table = spreadsheets.to_excel_csv_bytes(frame).decode("utf-8-sig")
     table = table.replace("08/05/2025", "31/02/2025", 1)
     upload = session.read_upload(table.encode("utf-8-sig"), "relais.csv", frame)
     assert [p.row for p in upload.errors] == [9]
@@ -189,7 +191,7 @@ def test_unreadable_uploads_get_a_french_message(frame, data, name, expected):
 def test_the_import_report_names_columns_by_their_french_titles(frame):
     changed = frame.copy()
     changed.loc[13, "date_debut"], changed.loc[13, "type_collectivite"] = "2025-06-27", "région"
-    assert session.diff(frame, changed).report() == [
+    assert changes.diff(frame, changed).report() == [
         {"Changement": "modifiée (Date de début, Type de collectivité)",
          "Étape": "rennes-2025-06-26"}]
 
@@ -203,16 +205,16 @@ def test_every_emptied_cell_is_named_with_its_stage(frame):
     emptied.loc[2, "partenaires"] = ""  # Ville de Suippes
     emptied.loc[3, "collectivite"] = ""  # Métropole de Lyon
     emptied = emptied.drop(index=19)  # a removed row is a removal, not an erasure
-    assert [e.message() for e in session.erasures(frame, emptied)] == [
+    assert [e.message() for e in changes.erasures(frame, emptied)] == [
         "Les partenaires à l'étranger de « Ville de Suippes » seront effacés.",
         "La collectivité hôte de « Métropole de Lyon » sera effacée.",
         "La date de début de « Ville de Rennes » sera effacée.",
         "Le type de collectivité de « Ville de Rennes » sera effacé."]
-    assert session.erasures(frame, frame) == []
+    assert changes.erasures(frame, frame) == []
 
 
 def test_an_import_that_empties_a_date_says_so(frame):
-    table = local.to_excel_csv_bytes(frame).decode("utf-8-sig").replace(";26/06/2025;", ";;")
+    table = spreadsheets.to_excel_csv_bytes(frame).decode("utf-8-sig").replace(";26/06/2025;", ";;")
     upload = session.read_upload(table.encode("utf-8-sig"), "relais.csv", frame)
     assert [e.message() for e in upload.erasures] == [
         "La date de début de « Ville de Rennes » sera effacée."]

@@ -1,12 +1,15 @@
 """The editing session (cufmap.EditingSession) without Streamlit: load, edit,
 validate, merge, save, conflict — over the local file and over a Git remote, both opened by
-local.open_store as the page opens them."""
+open_storage as the page opens them."""
 
 import pytest
 
-from cufmap.editing.session import EditingSession, UnconfirmedErasure, read_upload
+from cufmap.editing.session import EditingSession, read_upload
+from cufmap.storage.changes import UnconfirmedErasure
 from cufmap.storage import gitstore, local
+from cufmap.storage import open_storage
 from cufmap.errors import CufmapError
+from cufmap.storage import spreadsheets
 
 from .test_gitstore import direct_commit, remote  # noqa: F401  (remote: a fixture)
 
@@ -17,10 +20,10 @@ def opened(request, tmp_path, relay_copy):
     of a title made by someone else meanwhile (another instance, or a commit on the remote)."""
     if request.param == "fichier":
         def open_(name):
-            return local.open_store(relay_copy, tmp_path / "lieux.csv")
+            return open_storage(relay_copy, tmp_path / "lieux.csv")
 
         def outside(old, new):
-            other = local.open_store(relay_copy, tmp_path / "lieux.csv")
+            other = open_storage(relay_copy, tmp_path / "lieux.csv")
             snap = other.load()
             frame = snap.frame.copy()
             frame["titre"] = frame["titre"].str.replace(old, new, regex=False)
@@ -31,7 +34,7 @@ def opened(request, tmp_path, relay_copy):
     def open_(name):
         folder = tmp_path / name
         settings = gitstore.Settings(f"file://{bare}", cache=str(folder / "cache"))
-        return local.open_store(folder / "relais.csv", folder / "lieux.csv", settings)
+        return open_storage(folder / "relais.csv", folder / "lieux.csv", settings)
 
     def outside(old, new):
         direct_commit(tmp_path, bare, lambda text: text.replace(old, new))
@@ -122,7 +125,7 @@ def test_the_same_cell_changed_on_both_sides_is_listed(opened):
 def test_an_unreadable_file_leaves_an_empty_table_and_keeps_the_session_usable(relay_copy,
                                                                                 tmp_path):
     relay_copy.write_bytes(b"\x00\x01 pas un tableau")
-    session = EditingSession.open(local.open_store(relay_copy, tmp_path / "l.csv"), "É")
+    session = EditingSession.open(open_storage(relay_copy, tmp_path / "l.csv"), "É")
     assert session.broken and session.base.empty and session.version
 
 
@@ -139,7 +142,7 @@ def test_a_store_error_reaches_the_caller_and_keeps_the_edits(relay_copy, tmp_pa
 
 
 def test_a_save_that_empties_filled_cells_needs_a_confirmation(relay_copy, tmp_path):
-    session = EditingSession.open(local.open_store(relay_copy, tmp_path / "l.csv"), "É")
+    session = EditingSession.open(open_storage(relay_copy, tmp_path / "l.csv"), "É")
     before = relay_copy.read_bytes()
     emptied = session.start.copy()
     emptied.loc[emptied["id"] == "rennes-2025-06-26", "date_debut"] = ""
@@ -154,8 +157,8 @@ def test_a_save_that_empties_filled_cells_needs_a_confirmation(relay_copy, tmp_p
 
 
 def test_an_import_that_empties_cells_needs_a_confirmation(relay_copy, tmp_path):
-    session = EditingSession.open(local.open_store(relay_copy, tmp_path / "l.csv"), "É")
-    text = local.to_excel_csv_bytes(session.base).decode("utf-8-sig")
+    session = EditingSession.open(open_storage(relay_copy, tmp_path / "l.csv"), "É")
+    text = spreadsheets.to_excel_csv_bytes(session.base).decode("utf-8-sig")
     upload = read_upload(text.replace(";commune;", ";;", 1).encode("utf-8"), "r.csv",
                                  session.base)
     assert [e.message() for e in upload.erasures] == [
@@ -166,7 +169,7 @@ def test_an_import_that_empties_cells_needs_a_confirmation(relay_copy, tmp_path)
 
 
 def test_a_stage_saved_from_the_form_keeps_the_table_s_unsaved_edits(relay_copy, tmp_path):
-    session = EditingSession.open(local.open_store(relay_copy, tmp_path / "l.csv"), "É")
+    session = EditingSession.open(open_storage(relay_copy, tmp_path / "l.csv"), "É")
     session.edit(_retitle(session.start, "lyon-2025-04-16", "Mon titre"))  # not saved yet
     stage = {"id": "orleans-2025-06-05", "collectivite": "Ville d'Orléans",
              "type_collectivite": "commune", "titre": "Fête des jumelages",

@@ -8,10 +8,11 @@ import pandas as pd
 import pytest
 
 from cufmap.app import auth
-from cufmap.editing import session
 from cufmap.storage import gitstore, local
+from cufmap.storage import open_storage
 from cufmap.publish import live
 from cufmap.errors import ConflictError, UnknownVersion
+from cufmap.storage import changes
 
 from .conftest import DATA, ROOT, run_page
 
@@ -89,7 +90,7 @@ def test_settings_come_from_the_secrets_or_the_environment():
     s = gitstore.Settings.from_config({"depot": "https://x:tok@h/d.git", "depot_branche":
                                        "donnees", "depot_publication": "pages"}, {})
     assert (s.branch, s.publication) == ("donnees", "pages")
-    assert isinstance(local.open_store(DATA, PLACES, None), local.Store)
+    assert isinstance(open_storage(DATA, PLACES, None), local.Store)
 
 
 def test_a_save_is_one_commit_by_the_signed_in_author_with_a_french_message(tmp_path, remote):
@@ -117,7 +118,7 @@ def test_two_instances_one_save_each_one_wins_the_other_gets_the_merge(tmp_path,
         b.save(mine, snap_b.version, author="B")
     assert "Version B" not in remote_csv(remote)  # refused: nothing overwritten
     theirs = b.load()  # what « Charger sa version en gardant mes modifications » does
-    merged, conflicts = session.merge(snap_b.frame, mine, theirs.frame)
+    merged, conflicts = changes.merge(snap_b.frame, mine, theirs.frame)
     assert not conflicts
     b.save(merged, theirs.version, author="B")
     text = remote_csv(remote)

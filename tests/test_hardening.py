@@ -11,9 +11,11 @@ import icalendar
 import openpyxl
 import pytest
 
+from cufmap import files
 from cufmap.publish import export as exporting
 from cufmap.relay import reading, validation
 from cufmap.storage import local
+from cufmap.storage import spreadsheets
 
 from .conftest import DATA, ROOT, run_cli
 
@@ -128,7 +130,7 @@ def test_cli_export_refuses_an_invalid_file_unless_forced(tmp_path):
 def test_spreadsheet_exports_survive_control_characters_and_defuse_formulas():
     frame = reading.read_path(DATA).frame.copy()
     frame.loc[0, "titre"] = "=HYPERLINK(\"http://x\")\x07"
-    book = openpyxl.load_workbook(io.BytesIO(local.to_xlsx_bytes(frame)))
+    book = openpyxl.load_workbook(io.BytesIO(spreadsheets.to_xlsx_bytes(frame)))
     title = book.active.cell(row=2, column=list(frame.columns).index("titre") + 1)
     assert title.value == "=HYPERLINK(\"http://x\")"  # the bell dropped, the text kept
     assert title.data_type == "s" and title.quotePrefix  # text, never a formula
@@ -219,7 +221,7 @@ def test_a_save_that_cannot_write_says_so_in_french_and_keeps_the_file(relay_cop
     def refuse(*args, **kwargs):
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr(local.tempfile, "mkstemp", refuse)
+    monkeypatch.setattr(files.tempfile, "mkstemp", refuse)
     with pytest.raises(StorageError) as info:
         s.save(snap.frame, snap.version, author="Alice")
     assert "permission refusée" in str(info.value) and "Rien n'a été modifié" in str(info.value)

@@ -13,6 +13,7 @@ import pytest
 from cufmap.editing import session
 from cufmap.relay import reading, schema
 from cufmap.storage import local
+from cufmap.storage import spreadsheets
 
 from .conftest import DATA
 
@@ -31,7 +32,7 @@ def relay():
 
 
 def test_the_workbook_has_french_titles_real_dates_and_fitting_columns(relay):
-    sheet = openpyxl.load_workbook(io.BytesIO(local.to_xlsx_bytes(relay))).active
+    sheet = openpyxl.load_workbook(io.BytesIO(spreadsheets.to_xlsx_bytes(relay))).active
     assert [c.value for c in sheet[1]] == [c.label for c in schema.COLUMNS]
     by_title = {c.value: c.column_letter for c in sheet[1]}
     chartres = {title: sheet[f"{letter}12"] for title, letter in by_title.items()}
@@ -54,13 +55,13 @@ def test_the_workbook_has_french_titles_real_dates_and_fitting_columns(relay):
 
 def test_a_text_that_is_not_a_date_stays_text_in_the_workbook(relay):
     relay.loc[13, "date_debut"] = "fin juin"
-    sheet = openpyxl.load_workbook(io.BytesIO(local.to_xlsx_bytes(relay))).active
+    sheet = openpyxl.load_workbook(io.BytesIO(spreadsheets.to_xlsx_bytes(relay))).active
     assert sheet["B15"].value == "fin juin" and sheet["B15"].data_type == "s"
 
 
 @pytest.mark.parametrize("header", ["codes", "titres"])
 def test_titles_or_codes_are_both_read_as_headers(relay, header):
-    text = local.to_excel_csv_bytes(relay).decode("utf-8-sig")
+    text = spreadsheets.to_excel_csv_bytes(relay).decode("utf-8-sig")
     if header == "codes":
         first, rest = text.split("\r\n", 1)
         text = ";".join(schema.NAMES) + "\r\n" + rest
@@ -85,7 +86,7 @@ def test_the_workbook_survives_libreoffice_unchanged(relay, tmp_path):
     """The download opened and saved by LibreOffice, as CSV (« ; », UTF-8: FIELD-NOTES) and as
     a workbook: the same dates, day first, and importing either changes nothing."""
     book = tmp_path / "relais.xlsx"
-    book.write_bytes(local.to_xlsx_bytes(relay))
+    book.write_bytes(spreadsheets.to_xlsx_bytes(relay))
     converted = soffice(book, 'csv:Text - txt - csv (StarCalc):59,34,76,1', tmp_path / "csv")
     text = converted.read_text(encoding="utf-8")
     lines = text.splitlines()

@@ -11,7 +11,8 @@ import pytest
 
 from cufmap.relay import reading
 from cufmap.errors import ConflictError, InvalidData, UnknownVersion
-from cufmap.storage.local import Store, to_csv_bytes, to_excel_csv_bytes, to_xlsx_bytes
+from cufmap.storage.local import Store
+from cufmap.storage.spreadsheets import to_csv_bytes, to_excel_csv_bytes, to_xlsx_bytes
 
 
 def test_save_then_load_round_trip(relay_copy):

@@ -7,12 +7,13 @@ import pandas as pd
 import streamlit as st
 
 from cufmap.editing import session
-from cufmap.storage import local
 from cufmap.relay import validation
 from cufmap.errors import CufmapError, UnreadableTable, os_message
 from cufmap.places.geocoding import Chain, PlacesFile
 from cufmap.publish.mapdoc import picker_map
 from cufmap.app.web import md
+from cufmap.storage import spreadsheets
+from cufmap.storage import changes
 
 
 def problems_table(problems: list[validation.Problem]) -> None:
@@ -25,7 +26,7 @@ def problems_table(problems: list[validation.Problem]) -> None:
         hide_index=True, width="stretch")
 
 
-def confirm_erasures(found: list[session.Erasure], key: str) -> bool:
+def confirm_erasures(found: list[changes.Erasure], key: str) -> bool:
     """Names every filled cell a save would empty and asks for a tick; True when there is
     nothing to confirm or it is ticked."""
     if not found:
@@ -401,8 +402,8 @@ def files_tab(ed: session.EditingSession) -> None:
         return
     st.markdown("**Exporter** la version enregistrée :")
     e1, e2 = st.columns(2)
-    e1.download_button("Classeur Excel (.xlsx)", local.to_xlsx_bytes(ed.base),
+    e1.download_button("Classeur Excel (.xlsx)", spreadsheets.to_xlsx_bytes(ed.base),
                        file_name="relais.xlsx",
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    e2.download_button("CSV pour Excel (UTF-8, « ; »)", local.to_excel_csv_bytes(ed.base),
+    e2.download_button("CSV pour Excel (UTF-8, « ; »)", spreadsheets.to_excel_csv_bytes(ed.base),
                        file_name="relais-excel.csv", mime="text/csv")

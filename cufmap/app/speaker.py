@@ -52,10 +52,10 @@ class Links:
             return []
 
     def _write(self, links: list[Link]) -> None:
-        from cufmap.storage.local import _atomic_write
+        from cufmap.files import atomic_write
 
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        _atomic_write(self.path, json.dumps([asdict(link) for link in links], ensure_ascii=False,
+        atomic_write(self.path, json.dumps([asdict(link) for link in links], ensure_ascii=False,
                                             indent=1).encode("utf-8"), mode=0o600)
 
     def create(self, label: str, author: str) -> str:

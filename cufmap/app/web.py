@@ -98,10 +98,10 @@ def _write_document(*key) -> str:
     name = hashlib.sha256(text).hexdigest()[:24] + ".html"
     target = DOCUMENTS / name
     if not target.exists():
-        from cufmap.storage.local import _atomic_write
+        from cufmap.files import atomic_write
 
         DOCUMENTS.mkdir(parents=True, exist_ok=True)
-        _atomic_write(target, text, mode=0o644)
+        atomic_write(target, text, mode=0o644)
         _prune_documents()
     return name
 
@@ -374,7 +374,7 @@ def _client(trusted_header: str) -> str:
 # --- Storage and the live public page -------------------------------------------------------
 
 def storage():
-    """The process's one storage (:func:`cufmap.storage.local.open_store`): the local file, or the Git
+    """The process's one storage (:func:`cufmap.storage.open_storage`): the local file, or the Git
     remote the settings name (read at start, then followed every 30 s by a thread)."""
     from cufmap import DEFAULT_DATA, DEFAULT_PLACES
     from cufmap.storage import gitstore
@@ -390,9 +390,9 @@ def storage():
 
 @st.cache_resource(show_spinner=False, max_entries=8)
 def _storage(data: str, places: str, settings):
-    from cufmap.storage import gitstore, local
+    from cufmap.storage import gitstore, open_storage
 
-    opened = local.open_store(data, places, settings)
+    opened = open_storage(data, places, settings)
     if settings is not None:
         opened.sync(force=True)
         opened.poller = gitstore.Poller(opened, lambda: refresh_public(opened)).start()

@@ -212,7 +212,7 @@ class PlacesFile(Geocoder):
 
     def remember(self, result: Result, source: str | None = None, note: str = "") -> None:
         """Write ``result`` (found or not found) to the file, atomically."""
-        from cufmap.storage.local import _atomic_write
+        from cufmap.files import atomic_write
 
         rows = dict(self.rows())
         q = result.query
@@ -231,7 +231,7 @@ class PlacesFile(Geocoder):
             writer.writerow({c: rec.get(c, "") for c in PLACE_COLUMNS})
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            _atomic_write(self.path, buf.getvalue().encode("utf-8"))
+            atomic_write(self.path, buf.getvalue().encode("utf-8"))
         except OSError as exc:
             raise StorageError(os_message(self.path, exc, writing=True) + " Ce choix n'a pas "
                                "été retenu.") from None

@@ -16,12 +16,12 @@ from dataclasses import dataclass, field
 
 from cufmap.relay import budget, schema
 from cufmap.errors import UnreadableTable, os_message
+from cufmap.text import FORMULA_START
 
 csv.field_size_limit(10 * 1024 * 1024)
 
 _BOM = "\ufeff"
 _SPACES = " \t\r\n\xa0\u202f"
-_FORMULA_START = tuple("=+-@")
 
 
 @dataclass
@@ -188,7 +188,7 @@ def _xlsx_cell(value) -> str:
 def clean_cell(value: str) -> str:
     """Trim spaces; undo the apostrophe that spreadsheet exports put before a formula sign."""
     value = value.strip(_SPACES)
-    if len(value) > 1 and value[0] == "'" and value[1] in _FORMULA_START:
+    if len(value) > 1 and value[0] == "'" and value[1] in FORMULA_START:
         value = value[1:]
     return value
 

@@ -29,11 +29,9 @@ A token in the URL never appears in a message: every text coming from ``git`` is
 from __future__ import annotations
 
 import contextlib
-import csv
 import datetime as dt
 import fcntl
 import hashlib
-import io
 import logging
 import os
 import re
@@ -50,9 +48,11 @@ import pandas as pd
 
 from cufmap.relay import budget, reading, schema, validation
 from cufmap.places import remembered
-from cufmap.storage import local
 from cufmap.errors import ConflictError, CufmapError, InvalidData, UnknownVersion, UnreadableTable
-from cufmap.storage.local import Snapshot, Version, _atomic_write, to_csv_bytes
+from cufmap.files import atomic_write
+from cufmap.storage.base import Snapshot, Version, paris_time
+from cufmap.storage.changes import change_message, merge_places
+from cufmap.storage.spreadsheets import to_csv_bytes
 
 log = logging.getLogger(__name__)
 
@@ -458,13 +458,13 @@ class GitStore:
                 self.problem = ""
                 if not self.data.exists() or self.data.read_bytes() != data:
                     self.data.parent.mkdir(parents=True, exist_ok=True)
-                    _atomic_write(self.data, data)
+                    atomic_write(self.data, data)
                     changed = True
         places = self._remote_places(head)
         if places is not None:
             if not self.places.exists() or self.places.read_bytes() != places:
                 self.places.parent.mkdir(parents=True, exist_ok=True)
-                _atomic_write(self.places, places)
+                atomic_write(self.places, places)
                 changed = True
             self._places_base = places
         return changed
@@ -507,7 +507,7 @@ class GitStore:
                     rows = _row_count(self._blob(sha, DATA_PATH))
                 except UnreadableTable:  # too large to read: listed, with no row count
                     rows = 0
-                out.append(Version(sha, local.paris_time(dt.datetime.fromisoformat(when)), sha[:10],
+                out.append(Version(sha, paris_time(dt.datetime.fromisoformat(when)), sha[:10],
                                    rows, name, subject))
             self._versions = (head, out)
             return list(out)
@@ -525,7 +525,7 @@ class GitStore:
         """Make commit ``ident``'s CSV current again, as a new commit."""
         frame = self.read_version(ident)
         when = self._git("log", "-1", "--format=%aI", ident).decode().strip()
-        label = local.paris_time(dt.datetime.fromisoformat(when)).strftime("%d/%m/%Y %H:%M") \
+        label = paris_time(dt.datetime.fromisoformat(when)).strftime("%d/%m/%Y %H:%M") \
             if when else ident
         return self.save(frame, expected_version, author=author,
                          message=f"Version du {label} rétablie ({ident[:8]})")
@@ -560,7 +560,7 @@ class GitStore:
 
 
 class Poller:
-    """Calls ``local.sync`` every ``interval`` seconds in a daemon thread, and
+    """Calls ``store.sync`` every ``interval`` seconds in a daemon thread, and
     ``on_change()`` when the remote brought new data (a commit from another instance, or made
     directly in GitHub's or GitLab's editor)."""
 
@@ -614,15 +614,6 @@ def _person(author: str) -> str:
     return name[:80] or "équipe"
 
 
-def _frame(data: bytes | None) -> pd.DataFrame:
-    if not data:
-        return pd.DataFrame(columns=list(schema.NAMES), dtype=object)
-    try:
-        return validation.normalise(reading.read_bytes(data, filename="relais.csv").frame)
-    except CufmapError:
-        return pd.DataFrame(columns=list(schema.NAMES), dtype=object)
-
-
 def _snapshot(data: bytes | None, version: str) -> Snapshot:
     if not data:
         table = reading.Table(rows=[], columns=list(schema.NAMES), lines=[])
@@ -650,56 +641,3 @@ def _row_count(data) -> int:
         return 0
 
 
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}{'s' if n > 1 else ''}"
-
-
-def change_message(old: bytes | None, new: pd.DataFrame) -> str:
-    """« 2 étapes modifiées, 1 ajoutée » (what a save changed), in French."""
-    from cufmap.editing.session import diff
-
-    d = diff(_frame(old), new)
-    parts = [(len(d.changed), "modifiée"), (len(d.added), "ajoutée"),
-             (len(d.removed), "supprimée")]
-    parts = [(n, w) for n, w in parts if n]
-    if not parts:
-        return "Enregistrement sans changement"
-    first, *rest = parts
-    text = f"{_plural(first[0], 'étape')} {_plural(first[0], first[1]).split(' ', 1)[1]}"
-    return ", ".join([text, *(_plural(n, w) for n, w in rest)])
-
-
-def _place_rows(data: bytes | None) -> tuple[list[str], dict[tuple[str, str], dict]]:
-    if not data:
-        return [], {}
-    text = data.decode("utf-8-sig", "replace")
-    reader = csv.DictReader(io.StringIO(text))
-    rows = {}
-    for rec in reader:
-        rows[(rec.get("nom", ""), rec.get("pays", ""))] = rec
-    return list(reader.fieldnames or []), rows
-
-
-def merge_places(base: bytes | None, local: bytes, remote: bytes | None
-                 ) -> tuple[bytes, list[str]]:
-    """The remote's places file with the places changed locally since ``base`` (the local
-    one wins on those places only); also the names of those places."""
-    if remote is None:
-        _, rows = _place_rows(local)
-        return local, [n for n, _ in rows]
-    b_cols, b = _place_rows(base)
-    l_cols, mine = _place_rows(local)
-    r_cols, theirs = _place_rows(remote)
-    changed = [k for k, rec in mine.items() if b.get(k) != rec]
-    if not changed:
-        return remote, []
-    columns = list(dict.fromkeys([*r_cols, *l_cols]))
-    rows = dict(theirs)
-    for key in changed:
-        rows[key] = mine[key]
-    buf = io.StringIO(newline="")
-    writer = csv.DictWriter(buf, columns, lineterminator="\n", extrasaction="ignore")
-    writer.writeheader()
-    for rec in rows.values():
-        writer.writerow({c: rec.get(c) or "" for c in columns})
-    return buf.getvalue().encode("utf-8"), [k[0] for k in changed]
