@@ -35,8 +35,10 @@ def validate(path: Path | None) -> None:
         click.echo(f"{path} : illisible ({type(exc).__name__}). Enregistrez-le de nouveau "
                    "au format CSV depuis Excel ou LibreOffice.", err=True)
         sys.exit(2)
-    problems = table.problems + validation.validate_rows(table.rows, table.columns, table.lines,
-                                                        table.missing)
+    from cufmap.places.geocoding import code_check
+
+    problems = table.problems + validation.validate_rows(
+        table.rows, table.columns, table.lines, table.missing, checks=(code_check,))
     errors = validation.errors(problems)
     for problem in sorted(problems, key=lambda p: (p.row, p.level != validation.ERROR)):
         prefix = "ERREUR" if problem.level == validation.ERROR else "Avertissement"

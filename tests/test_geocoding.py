@@ -385,6 +385,7 @@ def test_a_code_of_another_place_gives_both_candidates(chain):
 
 
 def test_validate_warns_of_a_code_that_disagrees_with_the_name():
+    from cufmap.places.geocoding import code_check
     from cufmap.relay.validation import WARNING, validate_rows
 
     columns = ["id", "date_debut", "collectivite", "type_collectivite", "code_insee", "titre"]
@@ -392,7 +393,9 @@ def test_validate_warns_of_a_code_that_disagrees_with_the_name():
         ("a", "2025-04-01", "Ville de Suippes", "commune", "51600", "t"),
         ("b", "2025-05-15", "Ville de Grenoble", "commune", "75056", "t"),
         ("c", "2025-05-16", "Ville de Grenoble", "commune", "38185", "t")]]
-    problems = [p for p in validate_rows(rows, columns) if p.column == "code_insee"]
+    problems = [p for p in validate_rows(rows, columns, checks=(code_check,))
+                if p.column == "code_insee"]
+    assert not [p for p in validate_rows(rows, columns) if p.column == "code_insee"]
     assert [(p.level, p.row) for p in problems] == [(WARNING, 2), (WARNING, 3)]
     assert "code postal, pas un code INSEE" in problems[0].message
     assert "le code désigne Paris" in problems[1].message

@@ -122,7 +122,8 @@ def column_config(frame: pd.DataFrame) -> dict:
 
 def table_problems(frame: pd.DataFrame) -> list[validation.Problem]:
     """Problems of the edited table; « Ligne N » is the editor's row N."""
-    return validation.validate(frame, lines=list(range(1, len(frame) + 1)))
+    return validation.validate(frame, lines=list(range(1, len(frame) + 1)),
+                               checks=(geocoding.code_check,))
 
 
 # --- One stage at a time (the form) ---------------------------------------------------------
@@ -203,8 +204,8 @@ def read_upload(data: bytes, filename: str, current: pd.DataFrame) -> Upload:
             "c'est le bon fichier.")
     table = reading.read_bytes(data, filename=filename)
     frame = validation.normalise(table.frame)
-    problems = table.problems + validation.validate_rows(table.rows, table.columns, table.lines,
-                                                        table.missing)
+    problems = table.problems + validation.validate_rows(
+        table.rows, table.columns, table.lines, table.missing, checks=(geocoding.code_check,))
     kind = "classeur Excel" if filename.lower().endswith((".xlsx", ".xlsm")) else \
         f"CSV {table.encoding}, séparateur « {table.delimiter} »"
     return Upload(frame, problems, diff(current, frame), f"{len(frame)} ligne(s), {kind}",

@@ -23,12 +23,12 @@ import os
 import socket
 import time
 from dataclasses import dataclass, field, replace
-from functools import partial
+from functools import lru_cache, partial
 from pathlib import Path
 
 from cufmap import DEFAULT_PLACES
-from cufmap.relay import countries
-from cufmap.places import names
+from cufmap.places import gazetteer, names
+from cufmap.relay import countries, validation
 from cufmap.errors import GeocoderUnavailable, StorageError, os_message
 from cufmap.places.gazetteer import Gazetteer, Place
 from cufmap.places.gazetteer import default as default_gazetteer
@@ -452,3 +452,24 @@ def locate_stage(chain: Geocoder, stage, suggest: bool = True) -> Result:
             return result
     return result
 
+
+
+
+@lru_cache(maxsize=4096)
+def code_disagreement(name: str, kind: str, code: str) -> str:
+    """The geocoder's note when ``code`` is a postal code or another place's code than
+    ``name``'s (empty when they agree or the code is unknown)."""
+    m = gazetteer.default().lookup(name, "France", kind or None, code=code, suggest=False)
+    return m.note if m.code_to_fix else ""
+
+
+def code_check(values: dict, row: int) -> list[validation.Problem]:
+    """A validation check (``checks=``): a ``code_insee`` that is a postal code, or another
+    place's code than the host's, is a warning with the geocoder's note."""
+    code, name = values.get("code_insee", ""), values.get("collectivite", "")
+    note = code and name and code_disagreement(name, values.get("type_collectivite", ""), code)
+    if not note:
+        return []
+    return [validation.cell_problem(row, "code_insee", code,
+                                    f"ne correspond pas à « {name} » : {note}.",
+                                    validation.WARNING)]

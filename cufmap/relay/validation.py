@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from urllib.parse import urlsplit
@@ -269,7 +270,7 @@ def title(column: str) -> str:
     return col.label if col else column
 
 
-def _cell(row: int, column: str, value: str, text: str, level: str = ERROR) -> Problem:
+def cell_problem(row: int, column: str, value: str, text: str, level: str = ERROR) -> Problem:
     shown = value if len(value) <= 60 else value[:57] + "…"
     return Problem(level, row, column, value,
                    f"Ligne {row}, colonne {title(column)} : « {shown} » {text}")
@@ -281,7 +282,7 @@ def _check_value(col: schema.Column, value: str, row: int) -> list[Problem]:
     controls = [] if value.isprintable() else control_characters(
         value, multiline=col.kind in _MULTILINE_KINDS)
     if controls:
-        out.append(_cell(row, col.name, _CONTROL.sub("\ufffd", value),
+        out.append(cell_problem(row, col.name, _CONTROL.sub("\ufffd", value),
                          "contient un caractère de contrôle invisible "
                          f"({_describe_control(controls)})" + ("" if col.kind in _MULTILINE_KINDS else " ; cette colonne tient sur "
                             "une ligne") + " : retapez la valeur sans le copier-coller."))
@@ -290,21 +291,21 @@ def _check_value(col: schema.Column, value: str, row: int) -> list[Problem]:
     if col.kind == "date":
         reason = date_problem(value)
         if reason:
-            out.append(_cell(row, col.name, value, reason))
+            out.append(cell_problem(row, col.name, value, reason))
     elif col.kind == "time":
         reason = time_problem(value)
         if reason:
-            out.append(_cell(row, col.name, value, reason))
+            out.append(cell_problem(row, col.name, value, reason))
     elif col.kind == "number":
         try:
             number = parse_number(value)
         except ValueError:
-            out.append(_cell(row, col.name, value,
+            out.append(cell_problem(row, col.name, value,
                              "n'est pas un nombre (attendu : degrés décimaux, ex. "
                              f"{col.example})."))
         else:
             if not col.minimum <= number <= col.maximum:
-                out.append(_cell(row, col.name, value,
+                out.append(cell_problem(row, col.name, value,
                                  f"est hors limites (attendu : entre {col.minimum:g} et "
                                  f"{col.maximum:g})."))
     elif col.kind == "choice":
@@ -313,53 +314,61 @@ def _check_value(col: schema.Column, value: str, row: int) -> list[Problem]:
             hint = ""
             if close:
                 hint = f" Vouliez-vous dire « {schema.choice_for(col, close[0])} » ?"
-            out.append(_cell(row, col.name, value,
+            out.append(cell_problem(row, col.name, value,
                              f"n'est pas une valeur permise (choix : {', '.join(col.choices)})."
                              + hint))
     elif col.kind == "id":
         if not re.fullmatch(schema.ID_PATTERN, value):
-            out.append(_cell(row, col.name, value,
+            out.append(cell_problem(row, col.name, value,
                              "n'est pas un identifiant valide (lettres sans accent, chiffres et "
                              "tirets, sans espace, ex. suippes-2025-04-01)."))
     elif col.kind == "code":
         if not re.fullmatch(r"\d{2}|2[AB]|97\d|\d{5}|2[AB]\d{3}|\d{9}", value.upper()):
-            out.append(_cell(row, col.name, value,
+            out.append(cell_problem(row, col.name, value,
                              "n'est pas un code officiel (attendu : code INSEE à 2, 3 ou 5 "
                              "caractères, ou SIREN à 9 chiffres)."))
     elif col.kind == "url":
         if not is_web_link(value):
             hint = " Ajoutez « https:// » au début." if "." in value and " " not in value else ""
-            out.append(_cell(row, col.name, value,
+            out.append(cell_problem(row, col.name, value,
                              "n'est pas une adresse web (attendu : https://…)." + hint))
     elif col.kind == "partners":
         for partner in parse_partners(value):
             if not partner.country:
-                out.append(_cell(row, col.name, str(partner),
+                out.append(cell_problem(row, col.name, str(partner),
                                  "n'indique pas le pays du partenaire (attendu : « Nom (Pays) », "
                                  "ex. « Sabiñánigo (Espagne) »)."))
             elif partner.iso is None:
                 close = countries.suggestions(partner.country)
                 hint = f" Vouliez-vous dire « {close[0]} » ?" if close else ""
-                out.append(_cell(row, col.name, partner.country,
+                out.append(cell_problem(row, col.name, partner.country,
                                  "n'est pas un pays reconnu (nom français, ex. « Allemagne », ou "
                                  "code ISO, ex. DE)." + hint))
     if col.kind == "text" and _HTML.search(value):
-        out.append(_cell(row, col.name, value,
+        out.append(cell_problem(row, col.name, value,
                          "contient du code HTML ou un lien javascript : il sera affiché tel quel, "
                          "comme du texte, et jamais exécuté.", WARNING))
     return out
 
 
-def validate(frame, lines: list[int] | None = None,
-             missing: list[str] | None = None) -> list[Problem]:
+#: A check a higher layer adds (``checks=``): one row's values and spreadsheet row -> problems.
+#: The places layer checks a ``code_insee`` against the name (:func:`cufmap.places.geocoding
+#: .code_check`); validation itself knows no gazetteer.
+RowCheck = Callable[[dict, int], list[Problem]]
+
+
+def validate(frame, lines: list[int] | None = None, missing: list[str] | None = None,
+             checks: Sequence[RowCheck] = ()) -> list[Problem]:
     """Every problem of ``frame`` (a DataFrame of text). ``lines``: spreadsheet row of each
     row (default: the row order after the header)."""
-    return validate_rows(frame.to_dict("records"), list(frame.columns), lines, missing)
+    return validate_rows(frame.to_dict("records"), list(frame.columns), lines, missing, checks)
 
 
 def validate_rows(records: list[dict], column_names: list[str], lines: list[int] | None = None,
-                  missing: list[str] | None = None) -> list[Problem]:
-    """Every problem of ``records`` (dicts of text), as :func:`validate`."""
+                  missing: list[str] | None = None,
+                  checks: Sequence[RowCheck] = ()) -> list[Problem]:
+    """Every problem of ``records`` (dicts of text), as :func:`validate`; ``checks`` run on
+    every row after the schema's own."""
     problems: list[Problem] = []
     for name in missing or []:
         col = schema.BY_NAME[name]
@@ -385,18 +394,20 @@ def validate_rows(records: list[dict], column_names: list[str], lines: list[int]
             problems.extend(_check_value(col, value, row))
         for name, value in values.items():
             if len(value) > CELL_CHARACTERS:  # typed or pasted in the editor: the reader's limit
-                problems.append(_cell(row, name, value, f"compte {len(value):,} caractères ; "
+                problems.append(cell_problem(row, name, value, f"compte {len(value):,} caractères ; "
                                       f"{CELL_CHARACTERS:,} au plus (la limite d'Excel) : "
                                       "raccourcissez-la.".replace(",", "\u202f")))
         for name, value in values.items():  # columns unknown to the schema are kept: check them
             controls = control_characters(value, multiline=True) if name not in schema.BY_NAME \
                 else None
             if controls:
-                problems.append(_cell(row, name, _CONTROL.sub("\ufffd", value),
+                problems.append(cell_problem(row, name, _CONTROL.sub("\ufffd", value),
                                       "contient un caractère de contrôle invisible "
                                       f"({_describe_control(controls)}) : retapez la valeur "
                                       "sans le copier-coller."))
         problems.extend(_check_row(values, row, ids, hosts_by_day))
+        for check in checks:
+            problems.extend(check(values, row))
     return problems
 
 
@@ -411,52 +422,37 @@ def _check_row(values: dict, row: int, ids: dict, hosts_by_day: dict) -> list[Pr
     ident = values.get("id", "")
     if ident:
         if ident in ids:
-            out.append(_cell(row, "id", ident,
+            out.append(cell_problem(row, "id", ident,
                              f"est déjà utilisé ligne {ids[ident]} (chaque identifiant doit être "
                              "unique)."))
         else:
             ids[ident] = row
     start, end = date_or_none(values.get("date_debut")), date_or_none(values.get("date_fin"))
     if values.get("date_fin") and not values.get("date_debut"):
-        out.append(_cell(row, "date_fin", values["date_fin"],
+        out.append(cell_problem(row, "date_fin", values["date_fin"],
                          "est donnée sans date de début : remplissez la date de début."))
     if start and end and end < start:
-        out.append(_cell(row, "date_fin", values["date_fin"],
+        out.append(cell_problem(row, "date_fin", values["date_fin"],
                          f"est antérieure à la date de début ({start:%d/%m/%Y}) : corrigez l'une "
                          "des deux."))
     if bool(values.get("lat")) != bool(values.get("lon")):
         present, absent = ("lat", "lon") if values.get("lat") else ("lon", "lat")
-        out.append(_cell(row, present, values[present],
+        out.append(cell_problem(row, present, values[present],
                          f"est donnée sans {title(absent).lower()} : remplissez les deux, ou aucune."))
     t0, t1 = _time_or_none(values.get("heure_debut")), _time_or_none(values.get("heure_fin"))
     if t0 and t1 and t1 <= t0 and not end:
-        out.append(_cell(row, "heure_fin", values["heure_fin"],
+        out.append(cell_problem(row, "heure_fin", values["heure_fin"],
                          f"n'est pas après l'heure de début ({t0:%H:%M}).", WARNING))
-    code, name = values.get("code_insee", ""), values.get("collectivite", "")
-    if code and name and (note := code_disagreement(name, values.get("type_collectivite", ""),
-                                                    code)):
-        out.append(_cell(row, "code_insee", code, f"ne correspond pas à « {name} » : {note}.",
-                         WARNING))
     host = fold(values.get("collectivite", ""))
     if host and start:
         key = (host, start.isoformat())
         if key in hosts_by_day:
-            out.append(_cell(row, "collectivite", values["collectivite"],
+            out.append(cell_problem(row, "collectivite", values["collectivite"],
                              f"a déjà une étape le même jour, ligne {hosts_by_day[key]} : doublon ?",
                              WARNING))
         else:
             hosts_by_day[key] = row
     return out
-
-
-@lru_cache(maxsize=4096)
-def code_disagreement(name: str, kind: str, code: str) -> str:
-    """The geocoder's note when ``code`` is a postal code or another place's code than
-    ``name``'s (empty when they agree or the code is unknown)."""
-    from cufmap.places.gazetteer import default
-
-    m = default().lookup(name, "France", kind or None, code=code, suggest=False)
-    return m.note if m.code_to_fix else ""
 
 
 def date_or_none(value) -> dt.date | None:

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 
 import pandas as pd
 
+from cufmap.places.geocoding import code_check
 from cufmap.relay import reading, validation
 
 
@@ -30,7 +31,8 @@ class Snapshot:
     @property
     def problems(self) -> list[validation.Problem]:
         t = self.table
-        return t.problems + validation.validate_rows(t.rows, t.columns, t.lines, t.missing)
+        return t.problems + validation.validate_rows(t.rows, t.columns, t.lines, t.missing,
+                                                     checks=(code_check,))
 
 
 
