@@ -212,11 +212,10 @@ def draw(browser, url: str, ready: str, runs: int = 3) -> tuple[float, list[floa
 def naive_process(data: Path, places: Path, path: Path) -> None:
     """The naive build as a whole process: read, geocode, one folium object per place/link."""
     from cufmap.places import geocoding
-    from cufmap.publish import mapdoc
     from cufmap.relay.stages import load_stages
 
     chain = geocoding.Chain(places=geocoding.PlacesFile(places))
-    naive(mapdoc.locate(load_stages(data), chain), path)
+    naive(geocoding.locate(load_stages(data), chain), path)
 
 
 def timed(command: list[str], env: dict | None = None) -> tuple[float, float]:

@@ -29,8 +29,9 @@ os.environ.setdefault("CUFMAP_OFFLINE", "1")
 
 
 def main() -> None:
+    from cufmap.publish import site
+    from cufmap.settings import Settings
     from cufmap.storage import gitstore, local
-    from cufmap.publish import live
 
     tmp = Path(tempfile.mkdtemp())
     data, places = ROOT / "data" / "relais.csv", ROOT / "data" / "lieux.csv"
@@ -40,7 +41,7 @@ def main() -> None:
     seed.mkdir()
     shutil.copy(data, seed / "relais.csv")
     shutil.copy(places, seed / "lieux.csv")
-    app = gitstore.GitStore(gitstore.Settings(f"file://{bare}", cache=str(tmp / "cache")),
+    app = gitstore.GitStore(gitstore.Remote(f"file://{bare}", cache=str(tmp / "cache")),
                             seed / "relais.csv", seed / "lieux.csv")
     t0 = time.perf_counter()
     app.sync(force=True)  # empty remote: the first commit
@@ -60,7 +61,7 @@ def main() -> None:
     print(f"save, Git storage (file:// remote): {timed(lambda: save(app)) * 1000:.0f} ms")
     print(f"sync, nothing new: {timed(lambda: app.sync(force=True)) * 1000:.0f} ms")
 
-    other = gitstore.GitStore(gitstore.Settings(f"file://{bare}", cache=str(tmp / "cache2")),
+    other = gitstore.GitStore(gitstore.Remote(f"file://{bare}", cache=str(tmp / "cache2")),
                               tmp / "o" / "relais.csv", tmp / "o" / "lieux.csv")
 
     def sync_new():
@@ -76,13 +77,14 @@ def main() -> None:
         save(app)
     print(f"history, {len(app.versions())} commits: {timed(app.versions, 3) * 1000:.0f} ms")
 
-    out = tmp / "carte"
+    config = Settings(data=app.data, places=app.places, published=tmp / "publie")
     t0 = time.perf_counter()
-    live.publish(app.data, app.places, out)
-    print(f"live page, cold: {(time.perf_counter() - t0) * 1000:.0f} ms")
-    print(f"live page, warm: {timed(lambda: live.publish(app.data, app.places, out)) * 1000:.0f} ms")
-    print(f"live page freshness check (each public page run): "
-          f"{timed(lambda: live.is_stale(app.data, app.places, out), 50) * 1e6:.0f} µs")
+    site.publish(config)
+    print(f"publication (live page, 12 map documents, assets), cold: "
+          f"{(time.perf_counter() - t0) * 1000:.0f} ms")
+    print(f"publication, warm: {timed(lambda: site.publish(config)) * 1000:.0f} ms")
+    print(f"published files' freshness check (the publisher's thread, the editing page): "
+          f"{timed(lambda: site.is_stale(config.published_dir, app.data, app.places), 50) * 1e6:.0f} µs")
     shutil.rmtree(tmp, ignore_errors=True)
 
 

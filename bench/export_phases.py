@@ -49,10 +49,10 @@ orig_export = cli.export.callback
 def hook():
     from cufmap.publish import export
     wrap(export.reading, "read_path", "read")
-    wrap(export.validation, "validate_rows", "validate")
-    wrap(export, "stages_from_rows", "stages")
-    wrap(export.mapdoc, "locate", "geocode")
-    wrap(export.mapdoc, "payload", "payload")
+    wrap(export.validation, "check", "validate")
+    wrap(export, "stages_from", "stages")
+    wrap(export.geocoding, "locate", "geocode")
+    wrap(export, "payload", "payload")
     wrap(export.mapdoc, "render", "render")
     wrap(export, "geojson", "geojson")
     wrap(export, "icalendar", "icalendar")

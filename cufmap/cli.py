@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from cufmap import DEFAULT_DATA
+from cufmap import settings as configuration
 from cufmap.relay import schema, validation
 from cufmap.errors import InvalidData, UnreadableTable, os_message
 from cufmap.relay.reading import read_path
@@ -25,7 +25,7 @@ def main() -> None:
                    "Code de sortie : 0 valide, 1 erreurs, 2 illisible.")
 @click.argument("path", required=False, type=click.Path(path_type=Path))
 def validate(path: Path | None) -> None:
-    path = path or DEFAULT_DATA
+    path = path or configuration.from_files().data
     try:
         table = read_path(path)
     except UnreadableTable as exc:
@@ -80,8 +80,9 @@ def geocode(input_path: Path | None, output: Path | None, offline: bool,
             places: Path | None) -> None:
     from cufmap.places import geocoding
 
-    chain = geocoding.Chain.default(places or geocoding.DEFAULT_PLACES,
-                                    allow_online=False if offline else None)
+    config = configuration.from_files()
+    chain = geocoding.Chain.default(places or config.places,
+                                    allow_online=not (offline or config.offline))
     if input_path is None:
         sys.exit(_geocode_relay(chain))
     try:
@@ -168,10 +169,11 @@ def _geocode_relay(chain) -> int:
     from cufmap.places import geocoding
     from cufmap.relay.stages import load_stages
 
+    data = configuration.from_files().data
     try:
-        stages = load_stages(DEFAULT_DATA)
+        stages = load_stages(data)
     except UnreadableTable as exc:
-        click.echo(f"{DEFAULT_DATA} : illisible. {exc}", err=True)
+        click.echo(f"{data} : illisible. {exc}", err=True)
         return 2
     problems = 0
     answers = []
@@ -217,20 +219,20 @@ def export(outdir: Path, tuiles: str, offline: bool, forcer: bool) -> None:
     # collector's passes (0.3 s at Atlas scale) would find next to nothing to free.
     collecting = gc.isenabled()
     gc.disable()
+    config = configuration.from_files()
     try:
         _import_folium_without_pandas()
         from cufmap.publish import export as exporting
-        from cufmap.places.geocoding import DEFAULT_PLACES
 
-        done = exporting.export(outdir, DEFAULT_DATA, DEFAULT_PLACES, tiles=tuiles,
-                                allow_online=False if offline else None, force=forcer)
+        done = exporting.export(outdir, config.data, config.places, tiles=tuiles,
+                                allow_online=not (offline or config.offline), force=forcer)
     except UnreadableTable as exc:
-        click.echo(f"{DEFAULT_DATA} : illisible. {exc}", err=True)
+        click.echo(f"{config.data} : illisible. {exc}", err=True)
         sys.exit(2)
     except InvalidData as exc:
         for problem in validation.errors(exc.problems)[:20]:
             click.echo(f"ERREUR — {problem.message}", err=True)
-        click.echo(f"{DEFAULT_DATA} : {len(validation.errors(exc.problems))} erreur(s) ; export "
+        click.echo(f"{config.data} : {len(validation.errors(exc.problems))} erreur(s) ; export "
                    "refusé, rien n'a été écrit. Corrigez le fichier (« cufmap validate » les "
                    "liste toutes) ou relancez avec --forcer.", err=True)
         sys.exit(1)

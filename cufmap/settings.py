@@ -140,6 +140,19 @@ def load(secrets: Mapping | None = None, environ: Mapping | None = None) -> Sett
     return Settings(**values, oidc=bool(secrets.get("auth")))
 
 
+def from_files(folder: str | os.PathLike = ".", environ: Mapping | None = None) -> Settings:
+    """:func:`load` with the secrets of ``folder/.streamlit/secrets.toml`` (the file the app
+    reads; none is fine): what the command line uses, so that it works on the same data."""
+    import tomllib
+
+    path = Path(folder) / ".streamlit" / "secrets.toml"
+    try:
+        secrets = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        secrets = {}
+    return load(secrets, environ)
+
+
 def guide_table() -> str:
     """The hosting guide's table of settings, in Markdown (French), from :data:`SETTINGS`."""
     lines = []

@@ -8,11 +8,11 @@ Git) ; cette page ne fait que l'agencer.
 import streamlit as st
 
 from cufmap.app import edition_tabs as tabs
-from cufmap import DEFAULT_PLACES
+from cufmap.app import loaders, speaker
+from cufmap.app.signin import signed_in_editor
+from cufmap.app.ui import french_streamlit, md
 from cufmap.editing import session
 from cufmap.places import remembered
-from cufmap.app import speaker
-from cufmap.app.web import french_streamlit, md, refresh_public, signed_in_editor, storage
 
 st.set_page_config(page_title="Modifier les étapes — Relais de la Coop Déc'", layout="wide")
 french_streamlit()
@@ -24,12 +24,15 @@ if author is None:
     st.stop()
 
 state = st.session_state
-data = storage()  # the local file, or the Git remote the settings name
+publisher = loaders.publisher()
+data = publisher.storage  # the local file, or the Git remote the settings name
 if "ed" not in state:  # the latest version (fetched now from a Git remote)
-    state.ed = session.EditingSession.open(data, author, refresh_public)
+    state.ed = session.EditingSession.open(data, author, publisher.publish_now)
 ed = state.ed
 ed.store, ed.author = data, author
 ed.follow()  # news from the remote regenerates the public page
+if publisher.stale():  # the data file changed by hand: the public page follows now
+    ed.public = publisher.publish_now()
 
 
 # Always present (empty or not), so the tabs below keep their place and the open tab.
@@ -41,7 +44,7 @@ with st.container():  # one element whatever it holds: the tabs keep their place
     if ed.public:  # the save stands; only the public page lags
         st.warning(md(ed.take("public")))
     for notice in (data.unreachable, data.problem, data.places_problem,
-                   remembered.local_problem(DEFAULT_PLACES)):  # places file refused: why
+                   remembered.local_problem(data.places)):  # places file refused: why
         if notice:
             st.warning(md(notice))
     tabs.conflict_notice(ed)  # a save refused: someone saved meanwhile

@@ -4,8 +4,6 @@ name taken from another module (see docs/developpement.md, « Architecture »)."
 import ast
 from pathlib import Path
 
-import pytest
-
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "cufmap"
 
@@ -102,11 +100,3 @@ def test_no_import_circle():
         if m not in state:
             visit(m, [m])
     assert cycles == []
-
-
-@pytest.mark.parametrize("module", ["cufmap.relay.validation", "cufmap.storage.local"])
-def test_the_check_sees_a_violation(module, tmp_path):
-    """The checks above can fail: an import put back up the layers is seen."""
-    path = MODULES[module]
-    found = imports(path) + [("cufmap.app.web", [], 0)]
-    assert any(layer_of(t) > layer_of(module) for t, _, _ in found)

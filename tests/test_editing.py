@@ -32,14 +32,21 @@ def test_password_is_stored_only_as_a_salted_hash():
 
 
 def test_configuration_sources():
-    assert auth.config({}, {}).method == auth.NONE
-    assert auth.config({}, {auth.ENV_HASH: FAST_HASH}) == auth.Config(auth.PASSWORD, FAST_HASH)
-    from_secrets = auth.config({"cufmap": {"mot_de_passe_hash": FAST_HASH}}, {})
+    from cufmap.settings import load
+
+    def config(secrets, environ):
+        return auth.config(load(secrets, environ))
+
+    assert config({}, {}).method == auth.NONE
+    assert config({}, {"CUFMAP_MOT_DE_PASSE_HASH": FAST_HASH}) == \
+        auth.Config(auth.PASSWORD, FAST_HASH)
+    assert config({}, {"CUFMAP_PASSWORD_HASH": FAST_HASH}).method == auth.PASSWORD  # older name
+    from_secrets = config({"cufmap": {"mot_de_passe_hash": FAST_HASH}}, {})
     assert from_secrets.method == auth.PASSWORD
-    broken = auth.config({}, {auth.ENV_HASH: "motdepasse-en-clair"})
+    broken = config({}, {"CUFMAP_PASSWORD_HASH": "motdepasse-en-clair"})
     assert broken.method == auth.NONE and "cufmap hash-password" in broken.problem
-    oidc = auth.config({"auth": {"redirect_uri": "https://x/oauth2callback"},
-                        "cufmap": {"editeurs": ["Alice@CUF.fr"]}}, {auth.ENV_HASH: FAST_HASH})
+    oidc = config({"auth": {"redirect_uri": "https://x/oauth2callback"},
+                   "cufmap": {"editeurs": ["Alice@CUF.fr"]}}, {"CUFMAP_PASSWORD_HASH": FAST_HASH})
     assert oidc.method == auth.OIDC
     assert oidc.allows("alice@cuf.fr") and not oidc.allows("mallory@x.fr")
 
@@ -263,12 +270,12 @@ def edition(monkeypatch, tmp_path):
     shutil.copy(ROOT / "data" / "lieux.csv", places)
     monkeypatch.setenv("CUFMAP_DATA", str(data))
     monkeypatch.setenv("CUFMAP_PLACES", str(places))
-    monkeypatch.delenv(auth.ENV_HASH, raising=False)
+    monkeypatch.delenv("CUFMAP_PASSWORD_HASH", raising=False)
     monkeypatch.chdir(ROOT)
 
     def run(env_hash=None, secrets=None):
         if env_hash:
-            monkeypatch.setenv(auth.ENV_HASH, env_hash)
+            monkeypatch.setenv("CUFMAP_PASSWORD_HASH", env_hash)
         return run_page("pages/edition.py", secrets=secrets)
 
     run.data = data

@@ -1,17 +1,20 @@
-"""The editing session (cufmap.EditingSession) without Streamlit: load, edit,
+"""The editing session (cufmap.editing.session.EditingSession) without Streamlit: load, edit,
 validate, merge, save, conflict — over the local file and over a Git remote, both opened by
 open_storage as the page opens them."""
 
 import pytest
 
 from cufmap.editing.session import EditingSession, read_upload
-from cufmap.storage.changes import UnconfirmedErasure
-from cufmap.storage import gitstore, local
-from cufmap.storage import open_storage
 from cufmap.errors import CufmapError
-from cufmap.storage import spreadsheets
+from cufmap.settings import Settings
+from cufmap.storage import local, open_storage, spreadsheets
+from cufmap.storage.changes import UnconfirmedErasure
 
 from .test_gitstore import direct_commit, remote  # noqa: F401  (remote: a fixture)
+
+
+def _local(data, folder):
+    return Settings(data=data, places=folder / "l.csv")
 
 
 @pytest.fixture(params=["fichier", "git"])
@@ -20,10 +23,10 @@ def opened(request, tmp_path, relay_copy):
     of a title made by someone else meanwhile (another instance, or a commit on the remote)."""
     if request.param == "fichier":
         def open_(name):
-            return open_storage(relay_copy, tmp_path / "lieux.csv")
+            return open_storage(Settings(data=relay_copy, places=tmp_path / "lieux.csv"))
 
         def outside(old, new):
-            other = open_storage(relay_copy, tmp_path / "lieux.csv")
+            other = open_storage(Settings(data=relay_copy, places=tmp_path / "lieux.csv"))
             snap = other.load()
             frame = snap.frame.copy()
             frame["titre"] = frame["titre"].str.replace(old, new, regex=False)
@@ -33,8 +36,8 @@ def opened(request, tmp_path, relay_copy):
 
     def open_(name):
         folder = tmp_path / name
-        settings = gitstore.Settings(f"file://{bare}", cache=str(folder / "cache"))
-        return open_storage(folder / "relais.csv", folder / "lieux.csv", settings)
+        return open_storage(Settings(data=folder / "relais.csv", places=folder / "lieux.csv",
+                                     depot=f"file://{bare}", depot_cache=folder / "cache"))
 
     def outside(old, new):
         direct_commit(tmp_path, bare, lambda text: text.replace(old, new))
@@ -56,7 +59,7 @@ def _both(frame) -> bool:
 def test_an_edit_is_validated_then_saved_and_published(opened):
     open_, _ = opened
     published = []
-    session = EditingSession.open(open_("a"), "Élise", publish=published.append)
+    session = EditingSession.open(open_("a"), "Élise", publish=lambda: published.append(1) or "")
     published.clear()  # the Git storage publishes what its first fetch brought
     first_table = session.table
     broken = session.start.copy()
@@ -125,7 +128,7 @@ def test_the_same_cell_changed_on_both_sides_is_listed(opened):
 def test_an_unreadable_file_leaves_an_empty_table_and_keeps_the_session_usable(relay_copy,
                                                                                 tmp_path):
     relay_copy.write_bytes(b"\x00\x01 pas un tableau")
-    session = EditingSession.open(open_storage(relay_copy, tmp_path / "l.csv"), "É")
+    session = EditingSession.open(open_storage(_local(relay_copy, tmp_path)), "É")
     assert session.broken and session.base.empty and session.version
 
 
@@ -142,7 +145,7 @@ def test_a_store_error_reaches_the_caller_and_keeps_the_edits(relay_copy, tmp_pa
 
 
 def test_a_save_that_empties_filled_cells_needs_a_confirmation(relay_copy, tmp_path):
-    session = EditingSession.open(open_storage(relay_copy, tmp_path / "l.csv"), "É")
+    session = EditingSession.open(open_storage(_local(relay_copy, tmp_path)), "É")
     before = relay_copy.read_bytes()
     emptied = session.start.copy()
     emptied.loc[emptied["id"] == "rennes-2025-06-26", "date_debut"] = ""
@@ -157,7 +160,7 @@ def test_a_save_that_empties_filled_cells_needs_a_confirmation(relay_copy, tmp_p
 
 
 def test_an_import_that_empties_cells_needs_a_confirmation(relay_copy, tmp_path):
-    session = EditingSession.open(open_storage(relay_copy, tmp_path / "l.csv"), "É")
+    session = EditingSession.open(open_storage(_local(relay_copy, tmp_path)), "É")
     text = spreadsheets.to_excel_csv_bytes(session.base).decode("utf-8-sig")
     upload = read_upload(text.replace(";commune;", ";;", 1).encode("utf-8"), "r.csv",
                                  session.base)
@@ -169,7 +172,7 @@ def test_an_import_that_empties_cells_needs_a_confirmation(relay_copy, tmp_path)
 
 
 def test_a_stage_saved_from_the_form_keeps_the_table_s_unsaved_edits(relay_copy, tmp_path):
-    session = EditingSession.open(open_storage(relay_copy, tmp_path / "l.csv"), "É")
+    session = EditingSession.open(open_storage(_local(relay_copy, tmp_path)), "É")
     session.edit(_retitle(session.start, "lyon-2025-04-16", "Mon titre"))  # not saved yet
     stage = {"id": "orleans-2025-06-05", "collectivite": "Ville d'Orléans",
              "type_collectivite": "commune", "titre": "Fête des jumelages",

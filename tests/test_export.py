@@ -289,7 +289,7 @@ def test_the_axe_check_itself_catches_a_violation(page):
 
 
 def test_icalendar_lines_are_folded_at_75_octets_without_cutting_a_character():
-    from cufmap.publish.export import _fold
+    from cufmap.publish.icalendar import _fold
 
     for line in ["DESCRIPTION:" + "Sabiñánigo " * 20, "é" * 100, "x" * 75]:
         parts = _fold(line).split("\r\n ")

@@ -263,8 +263,15 @@ def test_network_probe_on_a_closed_local_port():
     assert geocoding.NetworkProbe("127.0.0.1", port, timeout=0.5)() is False
 
 
-def test_tests_run_offline_by_default():
-    assert Chain.default().online == []
+def test_online_services_only_when_asked_and_not_offline(tmp_path):
+    from cufmap import settings
+
+    assert Chain.default(tmp_path / "lieux.csv").online == []  # a library call: offline
+    for environ, online in (({}, True), ({"CUFMAP_OFFLINE": "1"}, False),
+                            ({"CUFMAP_HORS_LIGNE": "oui"}, False)):
+        s = settings.load({}, environ)
+        chain = Chain.default(s.places, allow_online=not s.offline)
+        assert bool(chain.online) is online
 
 
 # --- CLI ----------------------------------------------------------------------------------

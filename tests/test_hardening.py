@@ -179,7 +179,7 @@ def edition_page(monkeypatch, tmp_path):
     places = tmp_path / "lieux.csv"
     shutil.copy(ROOT / "data" / "lieux.csv", places)
     monkeypatch.setenv("CUFMAP_PLACES", str(places))
-    monkeypatch.setenv(auth.ENV_HASH, fast)
+    monkeypatch.setenv("CUFMAP_MOT_DE_PASSE_HASH", fast)
     monkeypatch.chdir(ROOT)
 
     def open_page(data):

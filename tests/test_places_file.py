@@ -84,8 +84,7 @@ def huge_local(monkeypatch, tmp_path):
     places_file.write_bytes(_huge())
     monkeypatch.setenv("CUFMAP_DATA", str(data))
     monkeypatch.setenv("CUFMAP_PLACES", str(places_file))
-    monkeypatch.setenv("CUFMAP_CARTE", str(tmp_path / "carte"))
-    monkeypatch.setenv(auth.ENV_HASH, HASH)
+    monkeypatch.setenv("CUFMAP_MOT_DE_PASSE_HASH", HASH)
     monkeypatch.chdir(ROOT)
     return places_file
 
@@ -112,10 +111,9 @@ def test_a_remote_never_reached_is_named_unreachable_on_the_editing_page(monkeyp
                                                                          tmp_path):
     monkeypatch.setenv("CUFMAP_DATA", str(tmp_path / "serveur" / "relais.csv"))
     monkeypatch.setenv("CUFMAP_PLACES", str(tmp_path / "serveur" / "lieux.csv"))
-    monkeypatch.setenv("CUFMAP_CARTE", str(tmp_path / "carte"))
-    monkeypatch.setenv(gitstore.ENV_URL, f"file://{tmp_path / 'absent.git'}")
-    monkeypatch.setenv(gitstore.ENV_CACHE, str(tmp_path / "cache"))
-    monkeypatch.setenv(auth.ENV_HASH, HASH)
+    monkeypatch.setenv("CUFMAP_DEPOT", f"file://{tmp_path / 'absent.git'}")
+    monkeypatch.setenv("CUFMAP_DEPOT_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setenv("CUFMAP_MOT_DE_PASSE_HASH", HASH)
     monkeypatch.chdir(ROOT)
     at = run_page("pages/edition.py")
     at.text_input(key="ed_name").input("Alice")

@@ -97,7 +97,7 @@ def edition(monkeypatch, tmp_path):
     shutil.copy(ROOT / "data" / "lieux.csv", places)
     monkeypatch.setenv("CUFMAP_DATA", str(data))
     monkeypatch.setenv("CUFMAP_PLACES", str(places))
-    monkeypatch.setenv(auth.ENV_HASH, FAST_HASH)
+    monkeypatch.setenv("CUFMAP_MOT_DE_PASSE_HASH", FAST_HASH)
     monkeypatch.chdir(ROOT)
     at = run_page("pages/edition.py")
     at.text_input(key="ed_name").input("Alice")

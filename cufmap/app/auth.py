@@ -5,7 +5,7 @@ Configuration, first found wins:
 * OIDC: an ``[auth]`` section in ``.streamlit/secrets.toml`` (Streamlit's own ``st.login``
   settings); ``[cufmap] editeurs = ["a@b.fr", …]`` restricts editing to these addresses.
 * a password: ``[cufmap] mot_de_passe_hash`` in the secrets, or the environment variable
-  ``CUFMAP_PASSWORD_HASH``. The hash comes from ``cufmap hash-password`` (PBKDF2-SHA256 with
+  ``CUFMAP_MOT_DE_PASSE_HASH`` (see :mod:`cufmap.settings`). The hash comes from ``cufmap hash-password`` (PBKDF2-SHA256 with
   a random salt, the standard library's ``hashlib``); the password itself is stored nowhere.
 
 Guessing is limited by :class:`Guard`: a budget of wrong guesses per minute for the whole
@@ -23,16 +23,12 @@ import hashlib
 import hmac
 import ipaddress
 import math
-import os
 import secrets
 import threading
 import time
 from collections import deque
 from dataclasses import dataclass
 
-ENV_HASH = "CUFMAP_PASSWORD_HASH"
-#: Behind a reverse proxy: the header carrying the real client address (``X-Real-IP``…).
-ENV_CLIENT_HEADER = "CUFMAP_ENTETE_ADRESSE_CLIENT"
 DEFAULT_GUESSES_PER_MINUTE = 10
 ALGORITHM = "pbkdf2_sha256"
 ITERATIONS = 600_000  # OWASP's 2023 figure for PBKDF2-HMAC-SHA256
@@ -55,7 +51,7 @@ puis donnez cette empreinte (jamais le mot de passe) au serveur, au choix :
       [cufmap]
       mot_de_passe_hash = "pbkdf2_sha256$600000$…"
 
-* ou dans la variable d'environnement `CUFMAP_PASSWORD_HASH`.
+* ou dans la variable d'environnement `CUFMAP_MOT_DE_PASSE_HASH`.
 
 Avec un fournisseur d'identité (OIDC : Google, Microsoft, Keycloak…), renseignez plutôt la
 section `[auth]` de `.streamlit/secrets.toml` (voir la documentation de `st.login`) et, si
@@ -104,28 +100,19 @@ class Config:
         return not self.editors or email.strip().lower() in self.editors
 
 
-def config(secrets_: dict | None, environ: dict | None = None) -> Config:
-    """How editing is enabled, from Streamlit's secrets and the environment."""
-    environ = os.environ if environ is None else environ
-    secrets_ = secrets_ or {}
-    section = dict(secrets_.get("cufmap", {}) or {})
-    editors = tuple(str(e).strip().lower() for e in section.get("editeurs", ()) if str(e).strip())
-    if secrets_.get("auth"):
+def config(settings) -> Config:
+    """How editing is enabled, from :class:`cufmap.settings.Settings`."""
+    editors = tuple(e.strip().lower() for e in settings.editors if e.strip())
+    if settings.oidc:
         return Config(OIDC, editors=editors)
-    encoded = str(section.get("mot_de_passe_hash") or environ.get(ENV_HASH, "")).strip()
+    encoded = str(settings.password_hash or "").strip()
     if not encoded:
         return Config(NONE)
     if not valid_hash(encoded):
         return Config(NONE, problem="L'empreinte du mot de passe configurée n'est pas reconnue : "
                                     "recalculez-la avec « cufmap hash-password ».")
-    try:
-        budget = max(1, int(section.get("essais_par_minute", DEFAULT_GUESSES_PER_MINUTE)))
-    except (TypeError, ValueError):
-        budget = DEFAULT_GUESSES_PER_MINUTE
-    header = str(section.get("entete_adresse_client")
-                 or environ.get(ENV_CLIENT_HEADER, "")).strip()
-    return Config(PASSWORD, password_hash=encoded, guesses_per_minute=budget,
-                  client_header=header)
+    return Config(PASSWORD, password_hash=encoded, guesses_per_minute=settings.guesses_per_minute,
+                  client_header=str(settings.client_header or "").strip())
 
 
 @dataclass(frozen=True)

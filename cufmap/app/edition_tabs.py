@@ -11,7 +11,8 @@ from cufmap.relay import validation
 from cufmap.errors import CufmapError, UnreadableTable, os_message
 from cufmap.places.geocoding import Chain, PlacesFile
 from cufmap.publish.mapdoc import picker_map
-from cufmap.app.web import md
+from cufmap.app import loaders
+from cufmap.app.ui import inline_script, md
 from cufmap.storage import spreadsheets
 from cufmap.storage import changes
 
@@ -66,33 +67,14 @@ def conflict_notice(ed: session.EditingSession) -> None:
     c2.button("Abandonner mes modifications et charger sa version", on_click=ed.load)
 
 
-#: The grid's list cells (type, format) open a list that filters as one types. After an edit,
-#: the grid gives the focus back to the last edited cell a frame after the list has opened
-#: (glide-data-grid's deferred ``focus()``, measured in Streamlit 1.67): the list closes at
-#: once and what one types goes nowhere. While a list is open, the focus it loses to the grid
-#: itself is given back to it; a click elsewhere closes the list as before.
-LIST_FOCUS_JS = """<script>(function () {
-  var doc = window.parent && window.parent !== window ? window.parent.document : document;
-  var win = doc.defaultView;
-  if (win.cufListFocus) return;
-  win.cufListFocus = true;
-  doc.addEventListener("focusout", function (e) {
-    var list = e.target, to = e.relatedTarget;
-    if (!list || !list.id || list.id.indexOf("react-select-") !== 0 || !to || !to.closest ||
-        !to.closest("[data-testid='stDataFrame']")) return;
-    win.requestAnimationFrame(function () { if (list.isConnected) list.focus(); });
-  }, true);
-  doc.documentElement.setAttribute("data-cuf-list-focus", "1");
-})();</script>"""
-
-
 def table_tab(ed: session.EditingSession) -> None:
     st.caption(f"Connecté : {md(ed.author)}. Chaque en-tête de colonne explique ce qu'elle "
                "attend ; dates au format JJ/MM/AAAA (27/06/2025, ou 27062025, 27/6/25, "
                "27 juin 2025) ; « + » en bas du tableau ajoute une étape, la case à gauche "
                "d'une ligne permet de la supprimer. Une étape à la fois, ou sur un téléphone : "
                "onglet « Une étape ».")
-    st.html(LIST_FOCUS_JS, unsafe_allow_javascript=True)
+    # the grid's lists keep the focus after an edit (static/app/list_focus.js)
+    st.html(inline_script("list_focus.js"), unsafe_allow_javascript=True)
     status = st.empty()  # above the table, always one line: the table never moves
     table, saved = ed.editor()
     start = session.to_editor(saved)
@@ -243,15 +225,14 @@ def stage_tab(ed: session.EditingSession) -> None:
 
 
 def places_tab(ed: session.EditingSession) -> None:
-    from cufmap import DEFAULT_PLACES  # read at each run: it follows CUFMAP_PLACES
-
+    config = loaders.settings()
     st.markdown("Où la carte place chaque collectivité hôte et chaque partenaire. Un lieu "
                 "« ambigu » ou « introuvable » attend votre choix, qui est retenu dans "
-                f"`{DEFAULT_PLACES}` : il ne sera plus jamais demandé.")
+                f"`{md(config.places)}` : il ne sera plus jamais demandé.")
     if st.button("Vérifier les lieux"):
         bar = st.progress(0.0, text="Recherche des lieux…")
         try:
-            ed.check_places(Chain.default(DEFAULT_PLACES),
+            ed.check_places(Chain.default(config.places, allow_online=not config.offline),
                             progress=lambda done, total, name: bar.progress(
                                 done / total, text=f"{done}/{total} : {name}"))
         except CufmapError as exc:  # the places file cannot be read
@@ -268,7 +249,7 @@ def places_tab(ed: session.EditingSession) -> None:
         waiting = [s for s in statuses if s.needs_choice]
         if not waiting:
             st.success("Tous les lieux sont placés.")
-        places = PlacesFile(DEFAULT_PLACES)
+        places = PlacesFile(config.places)
 
         def remember(s, lat, lon, **how):
             try:  # the places file (with the Git storage, one commit)
@@ -322,15 +303,13 @@ def places_tab(ed: session.EditingSession) -> None:
 
 
 def history_tab(ed: session.EditingSession) -> None:
-    from cufmap import DEFAULT_PLACES
-
     try:
         versions = ed.store.versions()
     except CufmapError as exc:  # the remote cannot be read
         st.error(md(exc))
         return
     except OSError as exc:  # the history folder cannot be read
-        st.error(md(os_message(getattr(ed.store, "history", DEFAULT_PLACES), exc)))
+        st.error(md(os_message(getattr(ed.store, "history", ed.store.data), exc)))
         return
     if not versions:
         st.info("Aucune version enregistrée pour l'instant.")

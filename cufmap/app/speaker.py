@@ -4,7 +4,7 @@ link staff created (and can revoke) on the editing page.
 * The notes (``notes_presentation``) are never written into a file the app serves: map
   documents under ``static/cartes/`` and the live export are reachable by anyone. An
   authorised speaker view gets them in the small frame Streamlit sends through its websocket
-  to that session only (:func:`cufmap.app.web.map_frame`), which hands them to the map.
+  to that session only (:func:`cufmap.app.frames.map_frame`), which hands them to the map.
 * A presenter link is ``/presentation?vue=orateur&cle=<secret>``: 32 random bytes, kept on the
   server only as their SHA-256 (a copy of the file gives no working link), shown once to the
   staff member who created it. Links live in ``.liens-orateur.json`` beside the data file (not
@@ -77,9 +77,9 @@ class Links:
 
 
 def links() -> Links:
-    from cufmap import DEFAULT_DATA
+    from cufmap.app import loaders
 
-    return Links(Path(DEFAULT_DATA).parent / LINKS_FILE)
+    return Links(Path(loaders.settings().data).parent / LINKS_FILE)
 
 
 def speaker_url(params) -> str:
@@ -102,7 +102,7 @@ def allowed(secret: str | None) -> bool:
     staff (else the sign-in form is shown, with why)."""
     import streamlit as st
 
-    from cufmap.app.web import signed_in_editor
+    from cufmap.app.signin import signed_in_editor
 
     if secret and links().valid(secret):
         return True
@@ -119,7 +119,7 @@ def links_panel(author: str) -> None:
     """On the editing page: create, list and revoke presenter links."""
     import streamlit as st
 
-    from cufmap.app.web import md
+    from cufmap.app.ui import md
 
     store = links()
     with st.expander("Liens de la vue orateur (webinaire)"):

@@ -15,6 +15,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 import functools
 import threading
 from dataclasses import dataclass, field
@@ -24,6 +25,7 @@ import pandas as pd
 from cufmap.places import geocoding
 from cufmap.relay import reading, schema, validation
 from cufmap.errors import CufmapError, UnreadableTable
+from cufmap.storage.base import Storage
 from cufmap.storage.changes import (
     Diff, Erasure, UnconfirmedErasure, compare, diff, emptied, erasures, keyed, merge
 )
@@ -319,13 +321,14 @@ class EditingSession:
     :func:`cufmap.storage.open_storage`): load, edit, validate, merge, save, conflict. The page
     keeps one in its session state and only lays it out.
 
-    ``publish(store)`` regenerates the public page after a save and returns a French warning
-    ("" when all went well). Store errors (:class:`~cufmap.errors.CufmapError`) other than a
-    conflict reach the caller, the edits staying in the session."""
+    ``publish()`` regenerates the public page after a save and returns a French warning
+    ("" when all went well): :meth:`cufmap.publish.publisher.Publisher.publish_now`. Store
+    errors (:class:`~cufmap.errors.CufmapError`) other than a conflict reach the caller, the
+    edits staying in the session."""
 
-    store: object
+    store: Storage
     author: str = ""
-    publish: object = None
+    publish: Callable[[], str] | None = None
     table: int = 0  # generation of the editor: a new one starts from ``start``
     start: pd.DataFrame | None = None  # what the editor shows on load
     base: pd.DataFrame | None = None  # the saved version the edits start from
@@ -358,7 +361,7 @@ class EditingSession:
             self._publish()
 
     def _publish(self) -> None:
-        self.public = self.publish(self.store) if self.publish else ""
+        self.public = self.publish() if self.publish else ""
 
     @_atomic
     def editor(self) -> tuple[int, pd.DataFrame]:

@@ -26,9 +26,9 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache, partial
 from pathlib import Path
 
-from cufmap import DEFAULT_PLACES
 from cufmap.places import gazetteer, names
 from cufmap.relay import countries, validation
+from cufmap.relay.stages import Stage
 from cufmap.errors import GeocoderUnavailable, StorageError, os_message
 from cufmap.places.gazetteer import Gazetteer, Place
 from cufmap.places.gazetteer import default as default_gazetteer
@@ -148,7 +148,7 @@ class PlacesFile(Geocoder):
 
     source = "fichier des lieux"
 
-    def __init__(self, path: str | os.PathLike = DEFAULT_PLACES):
+    def __init__(self, path: str | os.PathLike):
         self.path = Path(path)
         self._rows: dict[tuple[str, str], dict] | None = None
         self._mtime = None
@@ -358,9 +358,9 @@ class Chain(Geocoder):
     row: RowCoordinates = field(default_factory=RowCoordinates)
 
     @classmethod
-    def default(cls, places_path=DEFAULT_PLACES, allow_online: bool | None = None) -> Chain:
-        if allow_online is None:
-            allow_online = os.environ.get("CUFMAP_OFFLINE", "") in ("", "0")
+    def default(cls, places_path: str | os.PathLike, allow_online: bool = False) -> Chain:
+        """The places file, the offline gazetteer, and the online services only when
+        ``allow_online`` (the app and the command line pass ``not settings.offline``)."""
         return cls(places=PlacesFile(places_path),
                    online=[ban_france(), nominatim()] if allow_online else [])
 
@@ -473,3 +473,25 @@ def code_check(values: dict, row: int) -> list[validation.Problem]:
     return [validation.cell_problem(row, "code_insee", code,
                                     f"ne correspond pas à « {name} » : {note}.",
                                     validation.WARNING)]
+
+
+@dataclass(frozen=True)
+class Located:
+    stage: Stage
+    place: Result
+    partners: tuple[Result, ...]
+
+
+
+def locate(stages: list[Stage], chain: Geocoder) -> list[Located]:
+    """Position of every stage and of each of its partners (through the geocoding chain).
+
+    No spelling suggestions here (they cost a scan of every name): ``cufmap geocode`` gives
+    them to staff."""
+    out = []
+    for stage in stages:
+        place = locate_stage(chain, stage, suggest=False)
+        partners = tuple(chain.geocode(partner_query(p, suggest=False))
+                         for p in stage.partners)
+        out.append(Located(stage, place, partners))
+    return out

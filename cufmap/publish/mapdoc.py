@@ -25,10 +25,7 @@ import folium
 from branca.element import Element, MacroElement
 from jinja2 import Template
 
-from cufmap.places import geocoding
 from cufmap import i18n
-from cufmap.relay import validation
-from cufmap.relay.stages import Stage
 
 STATIC = Path(__file__).parent.parent / "static"
 
@@ -63,18 +60,6 @@ TILE_LABELS = {"osm-fr": "OpenStreetMap France", "ign": "Plan IGN", "osm": "Open
                "aucune": "Aucun fond (contours seulement)"}
 OUTLINES_ATTRIBUTION = "Contours : Natural Earth (domaine public)"
 
-# Overseas territories shown as insets: (label, south, west, north, east).
-TERRITORIES = (
-    ("Guadeloupe", 15.8, -61.85, 16.55, -61.0),
-    ("Martinique", 14.35, -61.25, 14.9, -60.8),
-    ("Guyane", 2.1, -54.6, 5.8, -51.6),
-    ("La Réunion", -21.4, 55.2, -20.85, 55.85),
-    ("Mayotte", -13.05, 45.0, -12.6, 45.3),
-    ("Saint-Pierre-et-Miquelon", 46.7, -56.45, 47.15, -56.1),
-    ("Nouvelle-Calédonie", -22.8, 163.5, -19.5, 168.2),
-    ("Polynésie française", -18.0, -150.0, -16.4, -149.0),
-)
-METROPOLE = (41.2, -5.6, 51.3, 9.8)
 
 @dataclass(frozen=True)
 class MapOptions:
@@ -98,124 +83,6 @@ class MapOptions:
     # The selection the page shows, as URL parameters (``Filters.to_params`` items): the
     # page applies it itself, as it applies an exported page's own address.
     filters: tuple[tuple[str, str], ...] = ()
-
-
-@dataclass(frozen=True)
-class Located:
-    stage: Stage
-    place: geocoding.Result
-    partners: tuple[geocoding.Result, ...]
-
-
-def locate(stages: list[Stage], chain: geocoding.Geocoder) -> list[Located]:
-    """Position of every stage and of each of its partners (through the geocoding chain).
-
-    No spelling suggestions here (they cost a scan of every name): ``cufmap geocode`` gives
-    them to staff."""
-    out = []
-    for stage in stages:
-        place = geocoding.locate_stage(chain, stage, suggest=False)
-        partners = tuple(chain.geocode(geocoding.partner_query(p, suggest=False))
-                         for p in stage.partners)
-        out.append(Located(stage, place, partners))
-    return out
-
-
-def _territory(lat: float, lon: float) -> str | None:
-    for label, south, west, north, east in TERRITORIES:
-        if south <= lat <= north and west <= lon <= east:
-            return label
-    return None
-
-
-def _overseas(lat: float, lon: float) -> bool:
-    south, west, north, east = METROPOLE
-    return not (south <= lat <= north and west <= lon <= east)
-
-
-def payload(located: list[Located], options: MapOptions,
-            languages: tuple[str, ...] = ()) -> dict:
-    """The data the browser needs, as one GeoJSON FeatureCollection: a Point per stage, in
-    timeline order, whose partners carry their positions; ``links`` lists each placed
-    partnership once, as [stage index, partner index] (the browser draws the great circle of
-    each; :func:`link_features` spells them out as LineStrings for the GeoJSON file);
-    ``today`` is the reference date (the browser decides past / current / upcoming from it
-    and each stage's ``date`` and ``end``). With several ``languages``, the dates are
-    {lang: text} objects; country names come once, in a table keyed by ISO code (French
-    always among them: the free-text filter searches them). The browser inserts every text
-    with textContent, never as HTML."""
-    from cufmap.relay import countries
-
-    languages = languages or (options.lang,)
-    locales = {lang: "fr_FR" if lang == "fr" else "en_GB" for lang in languages}
-    features, insets, isos, links = [], {}, set(), []
-    for index, item in enumerate(located):
-        s, r = item.stage, item.place
-        point = r.point
-        partners = []
-        for number, (partner, pr) in enumerate(zip(s.partners, item.partners)):
-            entry = {"name": partner.name}
-            if partner.iso:
-                entry["iso"] = partner.iso
-                isos.add(partner.iso)
-            else:
-                entry["country"] = partner.country
-            if pr.point:
-                entry["position"] = [pr.lon, pr.lat]
-                if point:
-                    links.append([index, number])
-            partners.append(entry)
-        when = {}
-        for lang in languages:
-            text = s.when(locales[lang])
-            when[lang] = text[:1].upper() + text[1:]
-        properties = {
-            "kind": "etape", "when": when[languages[0]] if len(languages) == 1 else when,
-            "host": s.host, "title": s.title, "partners": partners}
-        if s.start:
-            properties["date"] = s.start.isoformat()
-            properties["end"] = (s.end or s.start).isoformat()
-        fields = [("host_type", s.host_type), ("format", s.format), ("place", s.place),
-                  ("description", s.description), ("co", list(s.co_organisers)),
-                  ("link", s.link if validation.is_web_link(s.link) else "")]
-        for name, value in fields:
-            if value:
-                properties[name] = value
-        overseas = bool(point) and _overseas(*point)
-        if overseas:
-            properties["overseas"] = True
-        features.append({
-            "type": "Feature", "id": s.id,
-            "geometry": {"type": "Point", "coordinates": [point[1], point[0]]} if point else None,
-            "properties": properties})
-        if overseas:
-            label = _territory(*point) or s.host
-            group = insets.setdefault(label, {"label": label, "stages": [], "bounds": None})
-            group["stages"].append(s.id)
-            bounds = next(([[t[1], t[2]], [t[3], t[4]]] for t in TERRITORIES if t[0] == label),
-                          [[point[0] - 0.4, point[1] - 0.4], [point[0] + 0.4, point[1] + 0.4]])
-            group["bounds"] = bounds
-    named = languages if "fr" in languages else (*languages, "fr")
-    names = {iso: {lang: countries.name(iso, lang) for lang in named} for iso in sorted(isos)}
-    # One GeoJSON FeatureCollection; links, the reference date, insets, country names and
-    # interface texts ride along as foreign members.
-    return {"type": "FeatureCollection", "features": features, "links": links,
-            "today": options.today.isoformat(), "insets": list(insets.values()),
-            "countries": names, "texts": {lang: i18n.texts(lang) for lang in languages}}
-
-
-def link_features(data: dict) -> list[dict]:
-    """One LineString per partnership of a :func:`payload` (its two ends), for readers of the
-    GeoJSON file: the payload's ``links``, the very list the page draws."""
-    out = []
-    for stage, number in data["links"]:
-        f = data["features"][stage]
-        partner = f["properties"]["partners"][number]
-        out.append({"type": "Feature", "geometry": {
-            "type": "LineString",
-            "coordinates": [f["geometry"]["coordinates"], partner["position"]]},
-            "properties": {"kind": "lien", "stage": f["id"], "partner": partner["name"]}})
-    return out
 
 
 def to_js(value) -> str:
@@ -395,12 +262,11 @@ def qr_data_uri(url: str) -> str:
     return segno.make(url, error="m", micro=False).svg_data_uri(border=2, dark="#0b2f52")
 
 
-def build_map(located: list[Located], options: MapOptions = MapOptions(),
-              languages: tuple[str, ...] = (), read_url: bool = False,
-              data: dict | None = None) -> folium.Map:
-    """The folium map of the relay (no CDN asset, tiles as configured).
+def build_map(data: dict, options: MapOptions = MapOptions(),
+              read_url: bool = False) -> folium.Map:
+    """The folium map of the relay's payload ``data`` (:func:`cufmap.publish.payload.payload`;
+    no CDN asset, tiles as configured).
 
-    ``languages``: interface languages embedded (default: ``options.lang`` only);
     ``read_url``: the page applies its own address itself (static export, no server): the
     filters ``?mois=``, ``?type=``, ``?format=``, ``?pays=``, ``?q=``, ``?collectivite=``, and
     ``?etape=``, ``?langue=``, ``?chronologie=0``, ``?date=``."""
@@ -419,20 +285,15 @@ def build_map(located: list[Located], options: MapOptions = MapOptions(),
     # Served pages only: a self-contained export keeps the world and overseas outlines.
     fine = options.assets_url and (STATIC / FINE_OUTLINES).exists()
     fine_url = asset_url(options.assets_url, FINE_OUTLINES) if fine else ""
-    if data is None:
-        data = payload(located, options, languages or (options.lang,))
     m.add_child(RelayLayer(data, options, attribution="" if tiles else OUTLINES_ATTRIBUTION,
                            land_url=land_url, read_url=read_url, fine_url=fine_url))
     return m
 
 
-def render(located: list[Located], options: MapOptions = MapOptions(),
-           languages: tuple[str, ...] = (), read_url: bool = False,
-           data: dict | None = None) -> str:
-    """The complete HTML document (self-contained unless ``options.assets_url`` is set),
-    with its Content-Security-Policy; ``data``: the payload, when the caller already built
-    it."""
-    document = build_map(located, options, languages, read_url, data).get_root().render()
+def render(data: dict, options: MapOptions = MapOptions(), read_url: bool = False) -> str:
+    """The complete HTML document of the payload ``data`` (self-contained unless
+    ``options.assets_url`` is set), with its Content-Security-Policy."""
+    document = build_map(data, options, read_url).get_root().render()
     return with_policy(document, options.tiles)
 
 

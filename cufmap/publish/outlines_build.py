@@ -19,7 +19,8 @@ import tarfile
 import tempfile
 from pathlib import Path
 
-from cufmap.publish.mapdoc import FINE_OUTLINES, STATIC, TERRITORIES
+from cufmap.publish.mapdoc import FINE_OUTLINES, STATIC
+from cufmap.publish.payload import TERRITORIES
 
 WORLD_ATLAS = "world-atlas@2.0.2"
 OUTPUT = STATIC / "outremer.json"

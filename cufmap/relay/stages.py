@@ -70,23 +70,23 @@ def _hour(value: str) -> str:
     return f"{int(hours)} h" + (f" {minutes}" if minutes and minutes != "00" else "")
 
 
-def stages_from_rows(rows: list[dict]) -> list[Stage]:
-    """Typed stages, dated ones by date (then time, host), undated ones after, by host."""
-    out = []
-    for rec in map(validation.normalise_row, rows):
-        out.append(Stage(
-            id=rec["id"], start=validation.date_or_none(rec["date_debut"]),
-            end=validation.date_or_none(rec["date_fin"]),
-            host=rec["collectivite"], host_type=rec["type_collectivite"], title=rec["titre"],
-            format=rec["format"], description=rec["description"],
-            partners=tuple(validation.parse_partners(rec["partenaires"])),
-            place=rec["lieu"], code=rec["code_insee"], lat=validation.number_or_none(rec["lat"]),
-            lon=validation.number_or_none(rec["lon"]), start_time=rec["heure_debut"], end_time=rec["heure_fin"],
-            co_organisers=tuple(validation.split_list(rec["co_organisateurs"])),
-            link=rec["lien"], notes=rec.get("notes_presentation", ""),
-        ))
+def stages_from(records: list[dict]) -> list[Stage]:
+    """Stages of typed rows (:func:`cufmap.relay.validation.typed_record`), dated ones by date
+    (then time, host), undated ones after, by host."""
+    out = [Stage(
+        id=rec["id"], start=rec["date_debut"], end=rec["date_fin"], host=rec["collectivite"],
+        host_type=rec["type_collectivite"], title=rec["titre"], format=rec["format"],
+        description=rec["description"], partners=rec["partenaires"], place=rec["lieu"],
+        code=rec["code_insee"], lat=rec["lat"], lon=rec["lon"], start_time=rec["heure_debut"],
+        end_time=rec["heure_fin"], co_organisers=rec["co_organisateurs"], link=rec["lien"],
+        notes=rec.get("notes_presentation", "")) for rec in records]
     return sorted(out, key=lambda s: (s.start is None, s.start or dt.date.max, s.start_time,
                                       s.host))
+
+
+def stages_from_rows(rows: list[dict]) -> list[Stage]:
+    """Stages of rows of text (a table as read, or edited), without checking them."""
+    return stages_from([validation.typed_record(r) for r in rows])
 
 
 def load_stages(path: str | Path) -> list[Stage]:

@@ -523,3 +523,39 @@ def _normalise_value(col: schema.Column, value: str) -> str:
     if col.kind == "partners":
         return "; ".join(str(p) for p in parse_partners(value))
     return value
+
+
+
+def typed_record(record: dict) -> dict:
+    """One row, normalised, with its values typed for the stages: dates and numbers parsed
+    (None when empty or unreadable), partners and co-organisers as tuples, the link kept only
+    when it is a web address (:func:`is_web_link`), every other value as canonical text."""
+    rec = normalise_row(record)
+    rec.update(
+        date_debut=date_or_none(rec.get("date_debut", "")),
+        date_fin=date_or_none(rec.get("date_fin", "")),
+        lat=number_or_none(rec.get("lat", "")), lon=number_or_none(rec.get("lon", "")),
+        partenaires=tuple(parse_partners(rec.get("partenaires", ""))),
+        co_organisateurs=tuple(split_list(rec.get("co_organisateurs", ""))),
+        lien=rec.get("lien", "") if is_web_link(rec.get("lien", "")) else "")
+    return rec
+
+
+@dataclass(frozen=True)
+class Checked:
+    """A table once checked: every problem, and its rows typed (:func:`typed_record`)."""
+
+    problems: list[Problem]
+    records: list[dict]
+
+    @property
+    def errors(self) -> list[Problem]:
+        return errors(self.problems)
+
+
+def check(table, checks: Sequence[RowCheck] = ()) -> Checked:
+    """Every problem of a :class:`cufmap.relay.reading.Table` (those found while reading
+    first), and its typed rows, in one step."""
+    problems = table.problems + validate_rows(table.rows, table.columns, table.lines,
+                                              table.missing, checks)
+    return Checked(problems, [typed_record(r) for r in table.rows])

@@ -4,18 +4,17 @@ away), and what they share (versions, changes and their merge, spreadsheets, ato
 
 from __future__ import annotations
 
-import os
-
 from cufmap.storage.base import Storage
 
 
-def open_storage(data: str | os.PathLike, places: str | os.PathLike, settings=None) -> Storage:
-    """The storage the settings name: a Git remote when ``settings`` has one
-    (:class:`cufmap.storage.gitstore.Settings`), else the local file."""
-    if settings is None:
+def open_storage(settings) -> Storage:
+    """The storage :class:`cufmap.settings.Settings` name: the Git remote of ``depot`` when
+    there is one, else the file ``donnees`` on the server's disk (``lieux`` beside both)."""
+    from cufmap.storage.gitstore import GitStore, Remote
+
+    remote = Remote.from_settings(settings)
+    if remote is None:
         from cufmap.storage.local import Store
 
-        return Store(data, places)
-    from cufmap.storage.gitstore import GitStore
-
-    return GitStore(settings, data, places)
+        return Store(settings.data, settings.places)
+    return GitStore(remote, settings.data, settings.places)

@@ -62,11 +62,6 @@ INTERVAL = 30.0  # seconds between two fetches of the remote, at most
 HISTORY_LIMIT = 200  # commits listed in the history
 PUBLISHED = ("index.html", "relais.geojson", "relais.ics")
 
-ENV_URL = "CUFMAP_DEPOT"
-ENV_BRANCH = "CUFMAP_DEPOT_BRANCHE"
-ENV_PUBLICATION = "CUFMAP_DEPOT_PUBLICATION"
-ENV_CACHE = "CUFMAP_DEPOT_CACHE"
-ENV_INTERVAL = "CUFMAP_DEPOT_INTERVALLE"
 
 CONFLICT = ("Quelqu'un d'autre a enregistré le fichier depuis que vous l'avez ouvert. "
             "Rechargez sa version (vos modifications restent affichées) puis "
@@ -89,7 +84,9 @@ class DepotError(CufmapError):
 
 
 @dataclass(frozen=True)
-class Settings:
+class Remote:
+    """The Git remote the data lives on (the ``depot*`` settings of :mod:`cufmap.settings`)."""
+
     url: str
     branch: str = "main"
     publication: str = ""
@@ -97,21 +94,12 @@ class Settings:
     interval: float = INTERVAL
 
     @classmethod
-    def from_config(cls, section: Mapping, environ: Mapping = os.environ) -> Settings | None:
-        """From ``[cufmap]`` of the secrets, else the environment; None: local storage."""
-        def get(key: str, env: str) -> str:
-            return str(section.get(key) or environ.get(env, "") or "").strip()
-
-        url = get("depot", ENV_URL)
-        if not url:
+    def from_settings(cls, settings) -> Remote | None:
+        """The remote the settings name; None: the data stays on the server's disk."""
+        if not settings.depot:
             return None
-        try:
-            interval = float(get("depot_intervalle", ENV_INTERVAL) or INTERVAL)
-        except ValueError:
-            interval = INTERVAL
-        return cls(url, get("depot_branche", ENV_BRANCH) or "main",
-                   get("depot_publication", ENV_PUBLICATION), get("depot_cache", ENV_CACHE),
-                   max(1.0, interval))
+        return cls(settings.depot, settings.depot_branch or "main", settings.depot_publication,
+                   str(settings.depot_cache or ""), max(1.0, float(settings.depot_interval)))
 
     @property
     def safe_url(self) -> str:
@@ -174,7 +162,7 @@ def _de(action: str) -> str:
 class GitStore:
     """The relay's CSV (and places file) on a Git remote; see the module's docstring."""
 
-    def __init__(self, settings: Settings, data: str | os.PathLike,
+    def __init__(self, settings: Remote, data: str | os.PathLike,
                  places: str | os.PathLike, clock: Callable[[], float] = time.monotonic):
         self.settings = settings
         self.data, self.places = Path(data), Path(places)
@@ -559,42 +547,9 @@ class GitStore:
                              "change sans cesse.")
 
 
-class Poller:
-    """Calls ``store.sync`` every ``interval`` seconds in a daemon thread, and
-    ``on_change()`` when the remote brought new data (a commit from another instance, or made
-    directly in GitHub's or GitLab's editor)."""
-
-    def __init__(self, store: GitStore, on_change: Callable[[], object],
-                 interval: float | None = None):
-        self.store, self.on_change = store, on_change
-        self.interval = interval or store.settings.interval
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="cufmap-depot", daemon=True)
-
-    def start(self) -> Poller:
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self._stop.set()
-
-    def tick(self) -> bool:
-        changed = self.store.sync(force=True)
-        if changed:
-            self.on_change()
-        return changed
-
-    def _run(self) -> None:
-        while not self._stop.wait(self.interval):
-            try:
-                self.tick()
-            except Exception:  # the thread must survive anything; the pages show problems
-                log.exception("cufmap: la mise à jour depuis le dépôt a échoué")
-
-
 # --- helpers --------------------------------------------------------------------------------
 
-def _default_cache(settings: Settings) -> Path:
+def _default_cache(settings: Remote) -> Path:
     base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
     key = hashlib.sha256(f"{settings.url}\n{settings.branch}".encode()).hexdigest()[:16]
     return base / "cufmap" / "depots" / key

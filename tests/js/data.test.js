@@ -269,3 +269,11 @@ test("trust: the speaker's notes are texts for known stages only", () => {
   assert.equal(D.speakerNotes({ cufNotes: {}, cufKey: "Home" }, known), null);
   assert.deepEqual(D.speakerNotes({ cufNotes: { ["__proto__"]: "x", toString: "y" } }, known), {});
 });
+
+test("speaker path: the page's options, never a presenter key, always vue=orateur", () => {
+  assert.equal(D.speakerPath("presentation?vue=orateur", "?date=2025-04-09&etape=b&cle=SECRET"),
+               "presentation?date=2025-04-09&etape=b&vue=orateur");
+  assert.equal(D.speakerPath("presentation?vue=orateur", ""), "presentation?vue=orateur");
+  assert.equal(D.speakerPath("presentation?vue=orateur", "?vue=public&q=a%20b"),
+               "presentation?q=a+b&vue=orateur");
+});

@@ -367,6 +367,18 @@
 
   // The speaker view's address: `path` (written in the document by the server: « presentation?…»)
   // under the app's root, kept only if it is http(s) on the app's own origin; else "".
+  // The speaker view's path for a document that reads its options in its address: `path`
+  // (written by the server, « presentation?vue=orateur ») with the page's own options
+  // (`search`: date, stage, filters…), never a presenter link's key.
+  function speakerPath(path, search) {
+    var query = new URLSearchParams(search || ""), out = new URLSearchParams();
+    query.forEach(function (value, key) {
+      if (key !== "vue" && key !== "cle") out.set(key, value);
+    });
+    out.set("vue", "orateur");
+    return path.split("?")[0] + "?" + out.toString();
+  }
+
   function speakerUrl(path, base, origin) {
     if (typeof path !== "string" || !/^presentation(\?[^\s]*)?$/.test(path)) return "";
     var at = base.indexOf("/app/static/");  // a served document: the app's root is above it
@@ -378,6 +390,7 @@
 
   return {
     presenterKey: presenterKey, presenterMessage: presenterMessage, speakerUrl: speakerUrl,
+    speakerPath: speakerPath,
     speakerNotes: speakerNotes, PRESENTER_KEYS: PRESENTER_KEYS,
     statusClass: statusClass, parseDate: parseDate, referenceDate: referenceDate, fold: fold,
     UNDATED: UNDATED, PARAMS: PARAMS, param: param, filtersFrom: filtersFrom, address: address,

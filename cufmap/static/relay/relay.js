@@ -118,7 +118,10 @@
       select: select,
       autoplay: function () { self.toggleAutoplay(); },
       delay: function () { if (self.playing) self.setPlaying(true); },
-      speaker: function () { M.openSpeakerView(opts.speakerUrl); }
+      speaker: function () {  // a published document: with the page's options (its address)
+        M.openSpeakerView(opts.readUrl ? CufData.speakerPath(opts.speakerUrl, location.search) :
+          opts.speakerUrl);
+      }
     });
     this.autoplay = new M.Autoplay().on("tick", function () {
       if (self.current >= self.order().length - 1) self.overview(); else self.step(1);
