@@ -53,7 +53,9 @@ def validate(path: Path | None) -> None:
 
 
 @main.command(help="Écrit le guide de saisie (docs/guide-de-saisie.md) et le schéma "
-                   "Frictionless (data/relais.schema.json) à partir de cufmap/relay/schema.py.")
+                   "Frictionless (data/relais.schema.json) à partir de cufmap/relay/schema.py, "
+                   "et le tableau des réglages du guide de mise en ligne "
+                   "(docs/mise-en-ligne.md) à partir de cufmap/settings.py.")
 @click.option("--root", type=click.Path(path_type=Path, file_okay=False), default=Path("."),
               show_default=True)
 def guide(root: Path) -> None:
@@ -62,7 +64,12 @@ def guide(root: Path) -> None:
     (root / "data").mkdir(parents=True, exist_ok=True)
     (root / "data" / "relais.schema.json").write_text(schema.table_schema_json(),
                                                        encoding="utf-8")
-    click.echo("docs/guide-de-saisie.md et data/relais.schema.json écrits.")
+    hosting = root / "docs" / "mise-en-ligne.md"
+    current = hosting.read_text(encoding="utf-8") if hosting.exists() else \
+        "# Mettre en ligne\n\n## Les réglages\n"
+    hosting.write_text(configuration.with_table(current), encoding="utf-8")
+    click.echo("docs/guide-de-saisie.md, data/relais.schema.json et le tableau des réglages "
+               "de docs/mise-en-ligne.md écrits.")
 
 
 

@@ -153,6 +153,22 @@ def from_files(folder: str | os.PathLike = ".", environ: Mapping | None = None) 
     return load(secrets, environ)
 
 
+#: Where the hosting guide holds the generated table (between these two lines).
+TABLE_START = "<!-- Tableau généré par « cufmap guide » à partir de cufmap/settings.py : ne pas " \
+              "le modifier à la main. -->"
+TABLE_END = "<!-- Fin du tableau généré. -->"
+
+
+def with_table(guide: str) -> str:
+    """The hosting guide ``guide`` with its settings table as :data:`SETTINGS` says (the
+    table goes between :data:`TABLE_START` and :data:`TABLE_END`, or at the end)."""
+    table = f"{TABLE_START}\n\n{guide_table()}\n{TABLE_END}"
+    if TABLE_START in guide and TABLE_END in guide:
+        head, rest = guide.split(TABLE_START, 1)
+        return head + table + rest.split(TABLE_END, 1)[1]
+    return guide.rstrip("\n") + "\n\n" + table + "\n"
+
+
 def guide_table() -> str:
     """The hosting guide's table of settings, in Markdown (French), from :data:`SETTINGS`."""
     lines = []

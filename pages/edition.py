@@ -44,7 +44,8 @@ with st.container():  # one element whatever it holds: the tabs keep their place
     if ed.public:  # the save stands; only the public page lags
         st.warning(md(ed.take("public")))
     for notice in (data.unreachable, data.problem, data.places_problem,
-                   remembered.local_problem(data.places)):  # places file refused: why
+                   remembered.local_problem(data.places),  # places file refused: why
+                   loaders.unserved_notice()):
         if notice:
             st.warning(md(notice))
     tabs.conflict_notice(ed)  # a save refused: someone saved meanwhile

@@ -177,9 +177,13 @@ def open_map(page, url):
 
 
 def map_document(page):
-    """The map document's own frame in the app (to evaluate scripts in it): the static file,
-    sandboxed, inside the small frame Streamlit embeds."""
-    return next(f for f in page.frames if "/cartes/" in f.url)
+    """The map document's own frame in the app (to evaluate scripts in it): the published
+    file (or the document drawn inline for the page), sandboxed, inside the small frame
+    Streamlit embeds."""
+    def depth(frame):
+        return 0 if frame.parent_frame is None else 1 + depth(frame.parent_frame)
+
+    return next(f for f in page.frames if depth(f) == 2)
 
 
 @contextlib.contextmanager

@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 
 from cufmap.app import auth, speaker
 
-from .browser import ARTIFACTS, open_map, require_chromium, streamlit_server
+from .browser import ARTIFACTS, map_document, open_map, require_chromium, streamlit_server
 from .browser import map_frame as map_locator
 from .conftest import DATA, ROOT
 
@@ -52,9 +52,9 @@ HASH = auth.hash_password("relais-coop-dec-2025", iterations=1000)
 
 
 def map_frame(page):
-    """The map document's frame (for evaluate): the static document, sandboxed, inside the
+    """The map document's frame (for evaluate): the published document, sandboxed, inside the
     small frame Streamlit embeds."""
-    return next(f for f in page.frames if "/cartes/" in f.url)
+    return map_document(page)
 
 
 WAIT_MOVE = """() => new Promise((resolve, reject) => {  // the map's flight, ended

@@ -13,6 +13,7 @@ from cufmap.places.geocoding import Chain, PlacesFile
 from cufmap.publish.mapdoc import picker_map
 from cufmap.app import loaders
 from cufmap.app.ui import inline_script, md
+from cufmap.publish import site
 from cufmap.storage import spreadsheets
 from cufmap.storage import changes
 
@@ -262,8 +263,11 @@ def places_tab(ed: session.EditingSession) -> None:
         def click_to_place(s, centre, candidates=()):
             from streamlit_folium import st_folium
 
+            # Leaflet and the outlines from the published assets (no CDN)
+            served = loaders.served_url(config.published_dir)
             clicked = st_folium(picker_map(centre, zoom=5 if candidates else 9,
-                                           candidates=candidates),
+                                           candidates=candidates,
+                                           assets_url=f"{served}{site.ASSETS}/"),
                                 key=f"ed_map_{s.key}", height=360, width=None,
                                 returned_objects=["last_clicked"])
             point = (clicked or {}).get("last_clicked")

@@ -105,6 +105,18 @@ def served_url(path: str | os.PathLike) -> str:
     return "/app/static/" + ("" if rel == "." else rel.replace(os.sep, "/") + "/")
 
 
+def unserved_notice() -> str:
+    """Staff's warning when the published folder is outside what the app serves ("" when it
+    is served)."""
+    folder = settings().published_dir
+    if served_url(folder):
+        return ""
+    return (f"Le dossier publié ({folder}) n'est pas servi par l'application : la carte en "
+            "ligne n'a pas d'adresse et chaque page dessine sa carte elle-même. Faites de "
+            "« static/ » (à côté de app.py) ce dossier ou un lien vers lui, ou choisissez un "
+            "dossier à l'intérieur (réglage dossier_publie, voir docs/mise-en-ligne.md).")
+
+
 def live_map_url() -> str:
     """The live public page's full address on this server (its path alone when the page's
     own address is unknown; "" when the published folder is not served)."""
