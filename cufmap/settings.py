@@ -69,7 +69,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("published", "dossier_publie", None,
             "Le dossier où l'application écrit ce qu'elle sert au public (la carte en ligne, "
             "les documents de carte) ; par défaut `publie/` à côté du fichier des étapes. "
-            "L'application le sert sous `/app/static/publie/`.", "path",
+            "L'application sert ce que contient `static/` (un lien vers `data/publie` dans le "
+            "dépôt) sous `/app/static/` : le dossier doit s'y trouver.", "path",
             aliases=("CUFMAP_PUBLIE",)),
     Setting("offline", "hors_ligne", False,
             "`1` : aucun géocodage en ligne (le dictionnaire hors ligne et le fichier des lieux "

@@ -40,15 +40,16 @@ class Publisher:
         self._stop.set()
 
     def _run(self) -> None:
+        self._safe_tick()
+        self.ready.set()
+        while not self._stop.wait(self.interval):
+            self._safe_tick()
+
+    def _safe_tick(self) -> None:
         try:
             self.tick()
-        finally:
-            self.ready.set()
-        while not self._stop.wait(self.interval):
-            try:
-                self.tick()
-            except Exception:  # the thread must survive anything; pages show problems
-                log.exception("cufmap : la publication a échoué")
+        except Exception:  # the thread must survive anything; pages show problems
+            log.exception("cufmap : la publication a échoué")
 
     def tick(self, on_change: Callable[[], object] | None = None) -> bool:
         """Fetch what the storage holds elsewhere (a Git remote), then publish if the
