@@ -277,12 +277,14 @@ def osgb_to_wgs84(easting: float, northing: float) -> tuple[float, float]:
     """(lat, lon) WGS84 of a British National Grid reference: inverse transverse Mercator on
     the Airy 1830 ellipsoid (Ordnance Survey's formulas), then the OSGB36 -> WGS84 Helmert
     transformation (a few metres)."""
+    if not (math.isfinite(easting) and math.isfinite(northing)):
+        raise ValueError(f"grid reference not a number: {easting}, {northing}")
     a, b, f0 = 6377563.396, 6356256.909, 0.9996012717
     lat0, lon0, n0, e0 = math.radians(49), math.radians(-2), -100000.0, 400000.0
     e2 = 1 - (b * b) / (a * a)
     n = (a - b) / (a + b)
     lat, m = lat0, 0.0
-    while True:
+    for _ in range(50):  # converges in a handful of steps
         lat = (northing - n0 - m) / (a * f0) + lat
         m = b * f0 * ((1 + n + 5 / 4 * n ** 2 + 5 / 4 * n ** 3) * (lat - lat0)
                       - (3 * n + 3 * n ** 2 + 21 / 8 * n ** 3) * math.sin(lat - lat0)

@@ -447,3 +447,18 @@ def test_a_name_of_many_hyphenated_parts_is_not_cut_in_every_way(g, monkeypatch)
     monkeypatch.setattr(type(g), "lookup", counted)
     assert g.lookup("Berlin-" * 12 + "Zzz", "Allemagne", suggest=False).status == "introuvable"
     assert len(calls) < 20
+
+
+def test_a_municipality_is_the_town_its_official_name_qualifies(g):
+    """« Lahr/Schwarzwald » (BKG) is Lahr, the town of GeoNames: one place, a municipality;
+    Hamar's kommune (Kartverket's point 24 km north of the town) is the town Hamar."""
+    m = g.lookup("Lahr/Schwarzwald", "Allemagne")
+    assert (m.place.name, m.place.kind, m.place.municipal) == ("Lahr", "localité", True)
+    m = g.lookup("Hamar", "Norvège")
+    assert (m.status, m.place.kind, m.confidence) == ("trouvé", "localité", 0.9)
+    assert m.place.municipal and near(m.place, 60.79, 11.07)
+
+
+def test_a_grid_reference_that_is_not_a_number_is_refused():
+    with pytest.raises(ValueError):
+        gb.osgb_to_wgs84(float("nan"), 180422.0)

