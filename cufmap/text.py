@@ -10,11 +10,12 @@ from __future__ import annotations
 import re
 import unicodedata
 
-_SEPARATORS = re.compile(r"[\s\-_'’‘`´.,/()]+")
+_SEPARATORS = re.compile(r"[\s\-–—_'’‘`´.,/()]+")
 
 # Letters that NFKD does not split into base letter + accent.
 _SPECIAL = str.maketrans({"œ": "oe", "Œ": "oe", "æ": "ae", "Æ": "ae", "ß": "ss", "ø": "o",
-                          "Ø": "o", "ł": "l", "Ł": "l", "đ": "d", "Đ": "d", "ı": "i"})
+                          "Ø": "o", "ł": "l", "Ł": "l", "đ": "d", "Đ": "d", "ı": "i",
+                          "ð": "d", "Ð": "d", "þ": "th", "Þ": "th"})
 
 
 def strip_accents(value: str) -> str:

