@@ -7,12 +7,12 @@ import datetime as dt
 
 import streamlit as st
 
-from cufmap.relay import countries, schema
-from cufmap.publish import filters
-from cufmap.places.gazetteer import ATTRIBUTION
-from cufmap.publish.mapdoc import TILE_LABELS
 from cufmap.app import frames, loaders
 from cufmap.app.ui import md
+from cufmap.places.gazetteer import ATTRIBUTION
+from cufmap.publish import filters
+from cufmap.publish.mapdoc import TILE_LABELS
+from cufmap.relay import countries, schema
 
 st.set_page_config(page_title="Relais de la Coop Déc' — Cités Unies France", page_icon="🗺️",
                    layout="wide")

@@ -35,8 +35,8 @@ N_FRENCH, N_PARTNERS, N_LINKS, N_COUNTRIES = 4756, 9889, 12100, 140
 
 
 def generate(path: Path, seed: int = 2025) -> None:
-    from cufmap.relay import countries
     from cufmap.places.gazetteer import default
+    from cufmap.relay import countries
 
     g = default()
     rng = random.Random(seed)

@@ -25,6 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.edition import timed  # noqa: E402
+
 os.environ.setdefault("CUFMAP_OFFLINE", "1")
 
 

@@ -16,6 +16,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
 from cufmap.storage import changes
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -34,8 +34,8 @@ def cold(runs: int = 5) -> dict:
 
 
 def warm(n_french: int = 10_000, n_abroad: int = 5_000) -> dict:
-    from cufmap.relay import countries
     from cufmap.places.gazetteer import default
+    from cufmap.relay import countries
 
     g = default()
     rng = random.Random(2025)

@@ -11,8 +11,8 @@ from pathlib import Path
 import click
 
 from cufmap import settings as configuration
-from cufmap.relay import schema, validation
 from cufmap.errors import InvalidData, UnreadableTable, os_message
+from cufmap.relay import schema, validation
 from cufmap.relay.reading import read_path
 
 

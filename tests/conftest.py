@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from . import browser as browsing
+
 # Browser fixtures for every test module (defined once; test files do not import them).
 from .browser import browser, page  # noqa: F401
 

@@ -236,9 +236,10 @@ def test_notes_never_reach_the_public_page(page, server):
 
 
 def test_overview_shows_the_public_address_and_a_qr_code_that_decodes_to_it(page, server):
+    from urllib.parse import quote
+
     import cv2
     import numpy as np
-    from urllib.parse import quote
 
     page.set_viewport_size({"width": 1920, "height": 1080})
     frame = open_map(page, server + "/presentation?date=2025-04-09&adresse=" + quote(ADDRESS))

@@ -8,8 +8,8 @@ import shutil
 import pytest
 from playwright.sync_api import expect
 
-from cufmap.publish import export as exporting
 from cufmap.places import geocoding
+from cufmap.publish import export as exporting
 from cufmap.publish import mapdoc
 from cufmap.publish.payload import payload
 from cufmap.relay.stages import load_stages

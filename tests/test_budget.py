@@ -10,9 +10,9 @@ import sys
 
 import pytest
 
-from cufmap.relay import budget, reading
 from cufmap.editing import session
 from cufmap.errors import UnreadableTable
+from cufmap.relay import budget, reading
 
 from .conftest import DATA, ROOT
 from .hostile import shared_strings_bomb_xlsx, sparse_xlsx

@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cufmap.relay import reading
 from cufmap.errors import UnreadableTable
+from cufmap.relay import reading
 
 from .conftest import DATA, ROOT, run_cli
 

@@ -7,12 +7,10 @@ import pytest
 
 from cufmap.app import auth
 from cufmap.editing import session
+from cufmap.errors import UnreadableTable
 from cufmap.places import geocoding
 from cufmap.relay import schema
-from cufmap.storage import local
-from cufmap.errors import UnreadableTable
-from cufmap.storage import spreadsheets
-from cufmap.storage import changes
+from cufmap.storage import changes, local, spreadsheets
 
 from .conftest import DATA, ROOT, run_cli, run_page
 

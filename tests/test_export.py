@@ -16,8 +16,8 @@ import icalendar
 import pytest
 from playwright.sync_api import expect
 
-from cufmap.publish import export as exporting
 from cufmap.places import geocoding
+from cufmap.publish import export as exporting
 
 from .browser import map_frame, next_frame, require_chromium, tiles_tried
 from .conftest import DATA, ROOT, run_cli

@@ -8,12 +8,10 @@ import pandas as pd
 import pytest
 
 from cufmap.app import auth
-from cufmap.storage import gitstore, local
-from cufmap.storage import open_storage
+from cufmap.errors import ConflictError, UnknownVersion
 from cufmap.publish import export as exporting
 from cufmap.settings import Settings
-from cufmap.errors import ConflictError, UnknownVersion
-from cufmap.storage import changes
+from cufmap.storage import changes, gitstore, local, open_storage
 
 from .conftest import DATA, ROOT, run_page
 

@@ -7,8 +7,8 @@ import shutil
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import ROOT
 from .browser import streamlit_server
+from .conftest import ROOT
 from .test_editing_browser import HASH, SAVED, edit, save, sign_in, signed_in_page
 from .test_gitstore import direct_commit, log, remote, remote_csv  # noqa: F401
 

@@ -2,10 +2,10 @@
 unreadable files, permissions — each answered in French, data untouched."""
 
 import csv
+import io
 import os
 import shutil
 import stat
-import io
 
 import icalendar
 import openpyxl
@@ -14,8 +14,7 @@ import pytest
 from cufmap import files
 from cufmap.publish import export as exporting
 from cufmap.relay import reading, validation
-from cufmap.storage import local
-from cufmap.storage import spreadsheets
+from cufmap.storage import local, spreadsheets
 
 from .conftest import DATA, ROOT, run_cli
 

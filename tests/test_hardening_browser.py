@@ -3,8 +3,8 @@ kept out of the websocket, memory that returns, and hostile uploads (zip bomb, 1
 shared-strings bomb) refused while another visitor's page still loads."""
 
 import csv
-import re
 import io
+import re
 import shutil
 
 import pytest

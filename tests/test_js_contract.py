@@ -13,8 +13,8 @@ import json
 import pytest
 from streamlit.runtime.state.query_params import QueryParams
 
-from cufmap.publish import filters
 from cufmap import i18n
+from cufmap.publish import filters
 from cufmap.publish.filters import Filters
 
 from .conftest import ROOT

@@ -13,6 +13,7 @@ from cufmap.relay.stages import load_stages
 
 from .conftest import DATA, ROOT
 
+
 def render(located, options=mapdoc.MapOptions()):
     """The map document of ``located`` with ``options`` (its payload built for them)."""
     return mapdoc.render(payload(located, options.today, (options.lang,)), options)

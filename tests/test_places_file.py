@@ -126,8 +126,8 @@ def test_a_remote_never_reached_is_named_unreachable_on_the_editing_page(monkeyp
 
 def test_a_file_on_the_remote_is_refused_on_its_size_before_git_sends_it(tmp_path,
                                                                          remote):  # noqa: F811
-    from cufmap.relay import budget
     from cufmap.errors import UnreadableTable
+    from cufmap.relay import budget
 
     app = instance(tmp_path, remote)
     app.sync(force=True)

@@ -12,8 +12,7 @@ import pytest
 
 from cufmap.editing import session
 from cufmap.relay import reading, schema
-from cufmap.storage import local
-from cufmap.storage import spreadsheets
+from cufmap.storage import local, spreadsheets
 
 from .conftest import DATA
 

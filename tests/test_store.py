@@ -9,8 +9,8 @@ import time
 
 import pytest
 
-from cufmap.relay import reading
 from cufmap.errors import ConflictError, InvalidData, UnknownVersion
+from cufmap.relay import reading
 from cufmap.storage.local import Store
 from cufmap.storage.spreadsheets import to_csv_bytes, to_excel_csv_bytes, to_xlsx_bytes
 

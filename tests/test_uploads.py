@@ -10,9 +10,9 @@ import pytest
 
 from cufmap.app import auth
 from cufmap.editing import session
+from cufmap.errors import UnreadableTable
 from cufmap.relay import reading
 from cufmap.storage import local
-from cufmap.errors import UnreadableTable
 
 from .conftest import DATA, ROOT, run_page
 from .hostile import big_csv, lying_zip_bomb_xlsx, zip_bomb_xlsx

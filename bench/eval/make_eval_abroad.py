@@ -30,8 +30,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from cufmap.relay import countries  # noqa: E402
 import subprocess  # noqa: E402
+
+from cufmap.relay import countries  # noqa: E402
 
 HERE = Path(__file__).parent
 OUT = ROOT / "bench" / "out" / "etranger-independant.csv"

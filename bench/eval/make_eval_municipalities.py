@@ -29,7 +29,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from cufmap.relay import countries  # noqa: E402
 from cufmap.places import names  # noqa: E402
 from cufmap.places.gazetteer_build import (  # noqa: E402
     _german_tgz,
@@ -38,6 +37,7 @@ from cufmap.places.gazetteer_build import (  # noqa: E402
     read_german_municipalities,
     read_norwegian_municipalities,
 )
+from cufmap.relay import countries  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).parent))
 from make_eval_abroad import strip_accents, write  # noqa: E402

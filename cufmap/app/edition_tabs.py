@@ -6,16 +6,15 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from cufmap.editing import session
-from cufmap.relay import validation
-from cufmap.errors import CufmapError, UnreadableTable, os_message
-from cufmap.places.geocoding import Chain, PlacesFile
-from cufmap.publish.mapdoc import picker_map
 from cufmap.app import loaders
 from cufmap.app.ui import inline_script, md
+from cufmap.editing import session
+from cufmap.errors import CufmapError, UnreadableTable, os_message
+from cufmap.places.geocoding import Chain, PlacesFile
 from cufmap.publish import site
-from cufmap.storage import spreadsheets
-from cufmap.storage import changes
+from cufmap.publish.mapdoc import picker_map
+from cufmap.relay import validation
+from cufmap.storage import changes, spreadsheets
 
 
 def problems_table(problems: list[validation.Problem]) -> None:

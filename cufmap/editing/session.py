@@ -15,19 +15,27 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 import functools
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pandas as pd
 
+from cufmap.errors import CufmapError, UnreadableTable
 from cufmap.places import geocoding
 from cufmap.relay import reading, schema, validation
-from cufmap.errors import CufmapError, UnreadableTable
 from cufmap.storage.base import Storage
 from cufmap.storage.changes import (
-    Diff, Erasure, UnconfirmedErasure, compare, diff, emptied, erasures, keyed, merge
+    Diff,
+    Erasure,
+    UnconfirmedErasure,
+    compare,
+    diff,
+    emptied,
+    erasures,
+    keyed,
+    merge,
 )
 
 #: Uploads past this size are refused before being parsed (the relay is a few dozen KB).

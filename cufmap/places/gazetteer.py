@@ -18,7 +18,15 @@ import numpy as np
 
 from cufmap.places import names
 from cufmap.places.names import (
-    COM, COMMUNE, DEPARTEMENT, EPCI, FAMILY, FORMER_NAME, HINT_FAMILY, MUNICIPALITY, REGION
+    COM,
+    COMMUNE,
+    DEPARTEMENT,
+    EPCI,
+    FAMILY,
+    FORMER_NAME,
+    HINT_FAMILY,
+    MUNICIPALITY,
+    REGION,
 )
 from cufmap.relay import countries
 

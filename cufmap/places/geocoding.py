@@ -26,13 +26,13 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache, partial
 from pathlib import Path
 
-from cufmap.places import gazetteer, names
-from cufmap.relay import countries, validation
-from cufmap.relay.stages import Stage
 from cufmap.errors import GeocoderUnavailable, StorageError, os_message
+from cufmap.places import gazetteer, names
 from cufmap.places.gazetteer import Gazetteer, Place
 from cufmap.places.gazetteer import default as default_gazetteer
 from cufmap.places.remembered import COLUMNS as PLACE_COLUMNS  # the places file's columns
+from cufmap.relay import countries, validation
+from cufmap.relay.stages import Stage
 
 log = logging.getLogger(__name__)
 
@@ -168,8 +168,8 @@ class PlacesFile(Geocoder):
         self._checked = now
         mtime = self.path.stat().st_mtime_ns if self.path.exists() else None
         if self._rows is None or mtime != self._mtime:
-            from cufmap.places import ( # within its budget, checked; French message if unreadable
-                remembered
+            from cufmap.places import (  # within its budget, checked; French message if unreadable
+                remembered,
             )
 
             records, self.problem = remembered.load(self.path) if mtime is not None else ([], "")

@@ -15,8 +15,8 @@ import os
 from dataclasses import dataclass
 from functools import lru_cache
 
-from cufmap.relay import budget
 from cufmap.errors import UnreadableTable, os_message
+from cufmap.relay import budget
 
 log = logging.getLogger(__name__)
 

@@ -77,7 +77,8 @@ def fine(topology: dict, box=FINE_BOX, tolerance: float = FINE_TOLERANCE) -> dic
     """The countries of ``topology`` clipped to ``box`` and simplified, as a TopoJSON whose
     object ``land`` holds one Polygon per piece (each ring its own quantized, delta-encoded
     arc; topojson-client reads it) and whose ``bbox`` is ``box``."""
-    from shapely.geometry import Polygon, box as rectangle
+    from shapely.geometry import Polygon
+    from shapely.geometry import box as rectangle
 
     arcs = _arcs(topology)
     west, south, east, north = box

@@ -13,7 +13,6 @@ import datetime as dt
 from cufmap import i18n
 from cufmap.relay import countries
 
-
 # Overseas territories shown as insets: (label, south, west, north, east).
 TERRITORIES = (
     ("Guadeloupe", 15.8, -61.85, 16.55, -61.0),

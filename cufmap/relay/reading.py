@@ -14,8 +14,8 @@ import io
 import os
 from dataclasses import dataclass, field
 
-from cufmap.relay import budget, schema
 from cufmap.errors import UnreadableTable, os_message
+from cufmap.relay import budget, schema
 from cufmap.text import FORMULA_START
 
 csv.field_size_limit(10 * 1024 * 1024)

@@ -46,10 +46,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from cufmap.relay import budget, reading, schema, validation
-from cufmap.places import remembered
 from cufmap.errors import ConflictError, CufmapError, InvalidData, UnknownVersion, UnreadableTable
 from cufmap.files import atomic_write
+from cufmap.places import remembered
+from cufmap.relay import budget, reading, schema, validation
 from cufmap.storage.base import Snapshot, Version, paris_time
 from cufmap.storage.changes import change_message, merge_places
 from cufmap.storage.spreadsheets import to_csv_bytes

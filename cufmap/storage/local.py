@@ -19,13 +19,18 @@ from pathlib import Path
 
 import pandas as pd
 
+from cufmap.errors import (
+    ConflictError,
+    CufmapError,
+    InvalidData,
+    StorageError,
+    UnknownVersion,
+    os_message,
+)
 from cufmap.files import atomic_write, file_mode
 from cufmap.relay import reading, schema, validation
 from cufmap.storage.base import Snapshot, Version, digest, paris_time
 from cufmap.storage.spreadsheets import to_csv_bytes
-from cufmap.errors import (
-    ConflictError, CufmapError, InvalidData, StorageError, UnknownVersion, os_message
-)
 
 HISTORY_DIR = ".historique"
 
