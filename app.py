@@ -7,15 +7,17 @@ import datetime as dt
 
 import streamlit as st
 
-from cufmap import DEFAULT_DATA, DEFAULT_PLACES, countries, filters, schema
-from cufmap.gazetteer import ATTRIBUTION
-from cufmap.mapdoc import TILE_LABELS, MapOptions
-from cufmap.web import load_relay, map_document, md
+from cufmap.app import frames, loaders
+from cufmap.app.ui import md
+from cufmap.places.gazetteer import ATTRIBUTION
+from cufmap.publish import filters
+from cufmap.publish.mapdoc import TILE_LABELS
+from cufmap.relay import countries, schema
 
 st.set_page_config(page_title="Relais de la Coop Déc' — Cités Unies France", page_icon="🗺️",
                    layout="wide")
 params = st.query_params
-relay = load_relay(str(DEFAULT_DATA))
+relay = loaders.load_relay()
 if relay.error:
     st.title("Relais de la Coop Déc'")
     st.error(md(relay.error))
@@ -30,10 +32,10 @@ state = st.session_state
 view = filters.current_view(params, state, dt.date.today(), tuple(TILE_LABELS))
 chosen, tiles, reference = view.filters, view.tiles, view.reference
 
-options = MapOptions(tiles=tiles, start=view.stage, today=reference,
-                     lang="en" if view.lang == "en" else "fr")
-# The map applies the selection itself, and says how many stages it keeps.
-st.iframe(map_document(str(DEFAULT_DATA), str(DEFAULT_PLACES), chosen, options), height=680)
+# The map applies the selection itself (its document reads it in its own address), and says
+# how many stages it keeps.
+shown = {**view.to_params(dt.date.today()), "date": reference.isoformat()}
+st.iframe(frames.map_document(shown, tiles=tiles), height=680)
 st.caption(f"Données : La Lettre de Cités Unies France (mars-avril 2025). Lieux — {ATTRIBUTION}")
 
 # Filters are built only when asked for (or when the URL carries some): the public map

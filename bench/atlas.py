@@ -35,8 +35,8 @@ N_FRENCH, N_PARTNERS, N_LINKS, N_COUNTRIES = 4756, 9889, 12100, 140
 
 
 def generate(path: Path, seed: int = 2025) -> None:
-    from cufmap import countries
-    from cufmap.gazetteer import default
+    from cufmap.places.gazetteer import default
+    from cufmap.relay import countries
 
     g = default()
     rng = random.Random(seed)
@@ -211,11 +211,11 @@ def draw(browser, url: str, ready: str, runs: int = 3) -> tuple[float, list[floa
 
 def naive_process(data: Path, places: Path, path: Path) -> None:
     """The naive build as a whole process: read, geocode, one folium object per place/link."""
-    from cufmap import geocoding, mapdoc
-    from cufmap.relay import load_stages
+    from cufmap.places import geocoding
+    from cufmap.relay.stages import load_stages
 
     chain = geocoding.Chain(places=geocoding.PlacesFile(places))
-    naive(mapdoc.locate(load_stages(data), chain), path)
+    naive(geocoding.locate(load_stages(data), chain), path)
 
 
 def timed(command: list[str], env: dict | None = None) -> tuple[float, float]:
@@ -244,7 +244,7 @@ def main() -> None:
     data = out / "atlas.csv"
     generate(data)
 
-    from cufmap import export, mapdoc
+    from cufmap.publish import export, mapdoc
 
     places = out / "lieux.csv"
     places.write_text("nom,pays\n", encoding="utf-8")

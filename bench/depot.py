@@ -25,11 +25,14 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.edition import timed  # noqa: E402
+
 os.environ.setdefault("CUFMAP_OFFLINE", "1")
 
 
 def main() -> None:
-    from cufmap import gitstore, live, store
+    from cufmap.publish import site
+    from cufmap.settings import Settings
+    from cufmap.storage import gitstore, local
 
     tmp = Path(tempfile.mkdtemp())
     data, places = ROOT / "data" / "relais.csv", ROOT / "data" / "lieux.csv"
@@ -39,14 +42,14 @@ def main() -> None:
     seed.mkdir()
     shutil.copy(data, seed / "relais.csv")
     shutil.copy(places, seed / "lieux.csv")
-    app = gitstore.GitStore(gitstore.Settings(f"file://{bare}", cache=str(tmp / "cache")),
+    app = gitstore.GitStore(gitstore.Remote(f"file://{bare}", cache=str(tmp / "cache")),
                             seed / "relais.csv", seed / "lieux.csv")
     t0 = time.perf_counter()
     app.sync(force=True)  # empty remote: the first commit
     print(f"first sync (seeds the empty remote): {(time.perf_counter() - t0) * 1000:.0f} ms")
 
-    local = store.Store(tmp / "local.csv")
-    shutil.copy(data, local.path)
+    on_disk = local.Store(tmp / "local.csv")
+    shutil.copy(data, on_disk.path)
     counter = iter(range(10_000))
 
     def save(target):
@@ -55,11 +58,11 @@ def main() -> None:
         frame.loc[0, "titre"] = f"Titre {next(counter)}"
         target.save(frame, snap.version, author="banc")
 
-    print(f"save, local store: {timed(lambda: save(local)) * 1000:.0f} ms")
+    print(f"save, local store: {timed(lambda: save(on_disk)) * 1000:.0f} ms")
     print(f"save, Git storage (file:// remote): {timed(lambda: save(app)) * 1000:.0f} ms")
     print(f"sync, nothing new: {timed(lambda: app.sync(force=True)) * 1000:.0f} ms")
 
-    other = gitstore.GitStore(gitstore.Settings(f"file://{bare}", cache=str(tmp / "cache2")),
+    other = gitstore.GitStore(gitstore.Remote(f"file://{bare}", cache=str(tmp / "cache2")),
                               tmp / "o" / "relais.csv", tmp / "o" / "lieux.csv")
 
     def sync_new():
@@ -75,13 +78,14 @@ def main() -> None:
         save(app)
     print(f"history, {len(app.versions())} commits: {timed(app.versions, 3) * 1000:.0f} ms")
 
-    out = tmp / "carte"
+    config = Settings(data=app.data, places=app.places, published=tmp / "publie")
     t0 = time.perf_counter()
-    live.publish(app.data, app.places, out)
-    print(f"live page, cold: {(time.perf_counter() - t0) * 1000:.0f} ms")
-    print(f"live page, warm: {timed(lambda: live.publish(app.data, app.places, out)) * 1000:.0f} ms")
-    print(f"live page freshness check (each public page run): "
-          f"{timed(lambda: live.is_stale(app.data, app.places, out), 50) * 1e6:.0f} µs")
+    site.publish(config)
+    print(f"publication (live page, 12 map documents, assets), cold: "
+          f"{(time.perf_counter() - t0) * 1000:.0f} ms")
+    print(f"publication, warm: {timed(lambda: site.publish(config)) * 1000:.0f} ms")
+    print(f"published files' freshness check (the publisher's thread, the editing page): "
+          f"{timed(lambda: site.is_stale(config.published_dir, app.data, app.places), 50) * 1e6:.0f} µs")
     shutil.rmtree(tmp, ignore_errors=True)
 
 

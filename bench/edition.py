@@ -17,6 +17,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from cufmap.storage import changes
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
@@ -32,7 +34,10 @@ def timed(fn, runs: int = 5) -> float:
 
 
 def main() -> None:
-    from cufmap import auth, editing, geocoding, store
+    from cufmap.app import auth
+    from cufmap.editing import session
+    from cufmap.places import geocoding
+    from cufmap.storage import local
 
     encoded = auth.hash_password("un mot de passe de banc d'essai")
     print(f"password check: {timed(lambda: auth.check_password('x', encoded), 3) * 1000:.0f} ms")
@@ -41,7 +46,7 @@ def main() -> None:
     shipped = tmp / "relais.csv"
     shutil.copy(ROOT / "data" / "relais.csv", shipped)
     big = tmp / "grand.csv"
-    frame = store.Store(shipped).load().frame
+    frame = local.Store(shipped).load().frame
     rows = []
     for i in range(50):
         part = frame.copy()
@@ -51,15 +56,15 @@ def main() -> None:
 
     pd.concat(rows, ignore_index=True).to_csv(big, index=False)
     for path in (shipped, big):
-        data = store.Store(path)
+        data = local.Store(path)
         snap = data.load()
 
-        session = editing.EditingSession.open(data, "banc")
+        session = session.EditingSession.open(data, "banc")
         stage = dict(session.base.iloc[3], titre="Titre du formulaire")
 
         def rerun(session=session):  # the « Étapes » tab: what the page does with the grid
-            typed = editing.to_editor(session.start)
-            session.edit(editing.from_editor(typed))  # validation, changes, emptied cells
+            typed = session.to_editor(session.start)
+            session.edit(session.from_editor(typed))  # validation, changes, emptied cells
 
         def form(session=session, stage=stage):  # the « Une étape » tab, on every rerun
             session.stage_check(stage, stage["id"])
@@ -78,15 +83,15 @@ def main() -> None:
               f"{timed(rerun) * 1000:.0f} ms (table) + {timed(form) * 1000:.1f} ms (form), "
               f"save (load, write, history) "
               f"{timed(save) * 1000:.0f} ms, three-way merge "
-              f"{timed(lambda: editing.merge(snap.frame, mine, theirs)) * 1000:.0f} ms")
+              f"{timed(lambda: changes.merge(snap.frame, mine, theirs)) * 1000:.0f} ms")
 
     places = tmp / "lieux.csv"
     shutil.copy(ROOT / "data" / "lieux.csv", places)
     t0 = time.perf_counter()
     chain = geocoding.Chain(places=geocoding.PlacesFile(places))  # loads the gazetteer
-    statuses = editing.place_statuses(frame, chain)
+    statuses = session.place_statuses(frame, chain)
     first = time.perf_counter() - t0
-    again = timed(lambda: editing.place_statuses(frame, chain), 3)
+    again = timed(lambda: session.place_statuses(frame, chain), 3)
     print(f"places of the shipped relay ({len(statuses)} distinct, offline): first check "
           f"{first:.2f} s (gazetteer load included), then {again * 1000:.0f} ms")
     shutil.rmtree(tmp)

@@ -27,7 +27,7 @@ sys.path.insert(0, str(ROOT))
 PHASES = ("imports", "read", "validate", "stages", "geocode", "payload", "render", "geojson",
           "icalendar", "write", "other", "start+end")
 
-# Runs inside the measured process: wraps each step of cufmap.export.export by module
+# Runs inside the measured process: wraps each step of cufmap.publish.export.export by module
 # attribute, runs the CLI, prints the phases as JSON on stderr's last line.
 CHILD = r"""
 import json, sys, time
@@ -47,19 +47,19 @@ import pathlib
 from cufmap import cli
 orig_export = cli.export.callback
 def hook():
-    from cufmap import export
+    from cufmap.publish import export
     wrap(export.reading, "read_path", "read")
-    wrap(export.validation, "validate_rows", "validate")
-    wrap(export, "stages_from_rows", "stages")
-    wrap(export.mapdoc, "locate", "geocode")
-    wrap(export.mapdoc, "payload", "payload")
+    wrap(export.validation, "check", "validate")
+    wrap(export, "stages_from", "stages")
+    wrap(export.geocoding, "locate", "geocode")
+    wrap(export, "payload", "payload")
     wrap(export.mapdoc, "render", "render")
     wrap(export, "geojson", "geojson")
     wrap(export, "icalendar", "icalendar")
     wrap(pathlib.Path, "write_text", "write")
 def first_step_hooked(*a, **k):
     getattr(cli, "_import_folium_without_pandas", lambda: None)()  # as the command does
-    import cufmap.export  # the export module's own imports count as imports
+    import cufmap.publish.export  # the export module's own imports count as imports
     spent["imports"] = (time.process_time() - t_start[0], time.perf_counter() - t_start[1])
     hook()
     try:

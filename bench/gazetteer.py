@@ -17,7 +17,7 @@ import time
 COLD = """
 import json, resource, time
 t0 = time.perf_counter()
-from cufmap.gazetteer import Gazetteer
+from cufmap.places.gazetteer import Gazetteer
 g = Gazetteer()
 t1 = time.perf_counter()
 g.lookup("Suippes", "France")
@@ -34,8 +34,8 @@ def cold(runs: int = 5) -> dict:
 
 
 def warm(n_french: int = 10_000, n_abroad: int = 5_000) -> dict:
-    from cufmap import countries
-    from cufmap.gazetteer import default
+    from cufmap.places.gazetteer import default
+    from cufmap.relay import countries
 
     g = default()
     rng = random.Random(2025)

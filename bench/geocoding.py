@@ -1,7 +1,14 @@
-"""Geocoding accuracy on the evaluation set bench/eval/evaluation.csv (see its PROVENANCE).
+"""Geocoding accuracy on the evaluation sets of bench/eval/ (see PROVENANCE.md there).
 
-    python bench/geocoding.py            # figures
-    python bench/geocoding.py --errors   # and every miss, written to bench/out/erreurs.csv
+    python bench/geocoding.py            # figures, one table per set
+    python bench/geocoding.py --errors   # and every miss, written to bench/out/erreurs*.csv
+
+Sets: ``bench/eval/evaluation.csv`` (French authorities, and places abroad taken from
+GeoNames), ``bench/eval/municipalites.csv`` (municipalities abroad, from the registry packages
+of BKG's and Kartverket's lists), and, when it has been made on this machine,
+``bench/out/etranger-independant.csv`` (towns abroad from lists of twin towns, placed by
+Wikipedia and OpenStreetMap, not GeoNames: ``python bench/eval/make_eval_abroad.py`` makes it
+from a public repository snapshot, which is never committed).
 
 For each category (French communes, départements, régions, intercommunalities, places
 abroad): the share placed within tolerance, ambiguous, not found, and placed wrong; then the
@@ -21,10 +28,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from cufmap.geocoding import Chain, Query  # noqa: E402
+from cufmap.places.geocoding import Chain, Query  # noqa: E402
 
 EVAL = ROOT / "bench" / "eval" / "evaluation.csv"
-CATEGORIES = ("commune", "département", "région", "intercommunalité", "étranger")
+INDEPENDENT = ROOT / "bench" / "out" / "etranger-independant.csv"
+MUNICIPALITIES = ROOT / "bench" / "eval" / "municipalites.csv"
+SETS = {"evaluation": EVAL, "municipalites": MUNICIPALITIES,
+        "etranger-independant": INDEPENDENT}
+CATEGORIES = ("commune", "département", "région", "intercommunalité", "étranger",
+              "municipalité")
 
 
 def km(a, b):
@@ -64,24 +76,27 @@ def evaluate(path: Path = EVAL) -> dict:
                            "trouve": f"{r.name} ({r.kind}, {r.country})",
                            "confiance": f"{r.confidence:.2f}", "note": r.note})
     return {"rows": len(rows), "seconds": elapsed, "by_cat": by_cat, "by_conf": by_conf,
-            "errors": errors}
+            "errors": errors, "path": path}
 
 
 def report(res: dict) -> None:
-    print(f"Jeu d'évaluation : {res['rows']} lignes ({EVAL.relative_to(ROOT)})")
+    print(f"Jeu d'évaluation : {res['rows']} lignes ({res['path'].relative_to(ROOT)})")
     print(f"{'catégorie':<18}{'lignes':>7}{'justes':>9}{'ambigus':>9}{'introuv.':>9}"
           f"{'faux':>7}")
     french_ok = french_total = 0
     for cat in CATEGORIES:
+        if cat not in res["by_cat"]:
+            continue
         c = res["by_cat"][cat]
         n = c["total"] or 1
         print(f"{cat:<18}{c['total']:>7}{100 * c['juste'] / n:>8.1f}%"
               f"{100 * c['ambigu'] / n:>8.1f}%{100 * c['introuvable'] / n:>8.1f}%"
               f"{100 * c['faux'] / n:>6.2f}%")
-        if cat != "étranger":
+        if cat not in ("étranger", "municipalité"):
             french_ok += c["juste"]
             french_total += c["total"]
-    print(f"collectivités françaises : {100 * french_ok / max(french_total, 1):.2f} % placées "
+    if french_total:
+        print(f"collectivités françaises : {100 * french_ok / max(french_total, 1):.2f} % placées "
           "dans la tolérance")
     print("calibration (confiance : réponses, justes) :")
     confident_wrong = confident = 0
@@ -100,10 +115,17 @@ def report(res: dict) -> None:
 
 
 if __name__ == "__main__":
-    res = evaluate()
-    report(res)
-    if "--errors" in sys.argv:
-        out = ROOT / "bench" / "out" / "erreurs.csv"
+    for name, path in SETS.items():
+        if not path.exists():
+            print(f"{path.relative_to(ROOT)} absent : python bench/eval/make_eval_abroad.py "
+                  "le fait à partir de l'instantané du dépôt Hekman/twincities (outil fetch)")
+            continue
+        res = evaluate(path)
+        report(res)
+        print()
+        if "--errors" not in sys.argv:
+            continue
+        out = ROOT / "bench" / "out" / ("erreurs.csv" if path == EVAL else f"erreurs-{name}.csv")
         out.parent.mkdir(exist_ok=True)
         with out.open("w", encoding="utf-8", newline="") as fh:
             cols = list(res["errors"][0]) if res["errors"] else ["nom"]

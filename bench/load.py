@@ -162,7 +162,7 @@ HOSTILE = (("zip bomb XLSX (300,000 rows)", "zip_bomb_xlsx()", "x.xlsx"),
 _CHILD = """
 import json, resource, sys, time
 resource.setrlimit(resource.RLIMIT_AS, (3 * 2**30, 3 * 2**30))
-from cufmap import reading
+from cufmap.relay import reading
 from cufmap.errors import UnreadableTable
 from tests.hostile import big_csv, shared_strings_bomb_xlsx, sparse_xlsx, zip_bomb_xlsx
 

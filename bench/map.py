@@ -55,7 +55,7 @@ def cold_start(browser, script: str, path: str, selector: str, count: int) -> fl
 
 def markers_shown(page, selector: str, count: int) -> bool:
     """The minimal app's map is Streamlit's iframe; cufmap's is the sandboxed document inside
-    a small frame (cufmap/web.py)."""
+    a small frame (cufmap/app/frames.py)."""
     for frame in page.frames:
         try:
             markers = frame.locator(selector)
@@ -70,7 +70,7 @@ def map_document(page):
     """The map document's frame: the content-hashed static file, sandboxed."""
     page.frame_locator("iframe").first.frame_locator("iframe").first.locator(
         "html[data-cuf-ready='1']").wait_for()
-    return next(f for f in page.frames if "/app/static/cartes/" in f.url)
+    return next(f for f in page.frames if "/cartes/" in f.url)
 
 
 def wait_health(port: int) -> None:

@@ -1,13 +1,9 @@
-"""cufmap: the map of the « Relais de la Coop Déc' » (Cités Unies France, 50 ans)."""
+"""cufmap: the map of the « Relais de la Coop Déc' » (Cités Unies France, 50 ans).
 
-from __future__ import annotations
+The package in layers, each importing only those below it (tests/test_architecture.py):
+``relay`` (the data), ``places`` (where things are), ``storage`` (where the data lives),
+``publish`` (what the public sees), ``editing`` (the editing session), ``app`` (the Streamlit
+pages' glue), and the command line (``cli``); settings, errors and files at the bottom.
+"""
 
-import os
-from pathlib import Path
-
-__version__ = "0.1.0"
-
-#: The relay's data file; ``CUFMAP_DATA`` points elsewhere (tests, staging).
-DEFAULT_DATA = Path(os.environ.get("CUFMAP_DATA", "data/relais.csv"))
-#: Where places are remembered (staff corrections, cached online answers); ``CUFMAP_PLACES``.
-DEFAULT_PLACES = Path(os.environ.get("CUFMAP_PLACES", "data/lieux.csv"))
+__version__ = "0.2.0"

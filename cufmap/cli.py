@@ -10,9 +10,10 @@ from pathlib import Path
 
 import click
 
-from . import DEFAULT_DATA, schema, validation
-from .errors import InvalidData, UnreadableTable, os_message
-from .reading import read_path
+from cufmap import settings as configuration
+from cufmap.errors import InvalidData, UnreadableTable, os_message
+from cufmap.relay import schema, validation
+from cufmap.relay.reading import read_path
 
 
 @click.group(help="Outils de la carte du « Relais de la Coop Déc' » (Cités Unies France).")
@@ -24,7 +25,7 @@ def main() -> None:
                    "Code de sortie : 0 valide, 1 erreurs, 2 illisible.")
 @click.argument("path", required=False, type=click.Path(path_type=Path))
 def validate(path: Path | None) -> None:
-    path = path or DEFAULT_DATA
+    path = path or configuration.from_files().data
     try:
         table = read_path(path)
     except UnreadableTable as exc:
@@ -34,8 +35,10 @@ def validate(path: Path | None) -> None:
         click.echo(f"{path} : illisible ({type(exc).__name__}). Enregistrez-le de nouveau "
                    "au format CSV depuis Excel ou LibreOffice.", err=True)
         sys.exit(2)
-    problems = table.problems + validation.validate_rows(table.rows, table.columns, table.lines,
-                                                        table.missing)
+    from cufmap.places.geocoding import code_check
+
+    problems = table.problems + validation.validate_rows(
+        table.rows, table.columns, table.lines, table.missing, checks=(code_check,))
     errors = validation.errors(problems)
     for problem in sorted(problems, key=lambda p: (p.row, p.level != validation.ERROR)):
         prefix = "ERREUR" if problem.level == validation.ERROR else "Avertissement"
@@ -50,7 +53,9 @@ def validate(path: Path | None) -> None:
 
 
 @main.command(help="Écrit le guide de saisie (docs/guide-de-saisie.md) et le schéma "
-                   "Frictionless (data/relais.schema.json) à partir de cufmap/schema.py.")
+                   "Frictionless (data/relais.schema.json) à partir de cufmap/relay/schema.py, "
+                   "et le tableau des réglages du guide de mise en ligne "
+                   "(docs/mise-en-ligne.md) à partir de cufmap/settings.py.")
 @click.option("--root", type=click.Path(path_type=Path, file_okay=False), default=Path("."),
               show_default=True)
 def guide(root: Path) -> None:
@@ -59,7 +64,12 @@ def guide(root: Path) -> None:
     (root / "data").mkdir(parents=True, exist_ok=True)
     (root / "data" / "relais.schema.json").write_text(schema.table_schema_json(),
                                                        encoding="utf-8")
-    click.echo("docs/guide-de-saisie.md et data/relais.schema.json écrits.")
+    hosting = root / "docs" / "mise-en-ligne.md"
+    current = hosting.read_text(encoding="utf-8") if hosting.exists() else \
+        "# Mettre en ligne\n\n## Les réglages\n"
+    hosting.write_text(configuration.with_table(current), encoding="utf-8")
+    click.echo("docs/guide-de-saisie.md, data/relais.schema.json et le tableau des réglages "
+               "de docs/mise-en-ligne.md écrits.")
 
 
 
@@ -75,10 +85,11 @@ def guide(root: Path) -> None:
               help="Fichier des lieux (par défaut data/lieux.csv).")
 def geocode(input_path: Path | None, output: Path | None, offline: bool,
             places: Path | None) -> None:
-    from . import geocoding
+    from cufmap.places import geocoding
 
-    chain = geocoding.Chain.default(places or geocoding.DEFAULT_PLACES,
-                                    allow_online=False if offline else None)
+    config = configuration.from_files()
+    chain = geocoding.Chain.default(places or config.places,
+                                    allow_online=not (offline or config.offline))
     if input_path is None:
         sys.exit(_geocode_relay(chain))
     try:
@@ -121,7 +132,7 @@ _OUT = ("lat", "lon", "statut", "nom_trouve", "type_trouve", "pays_trouve", "sou
 
 
 def _result_columns(r) -> dict:
-    from . import countries
+    from cufmap.relay import countries
 
     return {"lat": "" if r.lat is None else f"{r.lat:.5f}",
             "lon": "" if r.lon is None else f"{r.lon:.5f}", "statut": r.status,
@@ -134,7 +145,7 @@ def _result_columns(r) -> dict:
 
 
 def _read_input(path: Path) -> tuple[list[dict], list[str]]:
-    from .reading import read_plain_table
+    from cufmap.relay.reading import read_plain_table
 
     try:
         data = path.read_bytes()
@@ -162,13 +173,14 @@ def _write_csv(rows: list[dict], columns: list[str], output: Path | None) -> Non
 
 def _geocode_relay(chain) -> int:
     """Resolve every host and partner of the relay; report what could not be placed."""
-    from . import geocoding
-    from .relay import load_stages
+    from cufmap.places import geocoding
+    from cufmap.relay.stages import load_stages
 
+    data = configuration.from_files().data
     try:
-        stages = load_stages(DEFAULT_DATA)
+        stages = load_stages(data)
     except UnreadableTable as exc:
-        click.echo(f"{DEFAULT_DATA} : illisible. {exc}", err=True)
+        click.echo(f"{data} : illisible. {exc}", err=True)
         return 2
     problems = 0
     answers = []
@@ -214,20 +226,20 @@ def export(outdir: Path, tuiles: str, offline: bool, forcer: bool) -> None:
     # collector's passes (0.3 s at Atlas scale) would find next to nothing to free.
     collecting = gc.isenabled()
     gc.disable()
+    config = configuration.from_files()
     try:
         _import_folium_without_pandas()
-        from . import export as exporting
-        from .geocoding import DEFAULT_PLACES
+        from cufmap.publish import export as exporting
 
-        done = exporting.export(outdir, DEFAULT_DATA, DEFAULT_PLACES, tiles=tuiles,
-                                allow_online=False if offline else None, force=forcer)
+        done = exporting.export(outdir, config.data, config.places, tiles=tuiles,
+                                allow_online=not (offline or config.offline), force=forcer)
     except UnreadableTable as exc:
-        click.echo(f"{DEFAULT_DATA} : illisible. {exc}", err=True)
+        click.echo(f"{config.data} : illisible. {exc}", err=True)
         sys.exit(2)
     except InvalidData as exc:
         for problem in validation.errors(exc.problems)[:20]:
             click.echo(f"ERREUR — {problem.message}", err=True)
-        click.echo(f"{DEFAULT_DATA} : {len(validation.errors(exc.problems))} erreur(s) ; export "
+        click.echo(f"{config.data} : {len(validation.errors(exc.problems))} erreur(s) ; export "
                    "refusé, rien n'a été écrit. Corrigez le fichier (« cufmap validate » les "
                    "liste toutes) ou relancez avec --forcer.", err=True)
         sys.exit(1)
@@ -278,7 +290,7 @@ class _Deferred(types.ModuleType):
 @click.option("--sources", type=click.Path(path_type=Path, file_okay=False),
               help="Dossier contenant déjà les paquets sources (sinon téléchargés).")
 def build_gazetteer(sources: Path | None) -> None:
-    from . import gazetteer_build
+    from cufmap.places import gazetteer_build
 
     click.echo(gazetteer_build.main(sources=sources))
 
@@ -291,7 +303,7 @@ def build_gazetteer(sources: Path | None) -> None:
 @click.password_option("--mot-de-passe", prompt="Mot de passe d'édition",
                        confirmation_prompt="Répétez-le")
 def hash_password(mot_de_passe: str) -> None:
-    from . import auth
+    from cufmap.app import auth
 
     if len(mot_de_passe) < 12:
         click.echo("Choisissez un mot de passe d'au moins 12 caractères.", err=True)

@@ -1,15 +1,18 @@
 """« Modifier les étapes » : l'édition du relais par l'équipe (connexion requise).
 
-La logique est dans ``cufmap.editing`` (tableau, fusion, import, lieux), ``cufmap.store``
-(enregistrement atomique, versions, conflits) ou ``cufmap.gitstore`` (le même sur un dépôt
+La logique est dans ``cufmap.editing.session`` (tableau, fusion, import, lieux), ``cufmap.storage.local``
+(enregistrement atomique, versions, conflits) ou ``cufmap.storage.gitstore`` (le même sur un dépôt
 Git) ; cette page ne fait que l'agencer.
 """
 
 import streamlit as st
 
-from cufmap import edition_tabs as tabs
-from cufmap import DEFAULT_PLACES, editing, places, speaker
-from cufmap.web import french_streamlit, md, refresh_public, signed_in_editor, storage
+from cufmap.app import edition_tabs as tabs
+from cufmap.app import loaders, speaker
+from cufmap.app.signin import signed_in_editor
+from cufmap.app.ui import french_streamlit, md
+from cufmap.editing import session
+from cufmap.places import remembered
 
 st.set_page_config(page_title="Modifier les étapes — Relais de la Coop Déc'", layout="wide")
 french_streamlit()
@@ -21,12 +24,15 @@ if author is None:
     st.stop()
 
 state = st.session_state
-data = storage()  # the local file, or the Git remote the settings name
+publisher = loaders.publisher()
+data = publisher.storage  # the local file, or the Git remote the settings name
 if "ed" not in state:  # the latest version (fetched now from a Git remote)
-    state.ed = editing.EditingSession.open(data, author, refresh_public)
+    state.ed = session.EditingSession.open(data, author, publisher.publish_now)
 ed = state.ed
 ed.store, ed.author = data, author
 ed.follow()  # news from the remote regenerates the public page
+if publisher.stale():  # the data file changed by hand: the public page follows now
+    ed.public = publisher.publish_now()
 
 
 # Always present (empty or not), so the tabs below keep their place and the open tab.
@@ -38,7 +44,8 @@ with st.container():  # one element whatever it holds: the tabs keep their place
     if ed.public:  # the save stands; only the public page lags
         st.warning(md(ed.take("public")))
     for notice in (data.unreachable, data.problem, data.places_problem,
-                   places.local_problem(DEFAULT_PLACES)):  # places file refused: why
+                   remembered.local_problem(data.places),  # places file refused: why
+                   loaders.unserved_notice()):
         if notice:
             st.warning(md(notice))
     tabs.conflict_notice(ed)  # a save refused: someone saved meanwhile

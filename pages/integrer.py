@@ -5,19 +5,19 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
-from cufmap import DEFAULT_DATA, DEFAULT_PLACES, countries, filters
-from cufmap.mapdoc import MapOptions
-from cufmap.web import live_map_url, load_relay, map_document, md
+from cufmap.app import frames, loaders
+from cufmap.app.ui import md
+from cufmap.relay import countries
 
 st.set_page_config(page_title="Intégrer la carte — Relais de la Coop Déc'", layout="wide")
 st.markdown("### Intégrer la carte sur un site")
-relay = load_relay(str(DEFAULT_DATA))
+relay = loaders.load_relay()
 if relay.error:
     st.error(md(relay.error))
     st.stop()
 stages = relay.stages
 
-live = live_map_url()
+live = loaders.live_map_url()
 where = st.radio("Carte à intégrer", ["live", "site"], horizontal=True, format_func={
     "live": "La carte en ligne de l'application (toujours à jour)",
     "site": "Un export publié sur votre site"}.get)
@@ -61,7 +61,4 @@ snippet = (f'<iframe src="{html.escape(src)}" title="Carte du Relais de la Coop 
 st.code(snippet, language="html")
 
 st.markdown("**Aperçu**")
-preview = filters.Filters(host=host, countries=(country,) if country else ())
-options = MapOptions(start=start, lang=lang, timeline=timeline)
-document = map_document(str(DEFAULT_DATA), str(DEFAULT_PLACES), preview, options)
-st.iframe(document, height=int(height))
+st.iframe(frames.map_document(params), height=int(height))  # the same options as the code

@@ -2,20 +2,18 @@
 ``?vue=orateur`` : la vue orateur (notes, étape suivante, heure), en phase avec la première,
 pour l'équipe connectée ou le détenteur d'un lien orateur (``&cle=…``) seulement."""
 
-import datetime as dt
-
 import streamlit as st
 
-from cufmap import DEFAULT_DATA, DEFAULT_PLACES, filters, speaker
-from cufmap.mapdoc import TILE_LABELS, MapOptions
-from cufmap.web import PRESENTER_CSS, load_relay, map_document, md, public_address
+from cufmap.app import frames, loaders, speaker
+from cufmap.app.ui import PRESENTER_CSS, md
+from cufmap.publish.mapdoc import TILE_LABELS, MapOptions
 
 st.set_page_config(page_title="Présentation — Relais de la Coop Déc'", layout="wide",
                    initial_sidebar_state="collapsed")
 st.html(PRESENTER_CSS)
 
 params = st.query_params
-relay = load_relay(str(DEFAULT_DATA))
+relay = loaders.load_relay()
 if relay.error:
     st.error(md(relay.error))
     st.stop()
@@ -23,12 +21,15 @@ is_speaker = params.get("vue") == "orateur"
 if is_speaker and not speaker.allowed(params.get("cle")):
     st.stop()  # the notes are for staff: no speaker view, no note
 tiles = params.get("tuiles", "osm-fr")
-options = MapOptions(tiles=tiles if tiles in TILE_LABELS else "osm-fr", presenter=True,
-                     start=params.get("etape", ""), speaker=is_speaker,
-                     public_url=public_address(params.get("adresse")),
-                     speaker_url=speaker.speaker_url(params),
-                     today=filters.parse_reference_date(params.get("date")) or dt.date.today())
-document = map_document(str(DEFAULT_DATA), str(DEFAULT_PLACES),
-                        filters.Filters.from_params(params), options,
-                        notes=speaker.notes_of(relay.stages) if is_speaker else None)
+tiles = tiles if tiles in TILE_LABELS else "osm-fr"
+# The document reads the view's options in its address: never the presenter link's secret.
+shown = {k: v for k, v in params.to_dict().items() if k not in ("vue", "cle", "adresse")}
+# A public address of this view's own (?adresse=) is drawn for this page, inline.
+own_address = params.get("adresse")
+document = frames.map_document(
+    shown, tiles=tiles, presenter=True, speaker=is_speaker,
+    notes=speaker.notes_of(relay.stages) if is_speaker else None,
+    inline_options=MapOptions(tiles=tiles, presenter=True, speaker=is_speaker,
+                              public_url=own_address,
+                              speaker_url=speaker.speaker_url(params)) if own_address else None)
 st.iframe(document, height=900)

@@ -29,11 +29,12 @@ def free_port() -> int:
 
 
 class ServerURL(str):
-    """The server's base URL, which also knows the server's process id (memory, CPU)."""
+    """The server's base URL, which also knows the server's process id (memory, CPU) and the
+    folder it publishes into (served under /app/static/)."""
 
-    def __new__(cls, url: str, pid: int):
+    def __new__(cls, url: str, pid: int, published: Path | None = None):
         self = super().__new__(cls, url)
-        self.pid = pid
+        self.pid, self.published = pid, published
         return self
 
 
@@ -68,8 +69,10 @@ def streamlit_server(data: Path, places: Path, **extra_env: str):
     URL once the server says it listens and answers its health check."""
     require_browser_mark("a streamlit server")
     port = free_port()
+    # each server publishes into its own folder under the one the app serves
+    published = ROOT / "data" / "publie" / f"serveur-{port}"
     env = {**os.environ, "CUFMAP_DATA": str(data), "CUFMAP_PLACES": str(places),
-           "CUFMAP_OFFLINE": "1", **extra_env}
+           "CUFMAP_OFFLINE": "1", "CUFMAP_DOSSIER_PUBLIE": str(published), **extra_env}
     proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py",
                              "--server.port", str(port), "--server.address", "127.0.0.1",
                              "--server.headless", "true", "--browser.gatherUsageStats", "false"],
@@ -85,7 +88,7 @@ def streamlit_server(data: Path, places: Path, **extra_env: str):
             raise RuntimeError("streamlit did not start: " + "".join(output)[-2000:])
         with urllib.request.urlopen(f"{url}/_stcore/health", timeout=30) as r:
             assert r.status == 200, r.status
-        yield ServerURL(url, proc.pid)
+        yield ServerURL(url, proc.pid, Path(env["CUFMAP_DOSSIER_PUBLIE"]))
     finally:
         proc.terminate()
         try:
@@ -95,6 +98,8 @@ def streamlit_server(data: Path, places: Path, **extra_env: str):
             proc.wait()
         reader.join(timeout=10)
         proc.stdout.close()
+        if "CUFMAP_DOSSIER_PUBLIE" not in extra_env:
+            shutil.rmtree(published, ignore_errors=True)
 
 
 def require_chromium():
@@ -172,9 +177,13 @@ def open_map(page, url):
 
 
 def map_document(page):
-    """The map document's own frame in the app (to evaluate scripts in it): the static file,
-    sandboxed, inside the small frame Streamlit embeds."""
-    return next(f for f in page.frames if "/app/static/cartes/" in f.url)
+    """The map document's own frame in the app (to evaluate scripts in it): the published
+    file (or the document drawn inline for the page), sandboxed, inside the small frame
+    Streamlit embeds."""
+    def depth(frame):
+        return 0 if frame.parent_frame is None else 1 + depth(frame.parent_frame)
+
+    return next(f for f in page.frames if depth(f) == 2)
 
 
 @contextlib.contextmanager

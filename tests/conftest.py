@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from . import browser as browsing
+
 # Browser fixtures for every test module (defined once; test files do not import them).
 from .browser import browser, page  # noqa: F401
 
@@ -33,15 +34,10 @@ def run_cli(*args, cwd=ROOT, timeout=120, input=None, env=None):
 
 
 def run_page(script: str, params: dict | None = None, secrets: dict | None = None):
-    """A Streamlit page under AppTest, after re-reading the CUFMAP_* paths from the
-    environment; fails on any exception the page raised."""
-    import importlib
-
+    """A Streamlit page under AppTest (the settings are read at each run, from the
+    environment and ``secrets``); fails on any exception the page raised."""
     from streamlit.testing.v1 import AppTest
 
-    import cufmap
-
-    importlib.reload(cufmap)  # DEFAULT_DATA, DEFAULT_PLACES follow CUFMAP_DATA, CUFMAP_PLACES
     at = AppTest.from_file(str(ROOT / script), default_timeout=60)
     for key, value in (params or {}).items():
         at.query_params[key] = value
@@ -55,7 +51,7 @@ def run_page(script: str, params: dict | None = None, secrets: dict | None = Non
 @pytest.fixture(autouse=True)
 def fresh_sign_in_guard(monkeypatch):
     """Each test starts with the server's sign-in guard untouched by earlier tests."""
-    from cufmap import auth
+    from cufmap.app import auth
 
     monkeypatch.setattr(auth, "GUARD", auth.Guard())
 
@@ -96,10 +92,20 @@ def pytest_runtest_teardown(item):
 
 # No test touches the internet: the geocoding chain stays offline unless a test builds its own.
 os.environ["CUFMAP_OFFLINE"] = "1"
-# The live public page of pages run in tests goes to a private folder, not cufmap/static/carte,
-# removed when the run (or this xdist worker) ends.
-if "CUFMAP_CARTE" not in os.environ:
-    _CARTE = tempfile.mkdtemp(prefix="cufmap-carte-")
-    os.environ["CUFMAP_CARTE"] = _CARTE
-    atexit.register(shutil.rmtree, _CARTE, ignore_errors=True)
+# What pages run in tests publish goes to a private folder the app serves (under data/publie,
+# which static/ links to), removed when the run (or this xdist worker) ends.
+if "CUFMAP_DOSSIER_PUBLIE" not in os.environ:
+    (ROOT / "data" / "publie").mkdir(exist_ok=True)
+    _PUBLISHED = tempfile.mkdtemp(prefix="tests-", dir=ROOT / "data" / "publie")
+    os.environ["CUFMAP_DOSSIER_PUBLIE"] = _PUBLISHED
+    atexit.register(shutil.rmtree, _PUBLISHED, ignore_errors=True)
+
+
+@pytest.fixture(autouse=True)
+def published(monkeypatch, tmp_path_factory):
+    """Each test's own published folder, inside the one the app serves."""
+    folder = Path(tempfile.mkdtemp(prefix="t-", dir=os.environ["CUFMAP_DOSSIER_PUBLIE"]))
+    monkeypatch.setenv("CUFMAP_DOSSIER_PUBLIE", str(folder))
+    yield folder
+    shutil.rmtree(folder, ignore_errors=True)
 

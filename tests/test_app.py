@@ -6,7 +6,7 @@ import shutil
 
 import pytest
 
-from cufmap import mapdoc
+from cufmap.publish import mapdoc
 
 from .conftest import DATA, ROOT, run_page
 
@@ -25,45 +25,51 @@ def app(monkeypatch, tmp_path):
     return run
 
 
-def _document(at) -> str:
-    """The map document the page embeds: its small frame (all the websocket carries) loads it
-    from the app's static files, in an iframe sandboxed without allow-same-origin."""
-    from cufmap import web
+def _document(at) -> tuple[str, str]:
+    """The map document the page embeds and the options in its address: the small frame (all
+    the websocket carries) loads a published document from the app's static files, in an
+    iframe sandboxed without allow-same-origin."""
+    import html
+    import os
+    from pathlib import Path
 
     frames = at.get("iframe")
     assert len(frames) == 1
     frame = frames[0].proto.srcdoc
     assert len(frame.encode("utf-8")) < 4096  # the presenter's frame also relays keys and sync
-    inner = re.search(r'<iframe src="/app/static/cartes/([0-9a-f]+\.html)"[^>]* '
-                      r'sandbox="([^"]*)"', frame)
-    assert inner and "allow-scripts" in inner.group(2)
-    assert "allow-same-origin" not in inner.group(2)
-    return (web.DOCUMENTS / inner.group(1)).read_text(encoding="utf-8")
+    inner = re.search(r'<iframe src="/app/static/([^"?]+/cartes/[0-9a-f]+/[a-z-]+\.html)'
+                      r'(\?[^"]*)?"[^>]* sandbox="([^"]*)"', frame)
+    assert inner and "allow-scripts" in inner.group(3)
+    assert "allow-same-origin" not in inner.group(3)
+    served = Path(os.path.realpath(ROOT / "static")) / inner.group(1)
+    return served.read_text(encoding="utf-8"), html.unescape(inner.group(2) or "")
 
 
 def test_map_page_builds_the_document_from_the_data(app):
     at = app("app.py", date="2025-04-09")
-    html = _document(at)
+    html, query = _document(at)
     assert '"id":"suippes-2025-04-01"' in html
-    # ?date is obeyed: the page decides past / current / upcoming from this reference date
-    # (tests/js/data.test.js: the statuses follow it).
-    assert '"today":"2025-04-09"' in html
+    # ?date is obeyed: the document decides past / current / upcoming from the reference date
+    # in its address (tests/js/: the statuses follow it; tests/url_cases.json: the address).
+    assert "date=2025-04-09" in query and '"readUrl":true' in html
     assert at.date_input[0].value == dt.date(2025, 4, 9)
     assert '"type":"FeatureCollection"' in html
     assert "Mardi 1er avril 2025" in html
     assert "cdn" not in html.lower()
     # Assets come from the app's own static files (browser-cached), never from elsewhere.
     assert re.findall(r'<script src="([^"?]+)', html) == [
-        "/app/static/leaflet.js", "/app/static/topojson-client.min.js",
-        *(f"/app/static/{name}" for name in mapdoc.ASSETS_JS["relay"])]
+        "../../assets/leaflet.js", "../../assets/topojson-client.min.js",
+        *(f"../../assets/{name}" for name in mapdoc.ASSETS_JS["relay"])]
     assert "Lieux — Découpage administratif" in at.caption[-1].value
 
 
-def _filters(html) -> dict:
-    """The selection the map document applies (and counts) itself."""
-    import json
+def _filters(document) -> dict:
+    """The selection the map document applies (and counts) itself: the filters of its
+    address."""
+    from urllib.parse import parse_qsl
 
-    return json.loads(re.search(r'"filters":(\{[^}]*\})', html).group(1))
+    return {k: v for k, v in parse_qsl(document[1].lstrip("?"))
+            if k in ("mois", "type", "format", "pays", "q", "collectivite")}
 
 
 def test_map_page_filters_from_the_url(app):
@@ -75,7 +81,7 @@ def test_map_page_filters_from_the_url(app):
 
 def test_presenter_page_runs(app):
     at = app("pages/presentation.py")
-    assert '"presenter":true' in _document(at)
+    assert '"presenter":true' in _document(at)[0]
 
 
 def test_pages_show_a_french_error_for_a_broken_file(app):
@@ -111,7 +117,7 @@ def test_filters_switch_on_select_and_off(app):
 def test_embed_page_builds_the_iframe_snippet_and_a_preview(app):
     at = app("pages/integrer.py")
     # by default, the live page the app regenerates on every save
-    assert at.code[0].value.startswith('<iframe src="/app/static/carte/index.html"')
+    assert re.match(r'<iframe src="/app/static/(.+/)?carte/index.html"', at.code[0].value)
     at.radio[0].set_value("site").run()
     code = at.code[0].value
     assert code.startswith('<iframe src="https://www.exemple.fr/carte-relais/index.html"')
@@ -123,23 +129,21 @@ def test_embed_page_builds_the_iframe_snippet_and_a_preview(app):
     assert "?collectivite=Ville+de+Bill%C3%A8re&amp;langue=en&amp;chronologie=0" in code
     preview = _document(at)
     assert _filters(preview) == {"collectivite": "Ville de Billère"}
-    assert "cuf-no-timeline" in preview and "Stages of the relay" in preview
+    assert "langue=en" in preview[1] and "chronologie=0" in preview[1]
 
 
 def test_url_parameters_never_reach_a_template(app):
-    """?etape= goes into the map document: « {{ 7*7 }} » stays text (was evaluated by Jinja)."""
+    """?etape= goes into the map document's address only (its data reads it as text): it never
+    meets a template (« {{ 7*7 }} » was once evaluated by Jinja)."""
     at = app("app.py", etape="{{ 7*7 }}{% if true %}oui{% endif %}")
-    html = _document(at)
-    assert '"start":"{\\u007b 7*7 }}{\\u0025 if true %}oui{\\u0025 endif %}"' in html
+    html, query = _document(at)
+    assert "etape=%7B%7B+7%2A7+%7D%7D" in query
+    assert "if true" not in html and "7*7" not in html
 
 
-def test_without_a_writable_static_folder_the_map_goes_inline_still_sandboxed(app, monkeypatch,
-                                                                             tmp_path):
-    from cufmap import web
-
-    blocker = tmp_path / "fichier"
-    blocker.write_text("", encoding="utf-8")
-    monkeypatch.setattr(web, "DOCUMENTS", blocker / "cartes")  # a folder under a file
+def test_with_a_published_folder_the_app_does_not_serve_the_map_goes_inline_sandboxed(
+        app, monkeypatch, tmp_path):
+    monkeypatch.setenv("CUFMAP_DOSSIER_PUBLIE", str(tmp_path / "ailleurs"))  # not under static/
     at = app("app.py", date="2025-04-09")
     frame = at.get("iframe")[0].proto.srcdoc
     assert 'srcdoc="' in frame and "allow-same-origin" not in frame

@@ -3,7 +3,8 @@ it is spent, a per-client wait that never slows anyone else — real threads, in
 
 import threading
 
-from cufmap import auth
+from cufmap.app import auth
+from cufmap.settings import load
 
 from .conftest import run_page
 
@@ -104,10 +105,11 @@ def test_the_client_comes_from_the_trusted_proxy_header_else_the_session():
     assert auth.client_key({}, "::1", "s2") == "session:s2"
     assert auth.client_key({}, "", "s3") == "session:s3"
     assert auth.client_key({}, "192.0.2.4", "s4") == "ip:192.0.2.4"
-    cfg = auth.config({"cufmap": {"mot_de_passe_hash": FAST_HASH, "essais_par_minute": 4,
-                                  "entete_adresse_client": "X-Real-IP"}}, {})
+    cfg = auth.config(load({"cufmap": {"mot_de_passe_hash": FAST_HASH, "essais_par_minute": 4,
+                                       "entete_adresse_client": "X-Real-IP"}}, {}))
     assert (cfg.guesses_per_minute, cfg.client_header) == (4, "X-Real-IP")
-    assert auth.config({}, {auth.ENV_HASH: FAST_HASH, auth.ENV_CLIENT_HEADER: "X-Real-IP"}) \
+    assert auth.config(load({}, {"CUFMAP_PASSWORD_HASH": FAST_HASH,
+                                 "CUFMAP_ENTETE_ADRESSE_CLIENT": "X-Real-IP"})) \
         .client_header == "X-Real-IP"
 
 

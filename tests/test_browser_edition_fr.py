@@ -5,7 +5,7 @@ import shutil
 import pytest
 from playwright.sync_api import expect
 
-from cufmap import auth
+from cufmap.app import auth
 
 from .browser import ARTIFACTS, require_chromium, streamlit_server
 from .conftest import DATA, ROOT

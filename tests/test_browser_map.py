@@ -6,8 +6,18 @@ import shutil
 import pytest
 from playwright.sync_api import expect
 
-from .browser import (ARTIFACTS, map_document, map_frame, map_moves, next_frame, open_map,
-                      require_chromium, still, streamlit_server, tiles_tried)
+from .browser import (
+    ARTIFACTS,
+    map_document,
+    map_frame,
+    map_moves,
+    next_frame,
+    open_map,
+    require_chromium,
+    still,
+    streamlit_server,
+    tiles_tried,
+)
 from .conftest import DATA, ROOT
 
 pytestmark = pytest.mark.browser

@@ -5,14 +5,15 @@ when tiles are off."""
 
 import contextlib
 import csv
+import os
 import shutil
 
 import pytest
 from playwright.sync_api import expect
 
-from cufmap import auth, speaker
+from cufmap.app import auth, speaker
 
-from .browser import ARTIFACTS, open_map, require_chromium, streamlit_server
+from .browser import ARTIFACTS, map_document, open_map, require_chromium, streamlit_server
 from .browser import map_frame as map_locator
 from .conftest import DATA, ROOT
 
@@ -51,9 +52,9 @@ HASH = auth.hash_password("relais-coop-dec-2025", iterations=1000)
 
 
 def map_frame(page):
-    """The map document's frame (for evaluate): the static document, sandboxed, inside the
+    """The map document's frame (for evaluate): the published document, sandboxed, inside the
     small frame Streamlit embeds."""
-    return next(f for f in page.frames if "/app/static/cartes/" in f.url)
+    return map_document(page)
 
 
 WAIT_MOVE = """() => new Promise((resolve, reject) => {  // the map's flight, ended
@@ -137,8 +138,6 @@ def test_the_button_opens_the_speaker_view_for_signed_in_staff_only(page, server
     one); signed in, in that window, the notes."""
     import urllib.request
 
-    from cufmap import web
-
     frame = open_map(page, server + "/presentation?date=2025-04-09")
     with page.context.expect_page() as opened:
         frame.locator(".cuf-strip .speaker").click()
@@ -148,10 +147,14 @@ def test_the_button_opens_the_speaker_view_for_signed_in_staff_only(page, server
     assert new.url.startswith(server + "/presentation?")
     assert "vue=orateur" in new.url and "date=2025-04-09" in new.url and "cle=" not in new.url
     assert new.locator("iframe").count() == 0 and "Hesse" not in new.content()
-    for document in web.DOCUMENTS.glob("*.html"):  # every map document, as anyone gets it
-        with urllib.request.urlopen(f"{server}/app/static/cartes/{document.name}") as r:
-            body = r.read().decode("utf-8")
-        assert "Hesse" not in body and "pot." not in body, document.name
+    served = os.path.realpath(ROOT / "static")
+    published = [p for p in server.published.rglob("*") if p.is_file()]
+    assert any(p.suffix == ".html" for p in published)
+    for document in published:  # every file the app publishes, as anyone gets it
+        address = os.path.relpath(document, served)
+        with urllib.request.urlopen(f"{server}/app/static/{address}") as r:
+            body = r.read().decode("utf-8", "replace")
+        assert "Hesse" not in body and "pot." not in body, address
     new.get_by_label("Votre nom").fill("Alice")
     new.get_by_label("Mot de passe").fill("relais-coop-dec-2025")
     new.get_by_role("button", name="Se connecter").click()
@@ -205,7 +208,7 @@ def test_a_page_of_another_origin_can_neither_drive_a_map_nor_pick_where_it_lead
         maps = [page.frame_locator(f"#{name}") for name in ("plain", "boxed")]
         for framed in maps:
             framed.locator("html[data-cuf-ready='1']").wait_for(timeout=30_000)
-        targets = [f for f in page.frames if "/app/static/cartes/" in f.url]
+        targets = [f for f in page.frames if "/cartes/" in f.url]
         for target in targets:
             target.evaluate("""() => { window.cufSeen = 0;  // after the map's own listener
                 addEventListener('message', () => { window.cufSeen++; }); }""")
@@ -233,9 +236,10 @@ def test_notes_never_reach_the_public_page(page, server):
 
 
 def test_overview_shows_the_public_address_and_a_qr_code_that_decodes_to_it(page, server):
+    from urllib.parse import quote
+
     import cv2
     import numpy as np
-    from urllib.parse import quote
 
     page.set_viewport_size({"width": 1920, "height": 1080})
     frame = open_map(page, server + "/presentation?date=2025-04-09&adresse=" + quote(ADDRESS))

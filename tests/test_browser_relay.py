@@ -8,20 +8,27 @@ import shutil
 import pytest
 from playwright.sync_api import expect
 
-from cufmap import export as exporting
-from cufmap import geocoding, mapdoc
-from cufmap.relay import load_stages
-from cufmap.validation import Partner
+from cufmap.places import geocoding
+from cufmap.publish import export as exporting
+from cufmap.publish import mapdoc
+from cufmap.publish.payload import payload
+from cufmap.relay.stages import load_stages
+from cufmap.relay.validation import Partner
 
 from .conftest import DATA, ROOT
 
 pytestmark = pytest.mark.browser
 
+def render(located, options=mapdoc.MapOptions()):
+    """The map document of ``located`` with ``options`` (its payload built for them)."""
+    return mapdoc.render(payload(located, options.today, (options.lang,)), options)
+
+
 
 @pytest.fixture(scope="module")
 def located():
     chain = geocoding.Chain(places=geocoding.PlacesFile(ROOT / "data" / "lieux.csv"))
-    return mapdoc.locate(load_stages(DATA), chain)
+    return geocoding.locate(load_stages(DATA), chain)
 
 
 @pytest.fixture(scope="module")
@@ -77,7 +84,7 @@ def test_the_app_selection_is_applied_and_counted_by_the_map(page, located, tmp_
     doc = tmp_path / "carte.html"
     options = mapdoc.MapOptions(tiles="aucune", today=dt.date(2025, 4, 9),
                                 filters=(("pays", "KR"),))
-    doc.write_text(mapdoc.render(located, options), encoding="utf-8")
+    doc.write_text(render(located, options), encoding="utf-8")
     ready(page, doc.as_uri() + "?pays=DE")  # the app's page never reads its own address
     expect(page.locator(".cuf-stage")).to_have_count(1)
     expect(page.locator(".cuf-timeline .host")).to_have_text(["Ville de Suippes"])
@@ -90,7 +97,7 @@ def test_partner_names_are_text_in_their_tooltips(page, located, tmp_path):
     name = "<img src=x onerror=alert(1)>Yangpyeong"
     stage = dataclasses.replace(first.stage, partners=(Partner(name, "Corée du Sud", "KR"),))
     doc = tmp_path / "carte.html"
-    doc.write_text(mapdoc.render([dataclasses.replace(first, stage=stage), *located[1:]],
+    doc.write_text(render([dataclasses.replace(first, stage=stage), *located[1:]],
                                  mapdoc.MapOptions(tiles="aucune")), encoding="utf-8")
     ready(page, doc.as_uri())
     page.evaluate("() => window.cufRelay.select('suippes-2025-04-01', {animate: false})")

@@ -10,8 +10,9 @@ import sys
 
 import pytest
 
-from cufmap import budget, editing, reading
+from cufmap.editing import session
 from cufmap.errors import UnreadableTable
+from cufmap.relay import budget, reading
 
 from .conftest import DATA, ROOT
 from .hostile import shared_strings_bomb_xlsx, sparse_xlsx
@@ -26,7 +27,7 @@ def bomb() -> bytes:
 
 
 def test_a_shared_strings_bomb_is_refused_before_calamine_builds_it(bomb):
-    assert len(bomb) < 100_000 and len(bomb) < editing.MAX_UPLOAD_BYTES
+    assert len(bomb) < 100_000 and len(bomb) < session.MAX_UPLOAD_BYTES
     with pytest.raises(UnreadableTable) as info:
         budget.check_workbook(bomb)  # the streaming check alone: safe even if it let it by
     message = str(info.value)
@@ -61,7 +62,7 @@ def test_the_import_tab_reader_refuses_them_too(bomb):
         with pytest.raises(UnreadableTable):
             budget.check_workbook(data)
     with pytest.raises(UnreadableTable, match="colonne A : la cellule compte"):
-        editing.read_upload(bomb, "relais.xlsx", current)
+        session.read_upload(bomb, "relais.xlsx", current)
 
 
 def test_a_sparse_sheet_counts_every_cell_of_its_grid():
@@ -143,7 +144,7 @@ def test_workbooks_within_the_budget_read_as_before():
 
 
 def test_a_cell_typed_past_the_limit_in_the_editor_is_an_error_with_its_row():
-    from cufmap import validation
+    from cufmap.relay import validation
 
     frame = reading.read_path(DATA).frame.copy()
     frame.loc[2, "description"] = "a" * 40_000

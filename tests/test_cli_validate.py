@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cufmap import reading
 from cufmap.errors import UnreadableTable
+from cufmap.relay import reading
 
 from .conftest import DATA, ROOT, run_cli
 
@@ -99,7 +99,7 @@ def test_reader_never_raises_anything_but_unreadable_table(data):
     except UnreadableTable as exc:
         assert str(exc)
     else:
-        from cufmap import validation
+        from cufmap.relay import validation
 
         validation.validate(table.frame, table.lines, table.missing)
 
@@ -108,7 +108,7 @@ def test_reader_never_raises_anything_but_unreadable_table(data):
 @settings(max_examples=100, deadline=None)
 @given(body=st.binary(max_size=1000))
 def test_validation_of_any_rows_never_crashes(prefix, body):
-    from cufmap import validation
+    from cufmap.relay import validation
 
     try:
         table = reading.read_bytes(prefix + body.replace(b"\x00", b""))

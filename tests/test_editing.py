@@ -1,12 +1,16 @@
-"""The editing page's logic (cufmap.editing, cufmap.auth) and the page itself under AppTest."""
+"""The editing page's logic (cufmap.editing.session, cufmap.app.auth) and the page itself under AppTest."""
 
 import shutil
 
 import pandas as pd
 import pytest
 
-from cufmap import auth, editing, geocoding, schema, store
+from cufmap.app import auth
+from cufmap.editing import session
 from cufmap.errors import UnreadableTable
+from cufmap.places import geocoding
+from cufmap.relay import schema
+from cufmap.storage import changes, local, spreadsheets
 
 from .conftest import DATA, ROOT, run_cli, run_page
 
@@ -26,14 +30,21 @@ def test_password_is_stored_only_as_a_salted_hash():
 
 
 def test_configuration_sources():
-    assert auth.config({}, {}).method == auth.NONE
-    assert auth.config({}, {auth.ENV_HASH: FAST_HASH}) == auth.Config(auth.PASSWORD, FAST_HASH)
-    from_secrets = auth.config({"cufmap": {"mot_de_passe_hash": FAST_HASH}}, {})
+    from cufmap.settings import load
+
+    def config(secrets, environ):
+        return auth.config(load(secrets, environ))
+
+    assert config({}, {}).method == auth.NONE
+    assert config({}, {"CUFMAP_MOT_DE_PASSE_HASH": FAST_HASH}) == \
+        auth.Config(auth.PASSWORD, FAST_HASH)
+    assert config({}, {"CUFMAP_PASSWORD_HASH": FAST_HASH}).method == auth.PASSWORD  # older name
+    from_secrets = config({"cufmap": {"mot_de_passe_hash": FAST_HASH}}, {})
     assert from_secrets.method == auth.PASSWORD
-    broken = auth.config({}, {auth.ENV_HASH: "motdepasse-en-clair"})
+    broken = config({}, {"CUFMAP_PASSWORD_HASH": "motdepasse-en-clair"})
     assert broken.method == auth.NONE and "cufmap hash-password" in broken.problem
-    oidc = auth.config({"auth": {"redirect_uri": "https://x/oauth2callback"},
-                        "cufmap": {"editeurs": ["Alice@CUF.fr"]}}, {auth.ENV_HASH: FAST_HASH})
+    oidc = config({"auth": {"redirect_uri": "https://x/oauth2callback"},
+                   "cufmap": {"editeurs": ["Alice@CUF.fr"]}}, {"CUFMAP_PASSWORD_HASH": FAST_HASH})
     assert oidc.method == auth.OIDC
     assert oidc.allows("alice@cuf.fr") and not oidc.allows("mallory@x.fr")
 
@@ -51,18 +62,18 @@ def test_cli_hash_password():
 
 @pytest.fixture
 def frame(relay_copy):
-    return store.Store(relay_copy).load().frame
+    return local.Store(relay_copy).load().frame
 
 
 def test_editor_frame_is_text_day_first_and_round_trips(frame):
     frame = frame.copy()
     frame.loc[3, "lat"], frame.loc[3, "lon"] = "-21.115141", "55.536384"
-    typed = editing.to_editor(frame)
+    typed = session.to_editor(frame)
     assert typed.loc[4, "lat"] == "-21.115141"  # text: never the browser's number editor
     assert list(typed.index[:2]) == [1, 2]  # rows numbered as in the messages
     assert typed.loc[1, "date_debut"] == "03/04/2025"  # text, day first, in any browser
     assert typed.loc[1, "date_fin"] == ""
-    back = editing.from_editor(typed)
+    back = session.from_editor(typed)
     pd.testing.assert_frame_equal(back.reset_index(drop=True), frame.reset_index(drop=True),
                                   check_dtype=False)
 
@@ -70,10 +81,10 @@ def test_editor_frame_is_text_day_first_and_round_trips(frame):
 def test_a_date_that_does_not_read_stays_in_its_cell_with_its_reason(frame):
     frame = frame.copy()
     frame.loc[0, "date_debut"] = "31/02/2025"
-    typed = editing.to_editor(frame)
+    typed = session.to_editor(frame)
     assert typed.loc[1, "date_debut"] == "31/02/2025"  # not lost, shown to be fixed
     assert typed.loc[2, "date_debut"] == "09/04/2025"
-    problems = editing.table_problems(editing.from_editor(typed))
+    problems = session.table_problems(session.from_editor(typed))
     assert [p.message for p in problems if p.level == "erreur"] == [
         "Ligne 1, colonne Date de début : « 31/02/2025 » n'est pas une date : février 2025 "
         "n'a que 28 jours."]
@@ -84,28 +95,28 @@ def test_a_date_that_does_not_read_stays_in_its_cell_with_its_reason(frame):
 def test_dates_typed_in_the_grid_are_read_day_first(frame, typed):
     """The grid's date cells are text, read by the CSV reader's rule: whatever the browser's
     language, the day comes first."""
-    grid = editing.to_editor(frame)
+    grid = session.to_editor(frame)
     grid.loc[14, "date_debut"] = typed  # Rennes
-    back = editing.from_editor(grid)
+    back = session.from_editor(grid)
     assert back.loc[13, "date_debut"] == "2025-06-27"
-    assert not editing.table_problems(back)
+    assert not session.table_problems(back)
 
 
 def test_a_coordinate_typed_with_a_comma_is_read(frame):
-    grid = editing.to_editor(frame)
+    grid = session.to_editor(frame)
     grid.loc[14, "lat"], grid.loc[14, "lon"] = "48,1173", "-1,6778"  # Rennes, the French way
-    back = editing.from_editor(grid)
+    back = session.from_editor(grid)
     assert (back.loc[13, "lat"], back.loc[13, "lon"]) == ("48.1173", "-1.6778")
 
 
 def test_empty_added_rows_are_dropped(frame):
-    typed = editing.to_editor(frame)
+    typed = session.to_editor(frame)
     typed.loc[len(typed) + 1] = [None] * len(typed.columns)
-    assert len(editing.from_editor(typed)) == len(frame)
+    assert len(session.from_editor(typed)) == len(frame)
 
 
 def test_column_config_follows_the_schema(frame):
-    config = editing.column_config(frame)
+    config = session.column_config(frame)
     assert config["titre"]["label"] == "Titre" and config["titre"]["required"] is True
     assert "Exemple" in config["titre"]["help"]
     assert config["format"]["type_config"]["options"][:len(schema.FORMATS)] == list(schema.FORMATS)
@@ -121,7 +132,7 @@ def _table(*rows):
 
 
 def test_diff_counts_added_changed_removed():
-    change = editing.diff(_table(("a", "A", ""), ("b", "B", "")),
+    change = changes.diff(_table(("a", "A", ""), ("b", "B", "")),
                           _table(("a", "A2", ""), ("c", "C", "")))
     assert change.added == ["c"] and change.removed == ["b"]
     assert change.changed == {"a": ["titre"]}
@@ -132,7 +143,7 @@ def test_merge_keeps_both_sides_and_reports_real_conflicts():
     base = _table(("a", "A", ""), ("b", "B", ""), ("c", "C", ""))
     mine = _table(("a", "A mine", ""), ("b", "B", "ici"), ("c", "C", ""), ("m", "Mine", ""))
     theirs = _table(("a", "A theirs", ""), ("b", "B theirs", ""), ("t", "Theirs", ""))
-    merged, conflicts = editing.merge(base, mine, theirs)
+    merged, conflicts = changes.merge(base, mine, theirs)
     rows = {r["id"]: r for r in merged.to_dict("records")}
     assert rows["b"] == {"id": "b", "titre": "B theirs", "lieu": "ici"}  # both edits kept
     assert rows["a"]["titre"] == "A theirs"  # same cell changed twice: theirs, reported
@@ -143,9 +154,9 @@ def test_merge_keeps_both_sides_and_reports_real_conflicts():
 
 def test_merge_never_drops_a_row_someone_edited():
     base = _table(("a", "A", ""))
-    merged, conflicts = editing.merge(base, _table(), _table(("a", "A2", "")))
+    merged, conflicts = changes.merge(base, _table(), _table(("a", "A2", "")))
     assert merged["id"].tolist() == ["a"] and conflicts[0].column == ""
-    merged, conflicts = editing.merge(base, _table(("a", "A3", "")), _table())
+    merged, conflicts = changes.merge(base, _table(("a", "A3", "")), _table())
     assert merged.empty and "supprimée" in conflicts[0].message()
 
 
@@ -153,9 +164,9 @@ def test_merge_never_drops_a_row_someone_edited():
 
 def test_upload_from_excel_fr_is_compared_and_checked(frame):
     text = (ROOT / "data" / "relais.csv").read_text(encoding="utf-8")
-    table = store.to_excel_csv_bytes(frame).decode("utf-8-sig")
+    table = spreadsheets.to_excel_csv_bytes(frame).decode("utf-8-sig")
     table = table.replace("Parcours pédestre de la coopération à Billère", "=HYPERLIEN(\"x\")")
-    upload = editing.read_upload(table.encode("cp1252", errors="replace"), "relais.csv", frame)
+    upload = session.read_upload(table.encode("cp1252", errors="replace"), "relais.csv", frame)
     assert upload.description == "20 ligne(s), CSV cp1252, séparateur « ; »"
     assert upload.changes.changed == {"billere-2025-05-08": ["titre"]}
     assert upload.frame.loc[7, "titre"] == "=HYPERLIEN(\"x\")"  # kept as text, never run
@@ -163,29 +174,29 @@ def test_upload_from_excel_fr_is_compared_and_checked(frame):
 
 
 def test_upload_errors_carry_the_file_row(frame):
-    table = store.to_excel_csv_bytes(frame).decode("utf-8-sig")
+    table = spreadsheets.to_excel_csv_bytes(frame).decode("utf-8-sig")
     table = table.replace("08/05/2025", "31/02/2025", 1)
-    upload = editing.read_upload(table.encode("utf-8-sig"), "relais.csv", frame)
+    upload = session.read_upload(table.encode("utf-8-sig"), "relais.csv", frame)
     assert [p.row for p in upload.errors] == [9]
     assert "Date de début" in upload.errors[0].message
 
 
 @pytest.mark.parametrize("data,name,expected", [
-    (b"x" * (editing.MAX_UPLOAD_BYTES + 1), "gros.csv", "Mo"),
+    (b"x" * (session.MAX_UPLOAD_BYTES + 1), "gros.csv", "Mo"),
     (b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8, "image.csv", ""),
     (b"PK\x03\x04pas vraiment un classeur", "faux.xlsx", ""),
     (b"", "vide.csv", ""),
 ])
 def test_unreadable_uploads_get_a_french_message(frame, data, name, expected):
     with pytest.raises(UnreadableTable) as info:
-        editing.read_upload(data, name, frame)
+        session.read_upload(data, name, frame)
     assert expected in str(info.value) and str(info.value)[0].isupper()
 
 
 def test_the_import_report_names_columns_by_their_french_titles(frame):
     changed = frame.copy()
     changed.loc[13, "date_debut"], changed.loc[13, "type_collectivite"] = "2025-06-27", "région"
-    assert editing.diff(frame, changed).report() == [
+    assert changes.diff(frame, changed).report() == [
         {"Changement": "modifiée (Date de début, Type de collectivité)",
          "Étape": "rennes-2025-06-26"}]
 
@@ -199,28 +210,28 @@ def test_every_emptied_cell_is_named_with_its_stage(frame):
     emptied.loc[2, "partenaires"] = ""  # Ville de Suippes
     emptied.loc[3, "collectivite"] = ""  # Métropole de Lyon
     emptied = emptied.drop(index=19)  # a removed row is a removal, not an erasure
-    assert [e.message() for e in editing.erasures(frame, emptied)] == [
+    assert [e.message() for e in changes.erasures(frame, emptied)] == [
         "Les partenaires à l'étranger de « Ville de Suippes » seront effacés.",
         "La collectivité hôte de « Métropole de Lyon » sera effacée.",
         "La date de début de « Ville de Rennes » sera effacée.",
         "Le type de collectivité de « Ville de Rennes » sera effacé."]
-    assert editing.erasures(frame, frame) == []
+    assert changes.erasures(frame, frame) == []
 
 
 def test_an_import_that_empties_a_date_says_so(frame):
-    table = store.to_excel_csv_bytes(frame).decode("utf-8-sig").replace(";26/06/2025;", ";;")
-    upload = editing.read_upload(table.encode("utf-8-sig"), "relais.csv", frame)
+    table = spreadsheets.to_excel_csv_bytes(frame).decode("utf-8-sig").replace(";26/06/2025;", ";;")
+    upload = session.read_upload(table.encode("utf-8-sig"), "relais.csv", frame)
     assert [e.message() for e in upload.erasures] == [
         "La date de début de « Ville de Rennes » sera effacée."]
 
 
 def test_new_ids_follow_the_shipped_ones():
-    assert editing.suggest_id("Ville d'Orléans", "05/06/2025") == "orleans-2025-06-05"
-    assert editing.suggest_id("Métropole de Lyon", "16 avril 2025",
+    assert session.suggest_id("Ville d'Orléans", "05/06/2025") == "orleans-2025-06-05"
+    assert session.suggest_id("Métropole de Lyon", "16 avril 2025",
                               taken=["lyon-2025-04-16"]) == "lyon-2025-04-16-2"
-    assert editing.suggest_id("Département de la Loire-Atlantique", "") == \
+    assert session.suggest_id("Département de la Loire-Atlantique", "") == \
         "loire-atlantique-date-a-venir"
-    assert editing.partners_text([("Wichita", "États-Unis"), ("", "Allemagne"),
+    assert session.partners_text([("Wichita", "États-Unis"), ("", "Allemagne"),
                                   ("Bamako", "")]) == "Wichita (États-Unis); Bamako"
 
 
@@ -233,18 +244,18 @@ def test_place_statuses_report_progress_and_choices_are_remembered(frame, tmp_pa
     shutil.copy(ROOT / "data" / "lieux.csv", places.path)
     chain = geocoding.Chain(places=places)
     seen = []
-    statuses = editing.place_statuses(frame, chain, progress=lambda *a: seen.append(a))
+    statuses = session.place_statuses(frame, chain, progress=lambda *a: seen.append(a))
     assert len(seen) == len(statuses) and seen[-1][:2] == (len(statuses), len(statuses))
     springfield = next(s for s in statuses if s.query.name == "Springfield")
     assert springfield.needs_choice and len(springfield.result.candidates) >= 2
     assert all(not s.needs_choice for s in statuses if s is not springfield)
     pick = springfield.result.candidates[1]
-    editing.choose_place(places, springfield.query, pick.lat, pick.lon, name=pick.name)
+    session.choose_place(places, springfield.query, pick.lat, pick.lon, name=pick.name)
     again = geocoding.Chain(places=geocoding.PlacesFile(places.path)).geocode(springfield.query)
     assert again.status == geocoding.FOUND and (again.lat, again.lon) == pytest.approx(
         (pick.lat, pick.lon), abs=1e-5)
     with pytest.raises(ValueError):
-        editing.choose_place(places, springfield.query, 95, 0)
+        session.choose_place(places, springfield.query, 95, 0)
 
 
 # --- The page (AppTest) --------------------------------------------------------------------
@@ -257,12 +268,12 @@ def edition(monkeypatch, tmp_path):
     shutil.copy(ROOT / "data" / "lieux.csv", places)
     monkeypatch.setenv("CUFMAP_DATA", str(data))
     monkeypatch.setenv("CUFMAP_PLACES", str(places))
-    monkeypatch.delenv(auth.ENV_HASH, raising=False)
+    monkeypatch.delenv("CUFMAP_PASSWORD_HASH", raising=False)
     monkeypatch.chdir(ROOT)
 
     def run(env_hash=None, secrets=None):
         if env_hash:
-            monkeypatch.setenv(auth.ENV_HASH, env_hash)
+            monkeypatch.setenv("CUFMAP_PASSWORD_HASH", env_hash)
         return run_page("pages/edition.py", secrets=secrets)
 
     run.data = data
@@ -342,7 +353,7 @@ def test_page_removes_and_adds_rows_and_refuses_an_incomplete_one(edition):
 
 
 def test_an_unreadable_file_can_still_be_restored_from_the_page(edition):
-    data = store.Store(edition.data)
+    data = local.Store(edition.data)
     snap = data.load()
     frame = snap.frame.copy()
     frame.loc[0, "titre"] = "Version saine"
@@ -362,10 +373,10 @@ def test_an_unreadable_file_can_still_be_restored_from_the_page(edition):
 def test_the_grid_never_drops_a_typed_link_or_id_silently():
     """A wrong link or id reaches the validation, which names the row and the fix; a grid
     pattern would throw the typed value away without a word."""
-    from cufmap import store
+    from cufmap.storage import local
 
-    config = editing.column_config(store.Store(DATA).load().frame)
+    config = session.column_config(local.Store(DATA).load().frame)
     assert config["lien"]["type_config"].get("validate") is None
     assert config["id"]["type_config"].get("validate") is None
-    problems = editing.table_problems(pd.DataFrame([{"id": "x-1", "lien": "javascript:alert(1)"}]))
+    problems = session.table_problems(pd.DataFrame([{"id": "x-1", "lien": "javascript:alert(1)"}]))
     assert any(p.column.lower().startswith("lien") for p in problems)

@@ -13,7 +13,9 @@ import openpyxl
 import pytest
 from playwright.sync_api import expect
 
-from cufmap import auth, editing, schema
+from cufmap.app import auth
+from cufmap.editing import session
+from cufmap.relay import schema
 
 from .browser import ARTIFACTS, Offline, map_frame, rerun, settle, streamlit_server, track_reruns
 from .conftest import DATA, ROOT
@@ -82,11 +84,11 @@ def signed_in_page(browser, url, name, locale="fr-FR"):
 
 def cell_point(page, row: int, column: str) -> tuple[float, float]:
     box = page.locator("[data-testid='stDataFrame']").first.bounding_box()
-    x = box["x"] + MARKER + editing.INDEX_WIDTH + PAD
+    x = box["x"] + MARKER + session.INDEX_WIDTH + PAD
     for col in schema.COLUMNS:
-        width = editing.column_width(col) + PAD
+        width = session.column_width(col) + PAD
         if col.name == column:
-            return x + width / 2, box["y"] + editing.ROW_HEIGHT * (row + 1.5)
+            return x + width / 2, box["y"] + session.ROW_HEIGHT * (row + 1.5)
         x += width
     raise KeyError(column)
 

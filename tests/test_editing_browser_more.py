@@ -6,8 +6,19 @@ from playwright.sync_api import expect
 
 from .browser import rerun, settle
 from .test_editing_browser import (  # noqa: F401 (fixtures: this module gets its own server)
-    HASH, PASSWORD, SAVED, cell_point, dates_choices_and_the_form, edit, rows, save, server,
-    sign_in, signed_in_page, site)
+    HASH,
+    PASSWORD,
+    SAVED,
+    cell_point,
+    dates_choices_and_the_form,
+    edit,
+    rows,
+    save,
+    server,
+    sign_in,
+    signed_in_page,
+    site,
+)
 
 
 def test_a_conflict_between_two_sessions_loses_nothing(browser, site):

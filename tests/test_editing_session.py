@@ -1,13 +1,20 @@
-"""The editing session (cufmap.editing.EditingSession) without Streamlit: load, edit,
+"""The editing session (cufmap.editing.session.EditingSession) without Streamlit: load, edit,
 validate, merge, save, conflict — over the local file and over a Git remote, both opened by
-store.open_store as the page opens them."""
+open_storage as the page opens them."""
 
 import pytest
 
-from cufmap import editing, gitstore, store
+from cufmap.editing.session import EditingSession, read_upload
 from cufmap.errors import CufmapError
+from cufmap.settings import Settings
+from cufmap.storage import local, open_storage, spreadsheets
+from cufmap.storage.changes import UnconfirmedErasure
 
 from .test_gitstore import direct_commit, remote  # noqa: F401  (remote: a fixture)
+
+
+def _local(data, folder):
+    return Settings(data=data, places=folder / "l.csv")
 
 
 @pytest.fixture(params=["fichier", "git"])
@@ -16,10 +23,10 @@ def opened(request, tmp_path, relay_copy):
     of a title made by someone else meanwhile (another instance, or a commit on the remote)."""
     if request.param == "fichier":
         def open_(name):
-            return store.open_store(relay_copy, tmp_path / "lieux.csv")
+            return open_storage(Settings(data=relay_copy, places=tmp_path / "lieux.csv"))
 
         def outside(old, new):
-            other = store.open_store(relay_copy, tmp_path / "lieux.csv")
+            other = open_storage(Settings(data=relay_copy, places=tmp_path / "lieux.csv"))
             snap = other.load()
             frame = snap.frame.copy()
             frame["titre"] = frame["titre"].str.replace(old, new, regex=False)
@@ -29,8 +36,8 @@ def opened(request, tmp_path, relay_copy):
 
     def open_(name):
         folder = tmp_path / name
-        settings = gitstore.Settings(f"file://{bare}", cache=str(folder / "cache"))
-        return store.open_store(folder / "relais.csv", folder / "lieux.csv", settings)
+        return open_storage(Settings(data=folder / "relais.csv", places=folder / "lieux.csv",
+                                     depot=f"file://{bare}", depot_cache=folder / "cache"))
 
     def outside(old, new):
         direct_commit(tmp_path, bare, lambda text: text.replace(old, new))
@@ -52,7 +59,7 @@ def _both(frame) -> bool:
 def test_an_edit_is_validated_then_saved_and_published(opened):
     open_, _ = opened
     published = []
-    session = editing.EditingSession.open(open_("a"), "Élise", publish=published.append)
+    session = EditingSession.open(open_("a"), "Élise", publish=lambda: published.append(1) or "")
     published.clear()  # the Git storage publishes what its first fetch brought
     first_table = session.table
     broken = session.start.copy()
@@ -67,13 +74,13 @@ def test_an_edit_is_validated_then_saved_and_published(opened):
     assert session.take("saved") == ""  # said once
     assert published  # the public page was regenerated after the save
     assert session.table > first_table  # a fresh editor over the saved version
-    again = editing.EditingSession.open(open_("b"), "Autre")
+    again = EditingSession.open(open_("b"), "Autre")
     assert "Titre de la session" in set(again.base["titre"])
 
 
 def test_a_save_after_someone_else_s_is_refused_then_merged_keeping_both(opened):
     open_, outside = opened
-    session = editing.EditingSession.open(open_("a"), "Élise")
+    session = EditingSession.open(open_("a"), "Élise")
     session.edit(_retitle(session.start, "lyon-2025-04-16", "Mon titre"))
     outside("Randonnée de la coopération", "Randonnée vue ailleurs")  # Suippes' title
     session.store.sync(force=True)  # what the 30 s thread does for the Git storage
@@ -86,7 +93,7 @@ def test_a_save_after_someone_else_s_is_refused_then_merged_keeping_both(opened)
     assert _both(session.start)
     session.edit(session.start)
     assert session.save()
-    fresh = editing.EditingSession.open(open_("c"), "Autre")
+    fresh = EditingSession.open(open_("c"), "Autre")
     assert _both(fresh.base)
 
 
@@ -94,7 +101,7 @@ def test_reloading_twice_keeps_the_other_person_s_work(opened):
     """« Charger sa version en gardant mes modifications » reaching the session twice (a
     double click, a run interrupted and replayed) merges nothing back over their version."""
     open_, outside = opened
-    session = editing.EditingSession.open(open_("a"), "Élise")
+    session = EditingSession.open(open_("a"), "Élise")
     session.edit(_retitle(session.start, "lyon-2025-04-16", "Mon titre"))
     outside("Randonnée de la coopération", "Randonnée vue ailleurs")
     session.store.sync(force=True)
@@ -103,12 +110,12 @@ def test_reloading_twice_keeps_the_other_person_s_work(opened):
     session.load(keep_edits=True)  # before the page has run again
     assert _both(session.start) and not session.conflicts
     assert session.save()
-    assert _both(editing.EditingSession.open(open_("c"), "Autre").base)
+    assert _both(EditingSession.open(open_("c"), "Autre").base)
 
 
 def test_the_same_cell_changed_on_both_sides_is_listed(opened):
     open_, outside = opened
-    session = editing.EditingSession.open(open_("a"), "Élise")
+    session = EditingSession.open(open_("a"), "Élise")
     ident = "suippes-2025-04-01"
     session.edit(_retitle(session.start, ident, "Ma randonnée"))
     outside("Randonnée de la coopération", "Randonnée vue ailleurs")
@@ -121,16 +128,16 @@ def test_the_same_cell_changed_on_both_sides_is_listed(opened):
 def test_an_unreadable_file_leaves_an_empty_table_and_keeps_the_session_usable(relay_copy,
                                                                                 tmp_path):
     relay_copy.write_bytes(b"\x00\x01 pas un tableau")
-    session = editing.EditingSession.open(store.open_store(relay_copy, tmp_path / "l.csv"), "É")
+    session = EditingSession.open(open_storage(_local(relay_copy, tmp_path)), "É")
     assert session.broken and session.base.empty and session.version
 
 
 def test_a_store_error_reaches_the_caller_and_keeps_the_edits(relay_copy, tmp_path):
-    class Unwritable(store.Store):
+    class Unwritable(local.Store):
         def save(self, *args, **kwargs):
             raise CufmapError("Le fichier ne peut pas être écrit.")
 
-    session = editing.EditingSession.open(Unwritable(relay_copy), "Élise")
+    session = EditingSession.open(Unwritable(relay_copy), "Élise")
     session.edit(_retitle(session.start, "suippes-2025-04-01", "Gardé"))
     with pytest.raises(CufmapError):
         session.save()
@@ -138,14 +145,14 @@ def test_a_store_error_reaches_the_caller_and_keeps_the_edits(relay_copy, tmp_pa
 
 
 def test_a_save_that_empties_filled_cells_needs_a_confirmation(relay_copy, tmp_path):
-    session = editing.EditingSession.open(store.open_store(relay_copy, tmp_path / "l.csv"), "É")
+    session = EditingSession.open(open_storage(_local(relay_copy, tmp_path)), "É")
     before = relay_copy.read_bytes()
     emptied = session.start.copy()
     emptied.loc[emptied["id"] == "rennes-2025-06-26", "date_debut"] = ""
     now = session.edit(emptied)
     assert now.savable and [e.message() for e in now.erasures] == [
         "La date de début de « Ville de Rennes » sera effacée."]
-    with pytest.raises(editing.UnconfirmedErasure) as refused:
+    with pytest.raises(UnconfirmedErasure) as refused:
         session.save()
     assert "Ville de Rennes" in str(refused.value) and relay_copy.read_bytes() == before
     assert session.save(confirmed=True)
@@ -153,25 +160,25 @@ def test_a_save_that_empties_filled_cells_needs_a_confirmation(relay_copy, tmp_p
 
 
 def test_an_import_that_empties_cells_needs_a_confirmation(relay_copy, tmp_path):
-    session = editing.EditingSession.open(store.open_store(relay_copy, tmp_path / "l.csv"), "É")
-    text = store.to_excel_csv_bytes(session.base).decode("utf-8-sig")
-    upload = editing.read_upload(text.replace(";commune;", ";;", 1).encode("utf-8"), "r.csv",
+    session = EditingSession.open(open_storage(_local(relay_copy, tmp_path)), "É")
+    text = spreadsheets.to_excel_csv_bytes(session.base).decode("utf-8-sig")
+    upload = read_upload(text.replace(";commune;", ";;", 1).encode("utf-8"), "r.csv",
                                  session.base)
     assert [e.message() for e in upload.erasures] == [
         "Le type de collectivité de « Ville de Suippes » sera effacé."]
-    with pytest.raises(editing.UnconfirmedErasure):
+    with pytest.raises(UnconfirmedErasure):
         session.import_upload(upload)
     assert session.import_upload(upload, confirmed=True)
 
 
 def test_a_stage_saved_from_the_form_keeps_the_table_s_unsaved_edits(relay_copy, tmp_path):
-    session = editing.EditingSession.open(store.open_store(relay_copy, tmp_path / "l.csv"), "É")
+    session = EditingSession.open(open_storage(_local(relay_copy, tmp_path)), "É")
     session.edit(_retitle(session.start, "lyon-2025-04-16", "Mon titre"))  # not saved yet
     stage = {"id": "orleans-2025-06-05", "collectivite": "Ville d'Orléans",
              "type_collectivite": "commune", "titre": "Fête des jumelages",
              "date_debut": "05/06/2025", "partenaires": "Wichita (États-Unis)"}
     assert session.save_stage(stage)
-    saved = {r["id"]: r for r in store.Store(relay_copy).load().frame.to_dict("records")}
+    saved = {r["id"]: r for r in local.Store(relay_copy).load().frame.to_dict("records")}
     assert saved["orleans-2025-06-05"]["date_debut"] == "2025-06-05"
     assert saved["lyon-2025-04-16"]["titre"] != "Mon titre"  # the table's edit: not saved…
     assert "Mon titre" in set(session.start["titre"])  # …but still in the table
@@ -185,10 +192,10 @@ def test_a_stage_saved_from_the_form_keeps_the_table_s_unsaved_edits(relay_copy,
                                                       "orleans-2025-06-05")] == [
         "Ligne 21, colonne Titre : cellule vide (obligatoire : Titre court de l'étape, tel "
         "qu'il s'affiche sur la carte.)"]
-    with pytest.raises(editing.UnconfirmedErasure):  # the form asks first, too
+    with pytest.raises(UnconfirmedErasure):  # the form asks first, too
         session.save_stage(changed, replacing="orleans-2025-06-05")
     assert session.save_stage(changed, replacing="orleans-2025-06-05", confirmed=True)
-    saved = {r["id"]: r for r in store.Store(relay_copy).load().frame.to_dict("records")}
+    saved = {r["id"]: r for r in local.Store(relay_copy).load().frame.to_dict("records")}
     assert (saved["orleans-2025-06-05"]["date_debut"], saved["orleans-2025-06-05"]["heure_debut"]) \
         == ("", "09:30")
 
@@ -197,7 +204,7 @@ def test_edits_from_a_replaced_editor_are_never_saved_over_the_new_version(opene
     """A page run that still shows the editor a reload has replaced (two runs of one browser
     session at once) hands in that editor's table: a save saves the new editor's."""
     open_, outside = opened
-    session = editing.EditingSession.open(open_("a"), "Élise")
+    session = EditingSession.open(open_("a"), "Élise")
     replaced = session.table
     mine = _retitle(session.start, "lyon-2025-04-16", "Mon titre")
     session.edit(mine, replaced)
@@ -207,7 +214,7 @@ def test_edits_from_a_replaced_editor_are_never_saved_over_the_new_version(opene
     session.load(keep_edits=True)
     assert session.edit(mine, replaced).changes.changed  # shown to that run, not remembered
     assert session.save()
-    assert _both(editing.EditingSession.open(open_("c"), "Autre").base)
+    assert _both(EditingSession.open(open_("c"), "Autre").base)
 
 
 def test_a_reload_is_seen_whole_or_not_at_all_by_another_run(relay_copy, tmp_path):
@@ -215,14 +222,14 @@ def test_a_reload_is_seen_whole_or_not_at_all_by_another_run(relay_copy, tmp_pat
     the same browser session (on another thread) cannot read the editor half changed."""
     import threading
 
-    class Slow(store.Store):
+    class Slow(local.Store):
         def load(self):
             reading.set()
             release.wait()
             return super().load()
 
     reading, release = threading.Event(), threading.Event()
-    session = editing.EditingSession(Slow(relay_copy), "Élise")
+    session = EditingSession(Slow(relay_copy), "Élise")
     loader = threading.Thread(target=session.load)
     loader.start()
     reading.wait()

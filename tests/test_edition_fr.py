@@ -2,7 +2,7 @@
 
 import shutil
 
-from cufmap import auth
+from cufmap.app import auth
 
 from .conftest import DATA, ROOT, run_page
 
@@ -14,7 +14,7 @@ def test_empty_cells_stay_empty_and_the_grid_is_named(monkeypatch, tmp_path):
     shutil.copy(ROOT / "data" / "lieux.csv", tmp_path / "lieux.csv")
     monkeypatch.setenv("CUFMAP_DATA", str(tmp_path / "relais.csv"))
     monkeypatch.setenv("CUFMAP_PLACES", str(tmp_path / "lieux.csv"))
-    monkeypatch.setenv(auth.ENV_HASH, auth.hash_password(PASSWORD, iterations=1000))
+    monkeypatch.setenv("CUFMAP_MOT_DE_PASSE_HASH", auth.hash_password(PASSWORD, iterations=1000))
     monkeypatch.chdir(ROOT)
     at = run_page("pages/edition.py")
     at.text_input(key="ed_name").input("Alice")

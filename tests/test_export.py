@@ -16,8 +16,8 @@ import icalendar
 import pytest
 from playwright.sync_api import expect
 
-from cufmap import export as exporting
-from cufmap import geocoding
+from cufmap.places import geocoding
+from cufmap.publish import export as exporting
 
 from .browser import map_frame, next_frame, require_chromium, tiles_tried
 from .conftest import DATA, ROOT, run_cli
@@ -289,7 +289,7 @@ def test_the_axe_check_itself_catches_a_violation(page):
 
 
 def test_icalendar_lines_are_folded_at_75_octets_without_cutting_a_character():
-    from cufmap.export import _fold
+    from cufmap.publish.icalendar import _fold
 
     for line in ["DESCRIPTION:" + "Sabiñánigo " * 20, "é" * 100, "x" * 75]:
         parts = _fold(line).split("\r\n ")

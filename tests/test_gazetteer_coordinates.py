@@ -8,7 +8,7 @@ from collections import defaultdict
 import numpy as np
 import pytest
 
-from cufmap.gazetteer import DEFAULT_PATH, default
+from cufmap.places.gazetteer import DEFAULT_PATH, default
 
 REPORT = DEFAULT_PATH.with_name("gazetteer-controles.csv")
 

@@ -3,8 +3,8 @@ across borders (issue #10)."""
 
 import pytest
 
-from cufmap.gazetteer import default
-from cufmap.geocoding import Chain, PlacesFile, Query
+from cufmap.places.gazetteer import default
+from cufmap.places.geocoding import Chain, PlacesFile, Query
 
 from .conftest import run_cli
 
@@ -52,7 +52,7 @@ def test_no_commune_with_its_departement_is_ever_placed_elsewhere(g):
     """Every commune whose name is shared (with another commune, a place abroad…): name +
     type commune + département gives that commune, or « ambigu » between communes of that
     département — never another place."""
-    from cufmap import names
+    from cufmap.places import names
 
     a = g._a
     wrong, checked = [], 0
@@ -139,8 +139,12 @@ def test_a_qualifier_is_a_hint(g, name, country, point):
 
 
 def test_an_unknown_qualifier_is_said_and_lowers_the_confidence(g):
+    m = g.lookup("Petersberg, Atlantis", "Allemagne")
+    assert m.status == "trouvé" and m.confidence < 0.9 and "« Atlantis » non reconnu" in m.note
+    # the Länder's German names come with BKG's list of Gemeinden
     m = g.lookup("Petersberg, Hessen", "Allemagne")
-    assert m.status == "trouvé" and m.confidence < 0.9 and "« Hessen » non reconnu" in m.note
+    assert (m.status, m.confidence, m.by_hint) == ("trouvé", 0.9, True)
+    assert abs(m.place.lat - 50.56) < 0.05 and abs(m.place.lon - 9.71) < 0.05
     m = g.lookup("Parc Sainte-Marie, Nancy", "France")  # a spot in a town: the town
     assert (m.place.name, m.approximate) == ("Nancy", True)
 

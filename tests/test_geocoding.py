@@ -8,10 +8,10 @@ import pytest
 from geopy.adapters import BaseSyncAdapter
 from geopy.exc import GeocoderServiceError
 
-from cufmap import geocoding, names
-from cufmap.gazetteer import default
-from cufmap.geocoding import Chain, PlacesFile, Query
-from cufmap.relay import load_stages
+from cufmap.places import geocoding, names
+from cufmap.places.gazetteer import default
+from cufmap.places.geocoding import Chain, PlacesFile, Query
+from cufmap.relay.stages import load_stages
 
 from .conftest import DATA, ROOT, run_cli
 
@@ -263,8 +263,15 @@ def test_network_probe_on_a_closed_local_port():
     assert geocoding.NetworkProbe("127.0.0.1", port, timeout=0.5)() is False
 
 
-def test_tests_run_offline_by_default():
-    assert Chain.default().online == []
+def test_online_services_only_when_asked_and_not_offline(tmp_path):
+    from cufmap import settings
+
+    assert Chain.default(tmp_path / "lieux.csv").online == []  # a library call: offline
+    for environ, online in (({}, True), ({"CUFMAP_OFFLINE": "1"}, False),
+                            ({"CUFMAP_HORS_LIGNE": "oui"}, False)):
+        s = settings.load({}, environ)
+        chain = Chain.default(s.places, allow_online=not s.offline)
+        assert bool(chain.online) is online
 
 
 # --- CLI ----------------------------------------------------------------------------------
@@ -385,14 +392,17 @@ def test_a_code_of_another_place_gives_both_candidates(chain):
 
 
 def test_validate_warns_of_a_code_that_disagrees_with_the_name():
-    from cufmap.validation import WARNING, validate_rows
+    from cufmap.places.geocoding import code_check
+    from cufmap.relay.validation import WARNING, validate_rows
 
     columns = ["id", "date_debut", "collectivite", "type_collectivite", "code_insee", "titre"]
     rows = [dict(zip(columns, values)) for values in [
         ("a", "2025-04-01", "Ville de Suippes", "commune", "51600", "t"),
         ("b", "2025-05-15", "Ville de Grenoble", "commune", "75056", "t"),
         ("c", "2025-05-16", "Ville de Grenoble", "commune", "38185", "t")]]
-    problems = [p for p in validate_rows(rows, columns) if p.column == "code_insee"]
+    problems = [p for p in validate_rows(rows, columns, checks=(code_check,))
+                if p.column == "code_insee"]
+    assert not [p for p in validate_rows(rows, columns) if p.column == "code_insee"]
     assert [(p.level, p.row) for p in problems] == [(WARNING, 2), (WARNING, 3)]
     assert "code postal, pas un code INSEE" in problems[0].message
     assert "le code désigne Paris" in problems[1].message

@@ -1,5 +1,5 @@
-"""The Git storage (cufmap.gitstore) against local bare repositories (file:// URLs, no
-network), the live public page (cufmap.live) and the trusted proxy header (cufmap.auth)."""
+"""The Git storage (cufmap.storage.gitstore) against local bare repositories (file:// URLs, no
+network), the live public page (cufmap.publish.live) and the trusted proxy header (cufmap.app.auth)."""
 
 import shutil
 import subprocess
@@ -7,8 +7,11 @@ import subprocess
 import pandas as pd
 import pytest
 
-from cufmap import auth, editing, gitstore, live, store
+from cufmap.app import auth
 from cufmap.errors import ConflictError, UnknownVersion
+from cufmap.publish import export as exporting
+from cufmap.settings import Settings
+from cufmap.storage import changes, gitstore, local, open_storage
 
 from .conftest import DATA, ROOT, run_page
 
@@ -43,7 +46,7 @@ def remote(tmp_path):
 def instance(tmp_path, remote, name="a", clock=None, **settings) -> gitstore.GitStore:
     """One app instance: its own cache and its own copy of the files the pages read."""
     folder = tmp_path / f"instance-{name}"
-    cfg = gitstore.Settings(f"file://{remote}", cache=str(folder / "cache"), **settings)
+    cfg = gitstore.Remote(f"file://{remote}", cache=str(folder / "cache"), **settings)
     kwargs = {"clock": clock} if clock else {}
     return gitstore.GitStore(cfg, folder / "data" / "relais.csv", folder / "data" / "lieux.csv",
                              **kwargs)
@@ -80,13 +83,18 @@ def edited(snapshot, **titles):
 
 
 def test_settings_come_from_the_secrets_or_the_environment():
-    assert gitstore.Settings.from_config({}, {}) is None  # local storage stays the default
-    s = gitstore.Settings.from_config({}, {"CUFMAP_DEPOT": "file:///d.git"})
+    from cufmap import settings
+
+    def remote(secrets, environ):
+        return gitstore.Remote.from_settings(settings.load(secrets, environ))
+
+    assert remote({}, {}) is None  # local storage stays the default
+    s = remote({}, {"CUFMAP_DEPOT": "file:///d.git"})
     assert (s.url, s.branch, s.publication, s.interval) == ("file:///d.git", "main", "", 30)
-    s = gitstore.Settings.from_config({"depot": "https://x:tok@h/d.git", "depot_branche":
-                                       "donnees", "depot_publication": "pages"}, {})
+    s = remote({"cufmap": {"depot": "https://x:tok@h/d.git", "depot_branche": "donnees",
+                           "depot_publication": "pages"}}, {})
     assert (s.branch, s.publication) == ("donnees", "pages")
-    assert isinstance(store.open_store(DATA, PLACES, None), store.Store)
+    assert isinstance(open_storage(settings.Settings(data=DATA, places=PLACES)), local.Store)
 
 
 def test_a_save_is_one_commit_by_the_signed_in_author_with_a_french_message(tmp_path, remote):
@@ -114,7 +122,7 @@ def test_two_instances_one_save_each_one_wins_the_other_gets_the_merge(tmp_path,
         b.save(mine, snap_b.version, author="B")
     assert "Version B" not in remote_csv(remote)  # refused: nothing overwritten
     theirs = b.load()  # what « Charger sa version en gardant mes modifications » does
-    merged, conflicts = editing.merge(snap_b.frame, mine, theirs.frame)
+    merged, conflicts = changes.merge(snap_b.frame, mine, theirs.frame)
     assert not conflicts
     b.save(merged, theirs.version, author="B")
     text = remote_csv(remote)
@@ -159,14 +167,20 @@ def test_a_commit_pushed_directly_shows_up_within_30_seconds_without_restart(tmp
     assert app.versions()[0].author == "Web Editor"
 
 
-def test_the_poller_notices_a_direct_commit_and_calls_back(tmp_path, remote):
+def test_the_publisher_notices_a_direct_commit_and_publishes(tmp_path, remote):
+    from cufmap.publish import site
+    from cufmap.publish.publisher import Publisher
+
     app = instance(tmp_path, remote)
-    app.sync(force=True)
+    config = Settings(data=app.data, places=app.places, published=tmp_path / "publie")
+    publisher = Publisher(config, app)
     seen = []
-    poller = gitstore.Poller(app, lambda: seen.append(app.data.read_text(encoding="utf-8")))
-    assert not poller.tick()
+    assert publisher.tick(lambda: seen.append(1))  # start-up: nothing published yet
+    assert not publisher.tick(lambda: seen.append(2))  # nothing new
     direct_commit(tmp_path, remote, lambda t: t.replace("Suippes", "Suippes-Direct"))
-    assert poller.tick() and "Suippes-Direct" in seen[-1]
+    assert publisher.tick(lambda: seen.append(3)) and seen == [1, 3]
+    page = (tmp_path / "publie" / site.LIVE / "index.html").read_text(encoding="utf-8")
+    assert "Suippes-Direct" in page
 
 
 def test_an_unreachable_remote_refuses_the_save_in_french_and_keeps_everything(tmp_path,
@@ -191,7 +205,7 @@ def test_an_unreachable_remote_refuses_the_save_in_french_and_keeps_everything(t
 
 def test_a_token_never_appears_in_a_message(tmp_path):
     token = "ghp_FAKE0123456789TOKEN"
-    cfg = gitstore.Settings(f"https://cufmap:{token}@127.0.0.1:1/cuf/relais.git",
+    cfg = gitstore.Remote(f"https://cufmap:{token}@127.0.0.1:1/cuf/relais.git",
                             cache=str(tmp_path / "cache"))
     app = gitstore.GitStore(cfg, tmp_path / "relais.csv", tmp_path / "lieux.csv")
     with pytest.raises(gitstore.DepotError) as exc:
@@ -285,7 +299,7 @@ def test_the_export_goes_to_the_publication_branch(tmp_path, remote):
     app = instance(tmp_path, remote, publication="pages")
     app.sync(force=True)
     out = tmp_path / "carte"
-    live.publish(app.data, app.places, out)
+    exporting.export(out, app.data, app.places)
     assert app.publish(out)
     files = git(remote, "ls-tree", "--name-only", "pages").split()
     assert sorted(files) == [".nojekyll", "index.html", "relais.geojson", "relais.ics"]
@@ -299,35 +313,48 @@ def test_the_export_goes_to_the_publication_branch(tmp_path, remote):
     git(work, "push", "-q", "origin", "pages")
     snap = app.load()
     app.save(edited(snap, **{"suippes-2025-04-01": "Publie"}), snap.version, author="A")
-    live.publish(app.data, app.places, out)
+    exporting.export(out, app.data, app.places)
     assert app.publish(out)
     assert "CNAME" in git(remote, "ls-tree", "--name-only", "pages").split()
     assert "Publie" in git(remote, "show", "pages:index.html")
 
 
-def test_the_live_page_is_regenerated_and_served_from_the_static_folder(tmp_path, relay_copy):
-    out = tmp_path / "carte"
-    assert live.is_stale(relay_copy, PLACES, out)
-    exported = live.publish(relay_copy, PLACES, out)
-    assert set(exported.files) == {"index.html", "relais.geojson", "relais.ics"}
-    assert not live.is_stale(relay_copy, PLACES, out)
-    s = store.Store(relay_copy)
+def test_the_live_page_and_map_documents_are_published_beside_the_data(tmp_path, relay_copy):
+    from cufmap.publish import site
+
+    config = Settings(data=relay_copy, places=PLACES)
+    folder = config.published_dir
+    assert folder == relay_copy.parent / "publie"  # the default: beside the data
+    assert site.is_stale(folder, relay_copy, PLACES)
+    done = site.publish(config)
+    live = folder / site.LIVE
+    assert sorted(p.name for p in live.iterdir()) == ["index.html", "relais.geojson",
+                                                      "relais.ics"]
+    documents = sorted(p.name for p in (folder / site.DOCUMENTS / done.version).iterdir())
+    assert documents == sorted(site.document_name(t, p, s) for t in ("aucune", "ign", "osm",
+                                                                     "osm-fr")
+                               for _, p, s in site.VIEWS)
+    assert (folder / site.ASSETS / "relay" / "relay.js").exists()
+    assert not site.is_stale(folder, relay_copy, PLACES)
+    s = local.Store(relay_copy)
     snap = s.load()
     s.save(edited(snap, **{"suippes-2025-04-01": "Titre en ligne"}), snap.version)
-    assert live.is_stale(relay_copy, PLACES, out)
-    live.publish(relay_copy, PLACES, out)
-    assert "Titre en ligne" in (out / "index.html").read_text(encoding="utf-8")
-    assert not list(out.glob(".carte-*"))  # no temporary folder left behind
-    assert live.URL_PATH == "/app/static/carte/index.html"
+    assert site.is_stale(folder, relay_copy, PLACES)
+    again = site.publish(config)
+    assert "Titre en ligne" in (live / "index.html").read_text(encoding="utf-8")
+    assert again.version != done.version and (folder / site.DOCUMENTS / done.version).exists()
+    site.publish(config)  # the version before last is gone, the last one stays a while
+    assert not (folder / site.DOCUMENTS / done.version).exists()
+    assert not [p for p in folder.rglob(".*") if p.name != ".precedente"]  # nothing half done
 
 
-def test_the_live_page_goes_to_the_folder_streamlit_serves(monkeypatch, tmp_path):
-    monkeypatch.delenv(live.ENV_DIR, raising=False)
-    monkeypatch.chdir(ROOT)  # a checkout: static -> cufmap/static
-    assert live.live_dir().resolve() == (ROOT / "cufmap" / "static" / "carte").resolve()
-    (tmp_path / "static").mkdir()
-    monkeypatch.chdir(tmp_path)  # the package installed elsewhere (pip install .)
-    assert live.live_dir() == tmp_path / "static" / "carte"
+def test_the_app_serves_the_published_folder_under_its_static_address(monkeypatch, tmp_path):
+    from cufmap.app.loaders import served_url
+
+    monkeypatch.chdir(ROOT)  # a checkout: static -> data/publie
+    assert served_url(ROOT / "data" / "publie") == "/app/static/"
+    assert served_url(ROOT / "data" / "publie" / "essai") == "/app/static/essai/"
+    assert served_url(tmp_path) == ""  # not served: the pages draw their map themselves
 
 
 # --- The editing page with the Git storage (AppTest) --------------------------------------
@@ -337,10 +364,9 @@ def git_edition(monkeypatch, tmp_path, remote):
     folder = tmp_path / "serveur"
     monkeypatch.setenv("CUFMAP_DATA", str(folder / "data" / "relais.csv"))
     monkeypatch.setenv("CUFMAP_PLACES", str(folder / "data" / "lieux.csv"))
-    monkeypatch.setenv("CUFMAP_CARTE", str(tmp_path / "carte"))
-    monkeypatch.setenv(gitstore.ENV_URL, f"file://{remote}")
-    monkeypatch.setenv(gitstore.ENV_CACHE, str(tmp_path / "cache"))
-    monkeypatch.setenv(auth.ENV_HASH, auth.hash_password("bon-mot-de-passe", iterations=1000))
+    monkeypatch.setenv("CUFMAP_DEPOT", f"file://{remote}")
+    monkeypatch.setenv("CUFMAP_DEPOT_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setenv("CUFMAP_MOT_DE_PASSE_HASH", auth.hash_password("bon-mot-de-passe", iterations=1000))
     monkeypatch.chdir(ROOT)
     at = run_page("pages/edition.py")
     at.text_input(key="ed_name").input("Alice")
@@ -359,13 +385,13 @@ def _edit_and_save(at, title):
 
 
 def test_the_editing_page_commits_each_save_and_updates_the_live_page(git_edition, remote,
-                                                                     tmp_path):
+                                                                     published):
     at = _edit_and_save(git_edition, "Titre enregistré dans le dépôt")
     assert not at.exception, at.exception
     assert at.success and "1 modifiée(s)" in at.success[0].value
     assert log(remote)[0] == ("Alice", "1 étape modifiée")
     assert "Titre enregistré dans le dépôt" in remote_csv(remote)
-    page = (tmp_path / "carte" / "index.html").read_text(encoding="utf-8")
+    page = (published / "carte" / "index.html").read_text(encoding="utf-8")
     assert "Titre enregistr" in page and "dans le d" in page  # JSON escapes accents
     history = at.dataframe[-1].value
     assert list(history["Résumé"])[:2] == ["1 étape modifiée", "Données du relais"]
@@ -410,22 +436,9 @@ def test_each_visit_to_the_editing_page_sees_the_latest_commit(git_edition, remo
 
 
 def iter_storages():
-    from cufmap.web import storage
+    from cufmap.app.loaders import storage
 
     yield storage()
-
-
-def test_every_hosting_setting_is_documented():
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    section = readme.split("## Mettre en ligne", 1)[1].split("\n## ", 1)[0]
-    for name in ("depot", "depot_branche", "depot_publication", "depot_intervalle",
-                 "entete_adresse_client", gitstore.ENV_URL, gitstore.ENV_BRANCH,
-                 gitstore.ENV_PUBLICATION, gitstore.ENV_INTERVAL, gitstore.ENV_CACHE,
-                 auth.ENV_CLIENT_HEADER, "Streamlit Community Cloud", "systemd",
-                 "HEALTHCHECK", "packages.txt", "dulwich"):
-        assert name in section, name
-    assert live.ENV_DIR in readme and live.URL_PATH in readme
-    assert (ROOT / "packages.txt").read_text().split() == ["git"]
 
 
 def test_two_instances_saving_the_same_second_one_wins_none_is_lost(tmp_path, remote):
@@ -455,19 +468,28 @@ def test_two_instances_saving_the_same_second_one_wins_none_is_lost(tmp_path, re
     assert f"Version {winner}" in remote_csv(remote) and len(log(remote)) == 2
 
 
-def test_a_file_changed_by_hand_on_the_server_is_republished_on_the_next_visit(
-        monkeypatch, tmp_path, relay_copy):
+def test_a_file_changed_by_hand_is_shown_at_once_and_published_by_the_publisher_not_the_visit(
+        monkeypatch, relay_copy, published):
+    from cufmap.app import loaders
+    from cufmap.publish import site
+
     monkeypatch.setenv("CUFMAP_DATA", str(relay_copy))
     monkeypatch.setenv("CUFMAP_PLACES", str(PLACES))
-    monkeypatch.setenv("CUFMAP_CARTE", str(tmp_path / "carte"))
     monkeypatch.chdir(ROOT)
-    run_page("app.py")
-    assert "Randonn" in (tmp_path / "carte" / "index.html").read_text(encoding="utf-8")
+    run_page("app.py")  # the first page starts the publisher, which publishes
+    live = published / site.LIVE / "index.html"
+    assert "Randonn" in live.read_text(encoding="utf-8")
     text = relay_copy.read_text(encoding="utf-8")
     relay_copy.write_text(text.replace("Randonnée de la coopération", "Marche tableur"),
                           encoding="utf-8")  # saved from Excel on the server
-    run_page("app.py")
-    assert "Marche tableur" in (tmp_path / "carte" / "index.html").read_text(encoding="utf-8")
+    before = {p: p.stat().st_mtime_ns for p in published.rglob("*")}
+    at = run_page("app.py")  # a visit: the new data at once (drawn for the page)…
+    assert "Marche tableur" in at.get("iframe")[0].proto.srcdoc
+    assert {p: p.stat().st_mtime_ns for p in published.rglob("*")} == before  # …writing nothing
+    assert loaders.publisher().tick()  # what its thread does every 30 s
+    assert "Marche tableur" in live.read_text(encoding="utf-8")
+    at = run_page("app.py")
+    assert "/cartes/" in at.get("iframe")[0].proto.srcdoc  # the published document again
 
 
 def test_a_remote_never_reached_is_not_shown_as_an_empty_table(tmp_path):

@@ -7,19 +7,19 @@ import shutil
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import ROOT
 from .browser import streamlit_server
+from .conftest import ROOT
 from .test_editing_browser import HASH, SAVED, edit, save, sign_in, signed_in_page
 from .test_gitstore import direct_commit, log, remote, remote_csv  # noqa: F401
 
 pytestmark = pytest.mark.browser
-SERVED_DIR = ROOT / "static" / "carte"  # static -> cufmap/static, served by Streamlit
+SERVED_DIR = ROOT / "static"  # static -> data/publie, served by Streamlit
 
 
 def served(tmp_path) -> str:
-    """Each test's live page in its own sub-folder: tests running side by side (xdist) never
-    publish over each other's page."""
-    return f"/app/static/carte/{tmp_path.name}/index.html"
+    """Each test's published folder is its own sub-folder: tests running side by side (xdist)
+    never publish over each other's page."""
+    return f"/app/static/{tmp_path.name}/carte/index.html"
 
 
 @contextlib.contextmanager
@@ -30,7 +30,7 @@ def app_instance(tmp_path, remote, name):  # noqa: F811
                           CUFMAP_PASSWORD_HASH=HASH, CUFMAP_DEPOT=f"file://{remote}",
                           CUFMAP_DEPOT_CACHE=str(folder / "cache"),
                           CUFMAP_DEPOT_INTERVALLE="1",
-                          CUFMAP_CARTE=str(SERVED_DIR / tmp_path.name)) as url:
+                          CUFMAP_DOSSIER_PUBLIE=str(SERVED_DIR / tmp_path.name)) as url:
         try:
             yield url
         finally:

@@ -2,17 +2,19 @@
 unreadable files, permissions — each answered in French, data untouched."""
 
 import csv
+import io
 import os
 import shutil
 import stat
-import io
 
 import icalendar
 import openpyxl
 import pytest
 
-from cufmap import export as exporting
-from cufmap import reading, store, validation
+from cufmap import files
+from cufmap.publish import export as exporting
+from cufmap.relay import reading, validation
+from cufmap.storage import local, spreadsheets
 
 from .conftest import DATA, ROOT, run_cli
 
@@ -127,7 +129,7 @@ def test_cli_export_refuses_an_invalid_file_unless_forced(tmp_path):
 def test_spreadsheet_exports_survive_control_characters_and_defuse_formulas():
     frame = reading.read_path(DATA).frame.copy()
     frame.loc[0, "titre"] = "=HYPERLINK(\"http://x\")\x07"
-    book = openpyxl.load_workbook(io.BytesIO(store.to_xlsx_bytes(frame)))
+    book = openpyxl.load_workbook(io.BytesIO(spreadsheets.to_xlsx_bytes(frame)))
     title = book.active.cell(row=2, column=list(frame.columns).index("titre") + 1)
     assert title.value == "=HYPERLINK(\"http://x\")"  # the bell dropped, the text kept
     assert title.data_type == "s" and title.quotePrefix  # text, never a formula
@@ -168,7 +170,7 @@ def test_cli_validate_speaks_french_for_unreadable_paths(tmp_path, monkeypatch, 
 
 @pytest.fixture
 def edition_page(monkeypatch, tmp_path):
-    from cufmap import auth
+    from cufmap.app import auth
 
     from .conftest import run_page
 
@@ -176,7 +178,7 @@ def edition_page(monkeypatch, tmp_path):
     places = tmp_path / "lieux.csv"
     shutil.copy(ROOT / "data" / "lieux.csv", places)
     monkeypatch.setenv("CUFMAP_PLACES", str(places))
-    monkeypatch.setenv(auth.ENV_HASH, fast)
+    monkeypatch.setenv("CUFMAP_MOT_DE_PASSE_HASH", fast)
     monkeypatch.chdir(ROOT)
 
     def open_page(data):
@@ -211,14 +213,14 @@ def test_editing_page_explains_an_unreadable_data_file(edition_page, tmp_path, m
 def test_a_save_that_cannot_write_says_so_in_french_and_keeps_the_file(relay_copy, monkeypatch):
     from cufmap.errors import StorageError
 
-    s = store.Store(relay_copy)
+    s = local.Store(relay_copy)
     snap = s.load()
     before = relay_copy.read_bytes()
 
     def refuse(*args, **kwargs):
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr(store.tempfile, "mkstemp", refuse)
+    monkeypatch.setattr(files.tempfile, "mkstemp", refuse)
     with pytest.raises(StorageError) as info:
         s.save(snap.frame, snap.version, author="Alice")
     assert "permission refusée" in str(info.value) and "Rien n'a été modifié" in str(info.value)
@@ -239,7 +241,7 @@ def strict_umask():
 def test_a_save_keeps_the_data_files_mode_and_history_follows_it(relay_copy, strict_umask,
                                                                 mode):
     relay_copy.chmod(mode)
-    s = store.Store(relay_copy)
+    s = local.Store(relay_copy)
     snap = s.load()
     frame = snap.frame.copy()
     frame.loc[0, "titre"] = "Modifié"
@@ -253,14 +255,14 @@ def test_a_save_keeps_the_data_files_owner(relay_copy):
     if os.getuid() != 0:
         pytest.skip("only root can give a file to another owner")
     os.chown(relay_copy, 4321, 4321)
-    s = store.Store(relay_copy)
+    s = local.Store(relay_copy)
     snap = s.load()
     s.save(snap.frame.assign(titre="Modifié"), snap.version)
     assert (relay_copy.stat().st_uid, relay_copy.stat().st_gid) == (4321, 4321)
 
 
 def test_temporary_files_of_a_killed_save_are_cleaned_in_the_history_too(relay_copy):
-    s = store.Store(relay_copy)
+    s = local.Store(relay_copy)
     snap = s.load()
     s.history.mkdir(parents=True)
     stale = [s.history / ".20250401T000000-x.csv.abc123.tmp",

@@ -1,9 +1,9 @@
 """What Python hands the browser, pinned for both sides:
 
 * the payload: tests/js/fixtures/payload.json, which the node tests read, is what
-  ``cufmap.mapdoc.payload`` builds (tests/js/make_fixtures.py), never a stale copy;
+  ``cufmap.publish.payload.payload`` builds (tests/js/make_fixtures.py), never a stale copy;
 * the URL vocabulary: tests/url_cases.json, run against the app's parser here (Streamlit's
-  st.query_params, then cufmap.filters) and against the exported and live pages'
+  st.query_params, then cufmap.publish.filters) and against the exported and live pages'
   (CufData.address) by tests/js/url_cases.test.js."""
 
 import datetime as dt
@@ -13,8 +13,9 @@ import json
 import pytest
 from streamlit.runtime.state.query_params import QueryParams
 
-from cufmap import filters, i18n
-from cufmap.filters import Filters
+from cufmap import i18n
+from cufmap.publish import filters
+from cufmap.publish.filters import Filters
 
 from .conftest import ROOT
 
@@ -30,7 +31,7 @@ def test_the_node_tests_payload_is_the_one_python_builds():
     spec.loader.exec_module(maker)
     committed = maker.PAYLOAD.read_text(encoding="utf-8")
     assert maker.text() == committed, (
-        "tests/js/fixtures/payload.json is not what cufmap.mapdoc.payload builds any more: "
+        "tests/js/fixtures/payload.json is not what cufmap.publish.payload.payload builds any more: "
         "run « python tests/js/make_fixtures.py », then « node --test tests/js/ », and commit it.")
 
 

@@ -6,25 +6,33 @@ import re
 
 import pytest
 
-from cufmap import geocoding, mapdoc
-from cufmap.relay import load_stages
+from cufmap.places import geocoding
+from cufmap.publish import mapdoc
+from cufmap.publish.payload import link_features, payload
+from cufmap.relay.stages import load_stages
 
 from .conftest import DATA, ROOT
+
+
+def render(located, options=mapdoc.MapOptions()):
+    """The map document of ``located`` with ``options`` (its payload built for them)."""
+    return mapdoc.render(payload(located, options.today, (options.lang,)), options)
+
 
 
 @pytest.fixture(scope="module")
 def located():
     chain = geocoding.Chain(places=geocoding.PlacesFile(ROOT / "data" / "lieux.csv"))
-    return mapdoc.locate(load_stages(DATA), chain)
+    return geocoding.locate(load_stages(DATA), chain)
 
 
 def test_payload_is_one_geojson_feature_collection(located):
-    data = mapdoc.payload(located, mapdoc.MapOptions(today=dt.date(2025, 4, 9)))
+    data = payload(located, dt.date(2025, 4, 9))
     assert data["type"] == "FeatureCollection"
     stages = [f for f in data["features"] if f["properties"]["kind"] == "etape"]
     assert len(stages) == len(data["features"]) == 20  # links are listed once, as indices
     assert data["links"] == [[0, 0], [7, 0], [7, 1]]  # Suippes; Billère and its two partners
-    links = mapdoc.link_features(data)
+    links = link_features(data)
     assert len(links) == 3
     assert [f["id"] for f in stages][:3] == ["suippes-2025-04-01", "cuf-lancement-2025-04-03",
                                              "cuf-webinaire-2025-04-09"]
@@ -48,9 +56,9 @@ def test_payload_is_one_geojson_feature_collection(located):
 
 
 def test_insets_get_fine_overseas_outlines(located):
-    html = mapdoc.render(located, mapdoc.MapOptions())
+    html = render(located, mapdoc.MapOptions())
     assert '"outremer":{"type":"FeatureCollection"' in html
-    from cufmap import outlines_build
+    from cufmap.publish import outlines_build
 
     names = [f["properties"]["name"] for f in
              json.loads((mapdoc.STATIC / mapdoc.OVERSEAS_OUTLINES).read_text())["features"]]
@@ -65,16 +73,16 @@ def test_links_are_the_placed_partnerships_of_placed_hosts(located):
 
     unplaced = dataclasses.replace(located[0].place, lat=None, lon=None)
     moved = [dataclasses.replace(located[0], place=unplaced), *located[1:]]
-    data = mapdoc.payload(moved, mapdoc.MapOptions())
+    data = payload(moved, dt.date.today())
     assert [0, 0] not in data["links"] and len(data["links"]) == 2
-    assert [f["properties"]["stage"] for f in mapdoc.link_features(data)] == [
+    assert [f["properties"]["stage"] for f in link_features(data)] == [
         data["features"][i]["id"] for i, _ in data["links"]]
 
 
 def test_the_map_scripts_go_inline_concatenated_or_one_link_each(located):
-    inline = mapdoc.render(located, mapdoc.MapOptions())
+    inline = render(located, mapdoc.MapOptions())
     assert "CufData" in inline and "window.CufRelay = CufRelay" in inline
-    served = mapdoc.render(located, mapdoc.MapOptions(assets_url="/app/static/"))
+    served = render(located, mapdoc.MapOptions(assets_url="/app/static/"))
     sources = re.findall(r'<script src="([^"?]+)\?v=[0-9a-f]{10}"', served)
     assert sources[:2] == ["/app/static/leaflet.js", "/app/static/topojson-client.min.js"]
     assert sources[2:] == ["/app/static/" + f for f in mapdoc.ASSETS_JS["relay"]]
@@ -88,16 +96,16 @@ def test_to_js_cannot_close_the_script_element():
 
 
 def test_document_is_self_contained(located):
-    html = mapdoc.render(located, mapdoc.MapOptions(tiles="aucune"))
+    html = render(located, mapdoc.MapOptions(tiles="aucune"))
     assert not re.search(r"<(script|link)[^>]+(src|href)=", html)
     assert "cdn" not in html.lower()
     assert "tile.openstreetmap" not in html
-    with_tiles = mapdoc.render(located, mapdoc.MapOptions(tiles="ign"))
+    with_tiles = render(located, mapdoc.MapOptions(tiles="ign"))
     assert "data.geopf.fr" in with_tiles and "Plan IGN" in with_tiles
 
 
 def test_english_interface(located):
-    html = mapdoc.render(located, mapdoc.MapOptions(lang="en"))
+    html = render(located, mapdoc.MapOptions(lang="en"))
     assert "Stages of the relay" in html and "Tuesday, 1 April 2025" in html
 
 
@@ -123,12 +131,12 @@ def _with_notes(located):
 
 def test_presenter_notes_are_in_no_map_document_not_even_the_speaker_view_s(located):
     """Map documents are static files anyone can fetch: the notes reach an authorised
-    speaker view by its session's websocket only (cufmap/speaker.py, tests/test_speaker.py)."""
+    speaker view by its session's websocket only (cufmap/app/speaker.py, tests/test_speaker.py)."""
     noted = _with_notes(located)
     for options in (mapdoc.MapOptions(), mapdoc.MapOptions(presenter=True),
                     mapdoc.MapOptions(presenter=True, speaker=True)):
-        assert "notes" not in str(mapdoc.payload(noted, options)["features"][0])
-        assert "secret-orateur" not in mapdoc.render(noted, options)
+        assert "notes" not in str(payload(noted, options.today, (options.lang,))["features"][0])
+        assert "secret-orateur" not in render(noted, options)
 
 
 def test_every_map_document_carries_its_content_security_policy(located):
@@ -138,7 +146,7 @@ def test_every_map_document_carries_its_content_security_policy(located):
 
     for options in (mapdoc.MapOptions(assets_url="/app/static/", presenter=True),
                     mapdoc.MapOptions(tiles="ign")):
-        html = mapdoc.render(located, options)
+        html = render(located, options)
         head = html.split("<head>", 1)[1].lstrip()
         assert head.startswith('<meta http-equiv="Content-Security-Policy" content="')
         policy = re.search(r'Content-Security-Policy" content="([^"]*)"', html).group(1)
@@ -151,14 +159,14 @@ def test_every_map_document_carries_its_content_security_policy(located):
         tiles = "https://*.tile.openstreetmap.fr" if options.tiles == "osm-fr" else \
             "https://data.geopf.fr"
         assert f"img-src 'self' data: {tiles};" in policy and "connect-src 'self'" in policy
-    bare = mapdoc.render(located, mapdoc.MapOptions(tiles="aucune"))
+    bare = render(located, mapdoc.MapOptions(tiles="aucune"))
     assert "img-src 'self' data:;" in bare.replace("&#x27;", "'")
 
 
 def test_export_carries_no_presenter_notes(tmp_path, relay_copy):
     import csv
 
-    from cufmap import export
+    from cufmap.publish import export
 
     with relay_copy.open(encoding="utf-8", newline="") as f:
         rows = list(csv.DictReader(f))
@@ -186,12 +194,12 @@ def test_public_address_and_its_qr_code():
 
 
 def test_presenter_overview_carries_the_qr_code_or_a_french_message(located):
-    good = mapdoc.render(located, mapdoc.MapOptions(presenter=True,
+    good = render(located, mapdoc.MapOptions(presenter=True,
                                                     public_url="https://exemple.fr/carte"))
     assert '"follow":{"url":"https://exemple.fr/carte","qr":"data:image/svg+xml' in good
-    bad = mapdoc.render(located, mapdoc.MapOptions(presenter=True, public_url="javascript:x"))
+    bad = render(located, mapdoc.MapOptions(presenter=True, public_url="javascript:x"))
     assert "Adresse publique ignor" in bad and "javascript:x" not in bad
-    public = mapdoc.render(located, mapdoc.MapOptions(public_url="https://exemple.fr/carte"))
+    public = render(located, mapdoc.MapOptions(public_url="https://exemple.fr/carte"))
     assert '"follow":{}' in public
 
 
@@ -201,9 +209,9 @@ def test_fine_outlines_are_small_and_fetched_only_by_served_pages(located):
     topo = json.loads(path.read_text(encoding="utf-8"))
     west, south, east, north = topo["bbox"]
     assert west < -5.2 and east > 9.6 and south < 41.3 and north > 51.1  # Ouessant to Corsica
-    served = mapdoc.render(located, mapdoc.MapOptions(assets_url="/app/static/"))
+    served = render(located, mapdoc.MapOptions(assets_url="/app/static/"))
     assert '"fineUrl":"/app/static/europe-10m.json?v=' in served
-    assert '"fineUrl":""' in mapdoc.render(located, mapdoc.MapOptions())
-    from cufmap import outlines_build
+    assert '"fineUrl":""' in render(located, mapdoc.MapOptions())
+    from cufmap.publish import outlines_build
 
     assert outlines_build.FINE_OUTPUT == path

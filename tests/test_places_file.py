@@ -6,7 +6,9 @@ import shutil
 
 import pytest
 
-from cufmap import auth, geocoding, gitstore, places
+from cufmap.app import auth
+from cufmap.places import geocoding, remembered
+from cufmap.storage import gitstore
 
 from .conftest import DATA, ROOT, run_page
 from .test_gitstore import git, instance, remote  # noqa: F401  (the bare remote fixture)
@@ -35,14 +37,14 @@ def _commit_places(tmp_path, bare, data: bytes, message="Lieux modifiés directe
 
 
 def test_rows_and_their_errors_name_the_row_and_column():
-    good = places.parse(PLACES.read_bytes())
+    good = remembered.parse(PLACES.read_bytes())
     assert good.rows and not good.errors
-    bad = places.parse("nom,pays,lat,lon\nSuippes,France,149.1,4.5\nBillère,,43.3,x\n"
+    bad = remembered.parse("nom,pays,lat,lon\nSuippes,France,149.1,4.5\nBillère,,43.3,x\n"
                        .encode())
     assert bad.problem == ("2 erreur(s) : ligne 2, colonne lat : « 149.1 » n'est pas un nombre "
                            "entre -90 et 90 ; ligne 3, colonne lon : « x » n'est pas un nombre "
                            "entre -180 et 180.")
-    assert "colonne « nom »" in places.problem(b"lieu,pays\nSuippes,France\n")
+    assert "colonne « nom »" in remembered.problem(b"lieu,pays\nSuippes,France\n")
 
 
 def test_a_30_mb_places_file_on_the_remote_is_refused_and_the_last_valid_one_kept(
@@ -82,8 +84,7 @@ def huge_local(monkeypatch, tmp_path):
     places_file.write_bytes(_huge())
     monkeypatch.setenv("CUFMAP_DATA", str(data))
     monkeypatch.setenv("CUFMAP_PLACES", str(places_file))
-    monkeypatch.setenv("CUFMAP_CARTE", str(tmp_path / "carte"))
-    monkeypatch.setenv(auth.ENV_HASH, HASH)
+    monkeypatch.setenv("CUFMAP_MOT_DE_PASSE_HASH", HASH)
     monkeypatch.chdir(ROOT)
     return places_file
 
@@ -93,7 +94,7 @@ def test_a_30_mb_local_places_file_is_not_read_and_the_public_page_still_answers
     assert chain.rows() == {} and "fait 30 Mo (limite 5 Mo)" in chain.problem
     at = run_page("app.py")
     assert not at.error
-    assert "fait 30 Mo" in places.local_problem(huge_local)
+    assert "fait 30 Mo" in remembered.local_problem(huge_local)
 
 
 def test_the_editing_page_says_why_the_places_file_is_not_used(huge_local):
@@ -110,10 +111,9 @@ def test_a_remote_never_reached_is_named_unreachable_on_the_editing_page(monkeyp
                                                                          tmp_path):
     monkeypatch.setenv("CUFMAP_DATA", str(tmp_path / "serveur" / "relais.csv"))
     monkeypatch.setenv("CUFMAP_PLACES", str(tmp_path / "serveur" / "lieux.csv"))
-    monkeypatch.setenv("CUFMAP_CARTE", str(tmp_path / "carte"))
-    monkeypatch.setenv(gitstore.ENV_URL, f"file://{tmp_path / 'absent.git'}")
-    monkeypatch.setenv(gitstore.ENV_CACHE, str(tmp_path / "cache"))
-    monkeypatch.setenv(auth.ENV_HASH, HASH)
+    monkeypatch.setenv("CUFMAP_DEPOT", f"file://{tmp_path / 'absent.git'}")
+    monkeypatch.setenv("CUFMAP_DEPOT_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setenv("CUFMAP_MOT_DE_PASSE_HASH", HASH)
     monkeypatch.chdir(ROOT)
     at = run_page("pages/edition.py")
     at.text_input(key="ed_name").input("Alice")
@@ -126,8 +126,8 @@ def test_a_remote_never_reached_is_named_unreachable_on_the_editing_page(monkeyp
 
 def test_a_file_on_the_remote_is_refused_on_its_size_before_git_sends_it(tmp_path,
                                                                          remote):  # noqa: F811
-    from cufmap import budget
     from cufmap.errors import UnreadableTable
+    from cufmap.relay import budget
 
     app = instance(tmp_path, remote)
     app.sync(force=True)

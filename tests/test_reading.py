@@ -6,8 +6,9 @@ import io
 import pandas as pd
 import pytest
 
-from cufmap import reading, validation
-from cufmap.store import Store, to_csv_bytes
+from cufmap.relay import reading, validation
+from cufmap.storage.local import Store
+from cufmap.storage.spreadsheets import to_csv_bytes
 
 from .conftest import DATA
 
@@ -111,7 +112,7 @@ def test_unknown_columns_are_kept_on_save(tmp_path, shipped):
 
 
 def test_xlsx_workbook_reads_like_the_csv(shipped):
-    from cufmap.store import to_xlsx_bytes
+    from cufmap.storage.spreadsheets import to_xlsx_bytes
 
     _same(shipped, reading.read_bytes(to_xlsx_bytes(shipped)).frame)
 

@@ -6,10 +6,11 @@ tests/test_browser_presenter.py.)"""
 import csv
 import shutil
 import time
+from pathlib import Path
 
 import pytest
 
-from cufmap import auth, speaker, web
+from cufmap.app import auth, speaker
 
 from .conftest import DATA, ROOT, run_page
 
@@ -31,14 +32,8 @@ def noted(monkeypatch, tmp_path):
     shutil.copy(ROOT / "data" / "lieux.csv", tmp_path / "lieux.csv")
     monkeypatch.setenv("CUFMAP_DATA", str(data))
     monkeypatch.setenv("CUFMAP_PLACES", str(tmp_path / "lieux.csv"))
-    monkeypatch.setenv("CUFMAP_CARTE", str(tmp_path / "carte"))
-    monkeypatch.setenv(auth.ENV_HASH, auth.hash_password(PASSWORD, iterations=1000))
+    monkeypatch.setenv("CUFMAP_MOT_DE_PASSE_HASH", auth.hash_password(PASSWORD, iterations=1000))
     monkeypatch.chdir(ROOT)
-    import importlib
-
-    import cufmap
-
-    importlib.reload(cufmap)  # DEFAULT_DATA follows CUFMAP_DATA (the links live beside it)
     return tmp_path
 
 
@@ -54,7 +49,9 @@ def _served_files_with(text: str, since: float) -> list[str]:
 
     escaped = json.dumps(text, ensure_ascii=True)[1:-1].replace("<", "\\u003c")
     found = []
-    for folder in (web.DOCUMENTS, ROOT / "static" / "carte"):
+    import os
+
+    for folder in (Path(os.environ["CUFMAP_DOSSIER_PUBLIE"]), ROOT / "static"):
         for path in folder.rglob("*") if folder.is_dir() else ():
             if path.is_file() and path.stat().st_mtime >= since:
                 body = path.read_text(encoding="utf-8", errors="replace")
@@ -73,8 +70,8 @@ def test_anonymous_speaker_view_shows_no_note_and_asks_to_sign_in(noted):
                                           for i in at.info)
     audience = run_page("pages/presentation.py", {"date": "2025-04-09"})  # open to all
     frame = _frames(audience)
-    assert "/app/static/cartes/" in frame and "remercier" not in frame
-    assert '"cufNotes"' not in frame and "notes = null" in frame
+    assert "/cartes/" in frame and "remercier" not in frame
+    assert "\"notes\":null" in frame and "Note priv" not in frame
 
 
 def test_signed_in_staff_see_the_notes_sent_to_their_session_only(noted):
@@ -124,19 +121,21 @@ def test_the_speaker_button_s_address_carries_the_view_but_never_a_secret():
         "presentation?date=2025-04-09&tuiles=ign&vue=orateur"
 
 
-def test_documents_of_another_format_are_removed_once(monkeypatch, tmp_path):
-    """Map documents written before (they carried the speaker's notes) do not outlive an
-    upgrade: the first page served empties the folder of another format."""
-    monkeypatch.setattr(web, "DOCUMENTS", tmp_path / "cartes")
-    monkeypatch.setattr(web, "_checked_format", False)
-    (tmp_path / "cartes").mkdir()
-    old = tmp_path / "cartes" / "0123456789abcdef01234567.html"
-    old.write_text('{"notes":"Petersberg est en Hesse."}', encoding="utf-8")
-    web._forget_other_formats()
-    assert not old.exists()
-    assert (tmp_path / "cartes" / ".format").read_text(encoding="utf-8") == web.DOCUMENTS_FORMAT
-    kept = tmp_path / "cartes" / "fedcba9876543210fedcba98.html"
-    kept.write_text("<html></html>", encoding="utf-8")
-    monkeypatch.setattr(web, "_checked_format", False)  # another process, the same version
-    web._forget_other_formats()
-    assert kept.exists()
+def test_a_publication_by_another_version_is_published_anew(noted):
+    """What another version of cufmap published (before issue 18, map documents carried the
+    speaker's notes) does not outlive an upgrade: the format is part of what is checked, and
+    older versions of the documents are removed."""
+    from cufmap.publish import site
+    from cufmap.settings import Settings
+
+    config = Settings(data=noted / "relais.csv", places=noted / "lieux.csv",
+                      published=noted / "publie")
+    first = site.publish(config)
+    old = config.published_dir / site.DOCUMENTS / "0123456789abcdef"
+    old.mkdir()
+    (old / "carte-osm-fr.html").write_text('{"notes":"Petersberg est en Hesse."}')
+    index = config.published_dir / site.DOCUMENTS / site.INDEX
+    index.write_text(index.read_text().replace(site.fingerprint(), "ancien"))
+    assert site.is_stale(config.published_dir, config.data, config.places)
+    site.publish(config)
+    assert not old.exists() and (config.published_dir / site.DOCUMENTS / first.version).exists()

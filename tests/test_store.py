@@ -9,9 +9,10 @@ import time
 
 import pytest
 
-from cufmap import reading
 from cufmap.errors import ConflictError, InvalidData, UnknownVersion
-from cufmap.store import Store, to_csv_bytes, to_excel_csv_bytes, to_xlsx_bytes
+from cufmap.relay import reading
+from cufmap.storage.local import Store
+from cufmap.storage.spreadsheets import to_csv_bytes, to_excel_csv_bytes, to_xlsx_bytes
 
 
 def test_save_then_load_round_trip(relay_copy):
@@ -60,7 +61,7 @@ def test_conflicting_save_is_refused(relay_copy):
 # Loads, says so, then waits (blocked on its stdin, not spinning) for the word to save.
 _WRITER = textwrap.dedent("""
     import sys
-    from cufmap.store import Store
+    from cufmap.storage.local import Store
     store = Store(sys.argv[1])
     snap = store.load()
     print("loaded", flush=True)
@@ -78,7 +79,7 @@ _WRITER = textwrap.dedent("""
 # test can kill it for sure in the middle of writing the data file itself.
 _SLOW_WRITER = textwrap.dedent("""
     import builtins, io, os, sys, time
-    from cufmap.store import Store
+    from cufmap.storage.local import Store
 
     class Slow:
         def __init__(self, fh, name):

@@ -8,8 +8,11 @@ import zipfile
 
 import pytest
 
-from cufmap import auth, editing, reading, store
+from cufmap.app import auth
+from cufmap.editing import session
 from cufmap.errors import UnreadableTable
+from cufmap.relay import reading
+from cufmap.storage import local
 
 from .conftest import DATA, ROOT, run_page
 from .hostile import big_csv, lying_zip_bomb_xlsx, zip_bomb_xlsx
@@ -23,9 +26,9 @@ def bomb() -> bytes:
 
 
 def test_a_zip_bomb_workbook_is_refused_before_it_expands(bomb):
-    assert len(bomb) < editing.MAX_UPLOAD_BYTES  # passes the size-on-disk limit
+    assert len(bomb) < session.MAX_UPLOAD_BYTES  # passes the size-on-disk limit
     with pytest.raises(UnreadableTable) as info:
-        editing.read_upload(bomb, "relais.xlsx", store.Store(DATA).load().frame)
+        session.read_upload(bomb, "relais.xlsx", local.Store(DATA).load().frame)
     message = str(info.value)
     assert "se décompresse en" in message and "rien n'a été modifié" in message
 
@@ -41,7 +44,7 @@ def test_a_zip_that_lies_about_its_unzipped_size_is_refused_too():
 
 def test_a_100k_row_csv_is_refused_past_the_row_budget():
     data = big_csv(100_000)
-    assert len(data) < editing.MAX_UPLOAD_BYTES
+    assert len(data) < session.MAX_UPLOAD_BYTES
     with pytest.raises(UnreadableTable) as info:
         reading.read_bytes(data, "relais.csv")
     assert "plus de 50\u202f000 lignes" in str(info.value)
@@ -79,11 +82,11 @@ def _shipped_rows(keep: int) -> bytes:
 
 
 def test_upload_that_removes_most_stages_says_how_many():
-    current = store.Store(DATA).load().frame
-    cut = editing.read_upload(_shipped_rows(3), "relais.csv", current)
+    current = local.Store(DATA).load().frame
+    cut = session.read_upload(_shipped_rows(3), "relais.csv", current)
     assert cut.removes_most
     assert cut.removal_warning().startswith("Cet import supprimerait 17 des 20 étapes")
-    assert not editing.read_upload(_shipped_rows(15), "relais.csv", current).removes_most
+    assert not session.read_upload(_shipped_rows(15), "relais.csv", current).removes_most
 
 
 @pytest.fixture
@@ -94,7 +97,7 @@ def edition(monkeypatch, tmp_path):
     shutil.copy(ROOT / "data" / "lieux.csv", places)
     monkeypatch.setenv("CUFMAP_DATA", str(data))
     monkeypatch.setenv("CUFMAP_PLACES", str(places))
-    monkeypatch.setenv(auth.ENV_HASH, FAST_HASH)
+    monkeypatch.setenv("CUFMAP_MOT_DE_PASSE_HASH", FAST_HASH)
     monkeypatch.chdir(ROOT)
     at = run_page("pages/edition.py")
     at.text_input(key="ed_name").input("Alice")
@@ -118,7 +121,7 @@ def test_the_page_asks_to_confirm_before_removing_most_stages(edition):
     assert not replace.disabled
     assert data.read_bytes() == before  # nothing replaced before the click
     replace.click().run()
-    assert len(store.Store(data).load().frame) == 3
+    assert len(local.Store(data).load().frame) == 3
 
 
 def test_the_page_refuses_a_zip_bomb_in_french_and_keeps_the_data(edition, bomb):

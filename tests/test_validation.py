@@ -2,7 +2,7 @@
 
 import pytest
 
-from cufmap import reading, validation
+from cufmap.relay import reading, validation
 
 HEADER = "id;date_debut;date_fin;collectivite;titre;format;partenaires;lat;lon;lien;code_insee;" \
          "heure_debut;type_collectivite;description\n"

@@ -4,8 +4,8 @@ follows them."""
 
 import datetime as dt
 
-from cufmap import filters
-from cufmap.filters import Filters, current_view
+from cufmap.publish import filters
+from cufmap.publish.filters import Filters, current_view
 
 TODAY = dt.date(2026, 11, 28)
 TILES = ("osm-fr", "ign", "osm", "aucune")

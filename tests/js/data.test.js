@@ -9,7 +9,7 @@ const FR = { s_passee: "passée", "s_en-cours": "en cours", "s_a-venir": "à ven
              count_one: "{n} étape sur {m} correspond à la sélection.",
              count_other: "{n} étapes sur {m} correspondent à la sélection." };
 
-// The shipped relay's payload as cufmap/mapdoc.py builds it (tests/js/make_fixtures.py writes
+// The shipped relay's payload as cufmap/publish/mapdoc.py builds it (tests/js/make_fixtures.py writes
 // it; tests/test_js_contract.py checks it is current). A fresh copy for each use.
 const REAL = JSON.stringify(require("./fixtures/payload.json"));
 function real() { return JSON.parse(REAL); }
@@ -268,4 +268,12 @@ test("trust: the speaker's notes are texts for known stages only", () => {
   assert.equal(D.speakerNotes({ cufNotes: "texte" }, known), null);
   assert.equal(D.speakerNotes({ cufNotes: {}, cufKey: "Home" }, known), null);
   assert.deepEqual(D.speakerNotes({ cufNotes: { ["__proto__"]: "x", toString: "y" } }, known), {});
+});
+
+test("speaker path: the page's options, never a presenter key, always vue=orateur", () => {
+  assert.equal(D.speakerPath("presentation?vue=orateur", "?date=2025-04-09&etape=b&cle=SECRET"),
+               "presentation?date=2025-04-09&etape=b&vue=orateur");
+  assert.equal(D.speakerPath("presentation?vue=orateur", ""), "presentation?vue=orateur");
+  assert.equal(D.speakerPath("presentation?vue=orateur", "?vue=public&q=a%20b"),
+               "presentation?q=a+b&vue=orateur");
 });

@@ -2,7 +2,7 @@
 
     python tests/js/make_fixtures.py
 
-The node tests (tests/js/*.test.js) read it, so they run against what ``cufmap.mapdoc.payload``
+The node tests (tests/js/*.test.js) read it, so they run against what ``cufmap.publish.payload.payload``
 really sends, not a hand-written copy; tests/test_js_fixtures.py builds it again and fails when
 the committed file differs (a change to the payload must regenerate it, and the node tests
 then show what the browser makes of it).
@@ -28,8 +28,9 @@ LANGUAGES = ("fr", "en")
 
 
 def payload() -> dict:
-    from cufmap import geocoding, mapdoc
-    from cufmap.relay import load_stages
+    from cufmap.places import geocoding
+    from cufmap.publish.payload import payload as build
+    from cufmap.relay.stages import load_stages
 
     places = geocoding.PlacesFile(FIXTURES / "lieux.csv")
 
@@ -38,8 +39,8 @@ def payload() -> dict:
             return (geocoding.RowCoordinates().geocode(query) or places.geocode(query)
                     or geocoding.Result(query, geocoding.NOT_FOUND, source="figé"))
 
-    located = mapdoc.locate(load_stages(FIXTURES / "relais.csv"), Frozen())
-    return mapdoc.payload(located, mapdoc.MapOptions(today=TODAY), LANGUAGES)
+    located = geocoding.locate(load_stages(FIXTURES / "relais.csv"), Frozen())
+    return build(located, TODAY, LANGUAGES)
 
 
 def text() -> str:

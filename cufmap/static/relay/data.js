@@ -23,7 +23,7 @@
 
   var ISO_DAY = /^\d{4}-\d{2}-\d{2}$/;
 
-  // --- The page's address, read as the app reads its own (cufmap/filters.py, Streamlit's
+  // --- The page's address, read as the app reads its own (cufmap/publish/filters.py, Streamlit's
   // st.query_params): the one vocabulary of tests/url_cases.json, which pytest runs against
   // the app's parser and node against this one.
 
@@ -36,7 +36,7 @@
   // The first `n` characters as Python counts them (code points: an emoji is one, not two).
   function clip(text, n) { return Array.from(text).slice(0, n).join(""); }
 
-  // A date as cufmap/validation.py `parse_date` reads one: 2025-04-09 (2025-4-9), 09/04/2025,
+  // A date as cufmap/relay/validation.py `parse_date` reads one: 2025-04-09 (2025-4-9), 09/04/2025,
   // 9/4/25 (20xx), with / . or - between; "" when it is none or no such day (31/02/2025).
   var ISO_DATE = /^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]00:00(?::00)?)?$/;
   var DMY_DATE = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4}|\d{2})(?: 00:00(?::00)?)?$/;
@@ -168,7 +168,7 @@
   }
 
   // --- The payload's stages as the page uses them. `data`: the GeoJSON payload built by
-  // cufmap/mapdoc.py; `lang`: the interface language; `today`: the reference date.
+  // cufmap/publish/mapdoc.py; `lang`: the interface language; `today`: the reference date.
   function translate(value, lang) {  // {lang: text} when the page carries several languages
     if (value && typeof value === "object") return value[lang] !== undefined ? value[lang] : value.fr;
     return value;
@@ -201,7 +201,7 @@
   }
 
   // --- Links: the payload lists them once ([feature index, partner index] pairs, computed by
-  // cufmap/mapdoc.py); the page draws those of the stages it shows, when both ends are placed.
+  // cufmap/publish/mapdoc.py); the page draws those of the stages it shows, when both ends are placed.
   function links(data, shown) {
     var out = [];
     (data.links || []).forEach(function (pair) {
@@ -367,6 +367,18 @@
 
   // The speaker view's address: `path` (written in the document by the server: « presentation?…»)
   // under the app's root, kept only if it is http(s) on the app's own origin; else "".
+  // The speaker view's path for a document that reads its options in its address: `path`
+  // (written by the server, « presentation?vue=orateur ») with the page's own options
+  // (`search`: date, stage, filters…), never a presenter link's key.
+  function speakerPath(path, search) {
+    var query = new URLSearchParams(search || ""), out = new URLSearchParams();
+    query.forEach(function (value, key) {
+      if (key !== "vue" && key !== "cle") out.set(key, value);
+    });
+    out.set("vue", "orateur");
+    return path.split("?")[0] + "?" + out.toString();
+  }
+
   function speakerUrl(path, base, origin) {
     if (typeof path !== "string" || !/^presentation(\?[^\s]*)?$/.test(path)) return "";
     var at = base.indexOf("/app/static/");  // a served document: the app's root is above it
@@ -378,6 +390,7 @@
 
   return {
     presenterKey: presenterKey, presenterMessage: presenterMessage, speakerUrl: speakerUrl,
+    speakerPath: speakerPath,
     speakerNotes: speakerNotes, PRESENTER_KEYS: PRESENTER_KEYS,
     statusClass: statusClass, parseDate: parseDate, referenceDate: referenceDate, fold: fold,
     UNDATED: UNDATED, PARAMS: PARAMS, param: param, filtersFrom: filtersFrom, address: address,

@@ -1,7 +1,7 @@
 /* cufmap — every message between the presenter's map and other windows, in one place.
  *
  * In the app, the map runs sandboxed in an opaque origin: the small frame around it
- * (cufmap/web.py, same origin as the app) relays the keys pressed on the app page
+ * (cufmap/app/web.py, same origin as the app) relays the keys pressed on the app page
  * ({cufKey}), hands the signed-in speaker's session its notes ({cufNotes}), and carries the
  * two windows' sync messages both ways ({cufChannel}) over a BroadcastChannel the map cannot
  * open itself. Served or exported, the map opens that BroadcastChannel itself (same-origin

@@ -6,7 +6,7 @@
  * (land.js), the timeline (timeline.js), the card and the legend (card.js), the keys
  * (keys.js), the presenter's strip and autoplay timer (strip.js), the messages between
  * windows (messages.js) and the two windows' sync over them (sync.js), the speaker panel and
- * the QR code (speaker.js). Data arrives as one GeoJSON payload (cufmap/mapdoc.py).
+ * the QR code (speaker.js). Data arrives as one GeoJSON payload (cufmap/publish/mapdoc.py).
  */
 (function () {
   "use strict";
@@ -118,7 +118,10 @@
       select: select,
       autoplay: function () { self.toggleAutoplay(); },
       delay: function () { if (self.playing) self.setPlaying(true); },
-      speaker: function () { M.openSpeakerView(opts.speakerUrl); }
+      speaker: function () {  // a published document: with the page's options (its address)
+        M.openSpeakerView(opts.readUrl ? CufData.speakerPath(opts.speakerUrl, location.search) :
+          opts.speakerUrl);
+      }
     });
     this.autoplay = new M.Autoplay().on("tick", function () {
       if (self.current >= self.order().length - 1) self.overview(); else self.step(1);
