@@ -8,7 +8,8 @@ import pytest
 
 from cufmap.places import geocoding
 from cufmap.publish import mapdoc
-from cufmap.publish.payload import link_features, payload
+from cufmap.publish.geojson import link_features
+from cufmap.publish.payload import payload
 from cufmap.relay.stages import load_stages
 
 from .conftest import DATA, ROOT

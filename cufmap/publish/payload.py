@@ -49,7 +49,7 @@ def payload(located: list, today: dt.date, languages: tuple[str, ...] = ("fr",))
     """The data the browser needs, as one GeoJSON FeatureCollection: a Point per stage, in
     timeline order, whose partners carry their positions; ``links`` lists each placed
     partnership once, as [stage index, partner index] (the browser draws the great circle of
-    each; :func:`link_features` spells them out as LineStrings for the GeoJSON file);
+    each; :func:`cufmap.publish.geojson.link_features` spells them out as LineStrings for the GeoJSON file);
     ``today`` is the reference date (the browser decides past / current / upcoming from it
     and each stage's ``date`` and ``end``). With several ``languages``, the dates are
     {lang: text} objects; country names come once, in a table keyed by ISO code (French
@@ -111,18 +111,3 @@ def payload(located: list, today: dt.date, languages: tuple[str, ...] = ("fr",))
     return {"type": "FeatureCollection", "features": features, "links": links,
             "today": today.isoformat(), "insets": list(insets.values()),
             "countries": names, "texts": {lang: i18n.texts(lang) for lang in languages}}
-
-
-
-def link_features(data: dict) -> list[dict]:
-    """One LineString per partnership of a :func:`payload` (its two ends), for readers of the
-    GeoJSON file: the payload's ``links``, the very list the page draws."""
-    out = []
-    for stage, number in data["links"]:
-        f = data["features"][stage]
-        partner = f["properties"]["partners"][number]
-        out.append({"type": "Feature", "geometry": {
-            "type": "LineString",
-            "coordinates": [f["geometry"]["coordinates"], partner["position"]]},
-            "properties": {"kind": "lien", "stage": f["id"], "partner": partner["name"]}})
-    return out
