@@ -34,7 +34,7 @@ def cold_start(browser, script: str, path: str, selector: str, count: int) -> fl
                              "true", "--browser.gatherUsageStats", "false"], cwd=ROOT, env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        context = browser.new_context(viewport={"width": 1600, "height": 1000})
+        context = browser.new_context(viewport={"width": 1600, "height": 1000}, bypass_csp=True)
         Offline(context)
         page = context.new_page()
         while True:
@@ -134,7 +134,7 @@ def presenter(browser) -> dict:
                             env={**os.environ, "CUFMAP_OFFLINE": "1"},
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        context = browser.new_context(viewport={"width": 1920, "height": 1080})
+        context = browser.new_context(viewport={"width": 1920, "height": 1080}, bypass_csp=True)
         offline = Offline(context)
         page = context.new_page()
         offline.watch(page)
