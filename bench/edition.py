@@ -35,7 +35,7 @@ def timed(fn, runs: int = 5) -> float:
 
 def main() -> None:
     from cufmap.app import auth
-    from cufmap.editing import session
+    from cufmap.editing import session as editing
     from cufmap.places import geocoding
     from cufmap.storage import local
 
@@ -59,12 +59,12 @@ def main() -> None:
         data = local.Store(path)
         snap = data.load()
 
-        session = session.EditingSession.open(data, "banc")
+        session = editing.EditingSession.open(data, "banc")
         stage = dict(session.base.iloc[3], titre="Titre du formulaire")
 
         def rerun(session=session):  # the « Étapes » tab: what the page does with the grid
-            typed = session.to_editor(session.start)
-            session.edit(session.from_editor(typed))  # validation, changes, emptied cells
+            typed = editing.to_editor(session.start)
+            session.edit(editing.from_editor(typed))  # validation, changes, emptied cells
 
         def form(session=session, stage=stage):  # the « Une étape » tab, on every rerun
             session.stage_check(stage, stage["id"])
@@ -89,9 +89,9 @@ def main() -> None:
     shutil.copy(ROOT / "data" / "lieux.csv", places)
     t0 = time.perf_counter()
     chain = geocoding.Chain(places=geocoding.PlacesFile(places))  # loads the gazetteer
-    statuses = session.place_statuses(frame, chain)
+    statuses = editing.place_statuses(frame, chain)
     first = time.perf_counter() - t0
-    again = timed(lambda: session.place_statuses(frame, chain), 3)
+    again = timed(lambda: editing.place_statuses(frame, chain), 3)
     print(f"places of the shipped relay ({len(statuses)} distinct, offline): first check "
           f"{first:.2f} s (gazetteer load included), then {again * 1000:.0f} ms")
     shutil.rmtree(tmp)
