@@ -12,6 +12,7 @@ import pytest
 from playwright.sync_api import expect
 
 from cufmap.app import auth, speaker
+from cufmap.storage import local
 
 from .browser import ARTIFACTS, map_document, open_map, require_chromium, streamlit_server
 from .browser import map_frame as map_locator
@@ -42,7 +43,7 @@ def server(tmp_path_factory):
     places = folder / "lieux.csv"
     shutil.copy(ROOT / "data" / "lieux.csv", places)
     global KEY
-    KEY = "&cle=" + speaker.Links(folder / speaker.LINKS_FILE).create("Tests", "Alice")
+    KEY = "&cle=" + speaker.Links(local.Store(data, places)).create("Tests", "Alice")
     with streamlit_server(data, places, CUFMAP_PASSWORD_HASH=HASH) as url:
         yield url
 

@@ -5,6 +5,7 @@ tests/test_browser_presenter.py.)"""
 
 import csv
 import shutil
+import subprocess
 import time
 from pathlib import Path
 
@@ -13,6 +14,7 @@ import pytest
 from cufmap.app import auth, speaker
 
 from .conftest import DATA, ROOT, run_page
+from .test_gitstore import git, instance, log, remote  # noqa: F401  (remote: a fixture)
 
 NOTE = "Note privée : remercier Yangpyeong <b>en coréen</b>"
 PASSWORD = "bon-mot-de-passe"
@@ -88,10 +90,10 @@ def test_signed_in_staff_see_the_notes_sent_to_their_session_only(noted):
 def test_a_presenter_link_opens_the_speaker_view_until_it_is_revoked(noted):
     start = time.time() - 1
     links = speaker.links()
-    assert links.path == noted / ".liens-orateur.json"
     secret = links.create("Webinaire du 9 avril", "Alice")
-    assert secret not in links.path.read_text(encoding="utf-8")  # only its hash is kept
-    assert oct(links.path.stat().st_mode & 0o777) == "0o600"
+    kept = noted / ".liens-orateur.json"  # the local storage keeps it beside the data
+    assert secret not in kept.read_text(encoding="utf-8")  # only its hash is kept
+    assert oct(kept.stat().st_mode & 0o777) == "0o600"
     at = run_page("pages/presentation.py", {"vue": "orateur", "cle": secret})
     assert "remercier Yangpyeong" in _frames(at)
     assert _served_files_with(NOTE, start) == []
@@ -139,3 +141,58 @@ def test_a_publication_by_another_version_is_published_anew(noted):
     assert site.is_stale(config.published_dir, config.data, config.places)
     site.publish(config)
     assert not old.exists() and (config.published_dir / site.DOCUMENTS / first.version).exists()
+
+
+# --- Links last as long as the data (kept by the storage) -------------------------------------
+
+def test_presenter_links_outlive_a_wiped_disk_with_the_git_storage(tmp_path, remote):  # noqa: F811
+    """Streamlit Community Cloud and container hosts throw the disk away at each restart:
+    with the Git storage, a link created before the webinar still opens the speaker view on
+    the restarted instance (its cache and files gone), and a revocation made there holds."""
+    first = speaker.Links(instance(tmp_path, remote, "a"))
+    secret = first.create("Webinaire du 9 avril", "Alice")
+    kept = git(remote, "show", "main:data/liens-orateur.json")
+    assert secret not in kept and first.all()[0].digest in kept  # the digest only
+    assert log(remote)[0] == ("Alice", "Lien orateur créé : Webinaire du 9 avril")
+    shutil.rmtree(tmp_path / "instance-a")  # the restart
+    restarted = speaker.Links(instance(tmp_path, remote, "a"))
+    assert restarted.valid(secret)
+    restarted.revoke(restarted.all()[0].ident, "Bob")
+    assert not speaker.Links(instance(tmp_path, remote, "c")).valid(secret)
+
+
+def test_two_instances_creating_links_at_once_keep_both(tmp_path, remote):  # noqa: F811
+    """Instance B reads the links, instance A pushes its new link, then B pushes: B's push is
+    refused (the remote moved), B fetches and applies its change again on top."""
+    a, b = speaker.Links(instance(tmp_path, remote, "a")), instance(tmp_path, remote, "b")
+    created = []
+
+    def add_bob(data):
+        if not created:  # between B's read and B's push, A saves its own link
+            created.append(a.create("Pour Alice", "Alice"))
+        return speaker._encode([*speaker._parse(data), speaker.Link("b0b", "0" * 64, "Pour Bob",
+                                                                     "Bob", "")])
+
+    b.update_kept(speaker.LINKS_FILE, add_bob, "Lien orateur créé : Pour Bob", "Bob")
+    fresh = speaker.Links(instance(tmp_path, remote, "c"))
+    assert fresh.valid(created[0]) and [k.label for k in fresh.all()] == ["Pour Alice", "Pour Bob"]
+
+
+def test_a_huge_links_file_committed_by_hand_is_refused_unread(tmp_path, remote):  # noqa: F811
+    work = tmp_path / "direct"
+    subprocess.run(["git", "clone", "-q", str(remote), str(work)], check=True,
+                   capture_output=True)
+    import hashlib
+    import json
+
+    link = {"ident": "1", "digest": hashlib.sha256(b"x" * 43).hexdigest(), "label": "",
+            "author": "", "created": ""}  # a working link, once read: it must not be
+    (work / "data" / "liens-orateur.json").write_bytes(
+        json.dumps([link]).encode()[:-1] + b" " * (1 << 20) + b"]")
+    git(work, "add", ".")
+    git(work, "-c", "user.name=X", "-c", "user.email=", "commit", "-q", "-m", "gros")
+    git(work, "push", "-q", "origin", "HEAD:main")
+    links = speaker.Links(instance(tmp_path, remote, "a"))
+    assert links.all() == [] and not links.valid("x" * 43)
+    secret = links.create("Après", "Alice")  # staff can still create one: it replaces it
+    assert links.valid(secret) and len(git(remote, "show", "main:data/liens-orateur.json")) < 1000

@@ -7,8 +7,10 @@ link staff created (and can revoke) on the editing page.
   to that session only (:func:`cufmap.app.frames.map_frame`), which hands them to the map.
 * A presenter link is ``/presentation?vue=orateur&cle=<secret>``: 32 random bytes, kept on the
   server only as their SHA-256 (a copy of the file gives no working link), shown once to the
-  staff member who created it. Links live in ``.liens-orateur.json`` beside the data file (not
-  versioned; on a host whose disk is thrown away, a restart revokes them all).
+  staff member who created it. Links are kept where the data lives
+  (:meth:`cufmap.storage.base.Storage.update_kept`): ``.liens-orateur.json`` beside the data
+  file, or ``data/liens-orateur.json`` in the Git remote (one commit per link created or
+  revoked), so that they outlive a restart on a host whose disk is thrown away.
 """
 
 from __future__ import annotations
@@ -17,12 +19,10 @@ import datetime as dt
 import hashlib
 import hmac
 import json
-import os
 import secrets
 from dataclasses import asdict, dataclass
-from pathlib import Path
 
-LINKS_FILE = ".liens-orateur.json"
+LINKS_FILE = "liens-orateur.json"  # a kept file of the storage (cufmap.storage.base.KEPT)
 
 
 @dataclass(frozen=True)
@@ -39,35 +39,29 @@ def _digest(secret: str) -> str:
 
 
 class Links:
-    """The presenter links of one server, in a small JSON file (readable by its owner only)."""
+    """The presenter links, as a small JSON list kept by the storage ``storage``."""
 
-    def __init__(self, path: str | os.PathLike):
-        self.path = Path(path)
+    def __init__(self, storage):
+        self.storage = storage
 
     def all(self) -> list[Link]:
-        try:
-            records = json.loads(self.path.read_text(encoding="utf-8"))
-            return [Link(**r) for r in records]
-        except (OSError, ValueError, TypeError):
-            return []
+        return _parse(self.storage.read_kept(LINKS_FILE))
 
-    def _write(self, links: list[Link]) -> None:
-        from cufmap.files import atomic_write
-
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        atomic_write(self.path, json.dumps([asdict(link) for link in links], ensure_ascii=False,
-                                            indent=1).encode("utf-8"), mode=0o600)
+    def _update(self, change, message: str, author: str) -> None:
+        self.storage.update_kept(
+            LINKS_FILE, lambda data: _encode(change(_parse(data))), message, author)
 
     def create(self, label: str, author: str) -> str:
         """A new link; returns its secret (the only time it exists in clear)."""
         secret = secrets.token_urlsafe(32)
         link = Link(secrets.token_hex(4), _digest(secret), label.strip()[:80] or "sans nom",
                     author[:80], dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"))
-        self._write([*self.all(), link])
+        self._update(lambda links: [*links, link], f"Lien orateur créé : {link.label}", author)
         return secret
 
-    def revoke(self, ident: str) -> None:
-        self._write([link for link in self.all() if link.ident != ident])
+    def revoke(self, ident: str, author: str = "") -> None:
+        self._update(lambda links: [link for link in links if link.ident != ident],
+                     f"Lien orateur révoqué : n° {ident}", author)
 
     def valid(self, secret: str | None) -> bool:
         if not secret or len(secret) > 100:
@@ -76,10 +70,25 @@ class Links:
         return any(hmac.compare_digest(link.digest, wanted) for link in self.all())
 
 
+def _parse(data: bytes | None) -> list[Link]:
+    """The links of a kept file; none when it is absent or not what cufmap writes (a file
+    edited by hand on the remote opens no speaker view)."""
+    try:
+        return [Link(**{k: str(r[k]) for k in Link.__dataclass_fields__})
+                for r in json.loads(data or b"[]")]
+    except (ValueError, TypeError, KeyError):
+        return []
+
+
+def _encode(links: list[Link]) -> bytes:
+    return json.dumps([asdict(link) for link in links], ensure_ascii=False,
+                      indent=1).encode("utf-8") + b"\n"
+
+
 def links() -> Links:
     from cufmap.app import loaders
 
-    return Links(Path(loaders.settings().data).parent / LINKS_FILE)
+    return Links(loaders.storage())
 
 
 def speaker_url(params) -> str:
@@ -140,7 +149,7 @@ def links_panel(author: str) -> None:
             left.markdown(f"{md(link.label)} — créé par {md(link.author) or 'équipe'} le "
                           f"{md(link.created[:16].replace('T', ' à '))} (UTC), n° {link.ident}")
             if right.button("Révoquer", key=f"sp_revoke_{link.ident}"):
-                store.revoke(link.ident)
+                store.revoke(link.ident, author)
                 st.session_state.pop("sp_new", None)
                 st.rerun()
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -17,7 +18,7 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 
 from cufmap.places.geocoding import code_check
-from cufmap.relay import reading, validation
+from cufmap.relay import budget, reading, validation
 
 
 @dataclass(frozen=True)
@@ -61,6 +62,20 @@ def paris_time(when: dt.datetime) -> dt.datetime:
     """``when`` in Paris time (a naive time is UTC, as the history's file names are)."""
     return (when if when.tzinfo else when.replace(tzinfo=dt.timezone.utc)).astimezone(PARIS)
 
+
+
+#: Small files that must last as long as the data, kept where the data lives (beside the file
+#: with the local storage, as ``.<name>``; in the Git remote's ``data/`` folder, so that a
+#: host whose disk is thrown away finds them again): name -> what it holds.
+KEPT = {"liens-orateur.json": "the presenter links' SHA-256 digests (cufmap.app.speaker)"}
+#: A kept file is a few KB; one committed to the remote by hand is refused past this size.
+KEPT_LIMITS = budget.Limits(file_bytes=256 * 1024, kind="un fichier de liens orateur")
+
+
+def kept_name(name: str) -> str:
+    if name not in KEPT:
+        raise ValueError(f"not a kept file: {name!r}")
+    return name
 
 
 class Storage(Protocol):
@@ -108,3 +123,12 @@ class Storage(Protocol):
     def publish(self, folder: Path) -> str:
         """Publish the static export in ``folder`` where this storage can (a Git branch for
         GitHub or GitLab Pages); "" when there is nowhere to publish it."""
+
+    def read_kept(self, name: str) -> bytes | None:
+        """A small file kept with the data (:data:`KEPT`), None when there is none or it is
+        past :data:`KEPT_LIMITS` (refused on its size, unread)."""
+
+    def update_kept(self, name: str, change: Callable[[bytes | None], bytes], message: str,
+                    author: str = "") -> None:
+        """Replace the kept file ``name`` by ``change(current)``, one writer at a time (a
+        commit with the Git storage, re-applied on top if the remote moved meanwhile)."""

@@ -50,7 +50,7 @@ from cufmap.errors import ConflictError, CufmapError, InvalidData, UnknownVersio
 from cufmap.files import atomic_write
 from cufmap.places import remembered
 from cufmap.relay import budget, reading, schema, validation
-from cufmap.storage.base import Snapshot, Version, paris_time
+from cufmap.storage.base import KEPT_LIMITS, Snapshot, Version, kept_name, paris_time
 from cufmap.storage.changes import change_message, merge_places
 from cufmap.storage.spreadsheets import to_csv_bytes
 
@@ -390,6 +390,33 @@ class GitStore:
                     return True
                 self._fetch()
             raise DepotError("Impossible d'enregistrer le lieu : le dépôt change sans cesse. "
+                             "Réessayez.")
+
+    # -- small files kept with the data (presenter links) --
+    def read_kept(self, name: str) -> bytes | None:
+        """``data/<name>`` in the remote's latest commit as last fetched: a host whose disk was
+        thrown away finds it again at its first fetch. Refused past its size, unread."""
+        path = f"data/{kept_name(name)}"
+        with self._lock:
+            self._ensure_cache()
+            if self._fetched_at is None:
+                with contextlib.suppress(DepotError):
+                    self._fetch()
+            return _or_none(self._blob, self._head(), path, KEPT_LIMITS)
+
+    def update_kept(self, name: str, change, message: str, author: str = "") -> None:
+        """One commit replacing ``data/<name>`` by ``change(current)``, pushed; when the remote
+        moved meanwhile, fetched and ``change`` applied again on top (nobody's link is lost)."""
+        path = f"data/{kept_name(name)}"
+        with self._locked():
+            self._fetch()
+            for _ in range(5):
+                head = self._head()
+                new = change(_or_none(self._blob, head, path, KEPT_LIMITS))
+                if self._push(self._commit(head, {path: new}, message, author)):
+                    return
+                self._fetch()
+            raise DepotError("Impossible d'enregistrer sur le dépôt : il change sans cesse. "
                              "Réessayez.")
 
     # -- keeping up with the remote --

@@ -25,11 +25,13 @@ from cufmap.errors import (
     InvalidData,
     StorageError,
     UnknownVersion,
+    UnreadableTable,
     os_message,
 )
 from cufmap.files import atomic_write, file_mode
 from cufmap.relay import reading, schema, validation
-from cufmap.storage.base import Snapshot, Version, digest, paris_time
+from cufmap.relay.budget import check_size
+from cufmap.storage.base import KEPT_LIMITS, Snapshot, Version, digest, kept_name, paris_time
 from cufmap.storage.spreadsheets import to_csv_bytes
 
 HISTORY_DIR = ".historique"
@@ -86,6 +88,23 @@ class Store:
 
     def _exists(self) -> bool:
         return os.path.lexists(self.path)
+
+    def _kept_path(self, name: str) -> Path:
+        return self.path.parent / f".{kept_name(name)}"
+
+    def read_kept(self, name: str) -> bytes | None:
+        path = self._kept_path(name)
+        try:
+            check_size(path.stat().st_size, KEPT_LIMITS)
+            return path.read_bytes()
+        except (OSError, UnreadableTable):
+            return None
+
+    def update_kept(self, name: str, change, message: str, author: str = "") -> None:
+        """Beside the data file, readable by its owner only (``message`` and ``author`` are
+        for the Git storage's commit)."""
+        with self._locked():
+            atomic_write(self._kept_path(name), change(self.read_kept(name)), mode=0o600)
 
     # -- writing --
     @contextlib.contextmanager
