@@ -311,6 +311,24 @@ class GitStore:
         self._git("update-ref", f"refs/remotes/origin/{branch}", commit)
         return True
 
+    def _push_on_top(self, build, author: str, refusal: str) -> str:
+        """Fetch, then commit ``build(head)`` -- (files, message), or None when there is
+        nothing to push -- over the remote's head and push it; when the push is refused because
+        the remote moved meanwhile, fetch and build again on the new head. Returns the pushed
+        commit ("" when nothing was pushed); :class:`DepotError` ``refusal`` after five
+        refusals in a row. The caller holds :meth:`_locked`."""
+        self._fetch()
+        for _ in range(5):
+            head = self._head()
+            built = build(head)
+            if built is None:
+                return ""
+            commit = self._commit(head, *built, author)
+            if self._push(commit):
+                return commit
+            self._fetch()
+        raise DepotError(refusal)
+
     # -- reading --
     def head(self) -> str:
         """The remote's latest commit, as last fetched ("" when the branch does not exist)."""
@@ -342,28 +360,22 @@ class GitStore:
         if validation.errors(problems):
             raise InvalidData(problems)
         data = to_csv_bytes(frame)
+
+        def build(head):
+            if self._blob_id(head, DATA_PATH) != expected_version:
+                raise ConflictError(CONFLICT)
+            files = {DATA_PATH: data}
+            if self.places.exists():  # answers found online meanwhile survive restarts
+                remote = self._remote_places(head)
+                merged, _ = merge_places(self._places_base, self.places.read_bytes(), remote)
+                if merged != remote:
+                    files[PLACES_PATH] = merged
+            return files, message or change_message(_or_none(self._blob, head, DATA_PATH),
+                                                    frame)
+
         with self._locked():
-            self._fetch()
-            for _ in range(5):
-                head = self._head()
-                if self._blob_id(head, DATA_PATH) != expected_version:
-                    raise ConflictError(CONFLICT)
-                files = {DATA_PATH: data}
-                if self.places.exists():  # answers found online meanwhile survive restarts
-                    remote = self._remote_places(head)
-                    merged, _ = merge_places(self._places_base, self.places.read_bytes(),
-                                             remote)
-                    if merged != remote:
-                        files[PLACES_PATH] = merged
-                commit = self._commit(head, files,
-                                      message or change_message(_or_none(self._blob, head, DATA_PATH),
-                                                                frame), author)
-                if self._push(commit):
-                    break
-                self._fetch()  # the remote moved: the CSV itself, or only the places?
-            else:
-                raise DepotError("Impossible d'enregistrer : le dépôt change sans cesse. "
-                                 "Rien n'a été perdu : réessayez.")
+            commit = self._push_on_top(build, author, "Impossible d'enregistrer : le dépôt "
+                                       "change sans cesse. Rien n'a été perdu : réessayez.")
             self._materialize(commit)
             return self._blob_id(commit, DATA_PATH)
 
@@ -372,25 +384,23 @@ class GitStore:
         remote's; True when something was pushed."""
         if not self.places.exists():
             return False
+
+        def build(head):
+            remote = self._remote_places(head)
+            merged, changed = merge_places(self._places_base, self.places.read_bytes(), remote)
+            if merged == remote:
+                return None
+            return {PLACES_PATH: merged}, (
+                "Lieu retenu : " + ", ".join(changed[:5]) +
+                (f" et {len(changed) - 5} autre(s)" if len(changed) > 5 else "")
+                if changed else "Fichier des lieux mis à jour")
+
         with self._locked():
-            self._fetch()
-            for _ in range(5):
-                head = self._head()
-                remote = self._remote_places(head)
-                local = self.places.read_bytes()
-                merged, changed = merge_places(self._places_base, local, remote)
-                if merged == remote:
-                    return False
-                message = ("Lieu retenu : " + ", ".join(changed[:5]) +
-                           (f" et {len(changed) - 5} autre(s)" if len(changed) > 5 else "")
-                           if changed else "Fichier des lieux mis à jour")
-                commit = self._commit(head, {PLACES_PATH: merged}, message, author)
-                if self._push(commit):
-                    self._materialize(commit)
-                    return True
-                self._fetch()
-            raise DepotError("Impossible d'enregistrer le lieu : le dépôt change sans cesse. "
-                             "Réessayez.")
+            commit = self._push_on_top(build, author, "Impossible d'enregistrer le lieu : le "
+                                       "dépôt change sans cesse. Réessayez.")
+            if commit:
+                self._materialize(commit)
+            return bool(commit)
 
     # -- small files kept with the data (presenter links) --
     def read_kept(self, name: str) -> bytes | None:
@@ -409,15 +419,11 @@ class GitStore:
         moved meanwhile, fetched and ``change`` applied again on top (nobody's link is lost)."""
         path = f"data/{kept_name(name)}"
         with self._locked():
-            self._fetch()
-            for _ in range(5):
-                head = self._head()
-                new = change(_or_none(self._blob, head, path, KEPT_LIMITS))
-                if self._push(self._commit(head, {path: new}, message, author)):
-                    return
-                self._fetch()
-            raise DepotError("Impossible d'enregistrer sur le dépôt : il change sans cesse. "
-                             "Réessayez.")
+            self._push_on_top(
+                lambda head: ({path: change(_or_none(self._blob, head, path, KEPT_LIMITS))},
+                              message),
+                author, "Impossible d'enregistrer sur le dépôt : il change sans cesse. "
+                        "Réessayez.")
 
     # -- keeping up with the remote --
     def sync(self, force: bool = False) -> bool:
