@@ -8,7 +8,7 @@ module.exports = [
     // Vendored, minified or generated: not ours to lint.
     ignores: ["cufmap/static/leaflet.js", "cufmap/static/topojson-client.min.js",
               "cufmap/static/cartes/**", "cufmap/static/carte/**", "node_modules/**",
-              "bench/out/**", "tests/artifacts/**", "build/**", "dist/**"]
+              "bench/out/**", "tests/artifacts/**", "data/publie/**", "static/**", "build/**", "dist/**"]
   },
   js.configs.recommended,
   {

@@ -26,15 +26,15 @@ def served(tmp_path) -> str:
 def app_instance(tmp_path, remote, name):  # noqa: F811
     """One app server on the remote, with its own disk (as a container would have)."""
     folder = tmp_path / name
-    with streamlit_server(folder / "data" / "relais.csv", folder / "data" / "lieux.csv",
-                          CUFMAP_PASSWORD_HASH=HASH, CUFMAP_DEPOT=f"file://{remote}",
-                          CUFMAP_DEPOT_CACHE=str(folder / "cache"),
-                          CUFMAP_DEPOT_INTERVALLE="1",
-                          CUFMAP_DOSSIER_PUBLIE=str(SERVED_DIR / tmp_path.name)) as url:
-        try:
+    try:
+        with streamlit_server(folder / "data" / "relais.csv", folder / "data" / "lieux.csv",
+                              CUFMAP_PASSWORD_HASH=HASH, CUFMAP_DEPOT=f"file://{remote}",
+                              CUFMAP_DEPOT_CACHE=str(folder / "cache"),
+                              CUFMAP_DEPOT_INTERVALLE="1",
+                              CUFMAP_DOSSIER_PUBLIE=str(SERVED_DIR / tmp_path.name)) as url:
             yield url
-        finally:
-            shutil.rmtree(SERVED_DIR / tmp_path.name, ignore_errors=True)
+    finally:  # once the server has stopped: a running publisher would write the folder again
+        shutil.rmtree(SERVED_DIR / tmp_path.name, ignore_errors=True)
 
 
 def served_contains(page, url, text, path):
