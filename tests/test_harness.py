@@ -23,3 +23,20 @@ def test_every_test_using_the_browser_is_marked_and_deselected_by_not_browser(re
                 if BROWSER_FIXTURES & set(item.fixturenames)
                 and item.get_closest_marker("browser") is None]
     assert not unmarked
+
+
+def test_chromium_itself_refuses_every_host_but_this_machine(page):
+    """The test browser is offline on its own (``NO_NETWORK``), without Playwright's routing:
+    a host name or a bare IP address is refused at once, and ``page.offline`` records both."""
+    reasons = []
+    page.on("requestfailed", lambda r: reasons.append(r.failure))
+    page.set_content("<img src='https://tile.openstreetmap.fr/osmfr/1/0/0.png'>"
+                     "<img src='http://192.0.2.1/x.png'>")
+    page.wait_for_load_state("load")
+    assert page.offline.external == ["https://tile.openstreetmap.fr/osmfr/1/0/0.png",
+                                      "http://192.0.2.1/x.png"]
+    assert sorted(page.offline.failed) == sorted(page.offline.external)
+    assert reasons == ["net::ERR_PROXY_CONNECTION_FAILED"] * 2  # refused by chromium's proxy
+    errors = page.evaluate("""() => Promise.all(['https://example.org/', 'http://192.0.2.1/']
+        .map(u => fetch(u).then(() => 'reached', e => 'refused')))""")
+    assert errors == ["refused", "refused"]
