@@ -11,8 +11,9 @@ import shutil
 import pytest
 from playwright.sync_api import expect
 
-from cufmap.app import auth, speaker
+from cufmap.app import auth, frames, speaker
 from cufmap.publish import export as exporting
+from cufmap.storage import local
 
 from .browser import (
     ARTIFACTS,
@@ -42,7 +43,8 @@ def server(tmp_path_factory):
     shutil.copy(DATA, folder / "relais.csv")
     shutil.copy(ROOT / "data" / "lieux.csv", folder / "lieux.csv")
     global KEY
-    KEY = "&cle=" + speaker.Links(folder / speaker.LINKS_FILE).create("Tests", "Alice")
+    store = local.Store(folder / "relais.csv", folder / "lieux.csv")
+    KEY = "&cle=" + speaker.Links(store).create("Tests", "Alice")
     with streamlit_server(folder / "relais.csv", folder / "lieux.csv",
                           CUFMAP_PASSWORD_HASH=HASH) as url:
         yield url
@@ -111,6 +113,8 @@ def test_axe_finds_nothing_serious_in_any_frame_of_any_page(browser, server, exp
         if shown:
             expect(page.get_by_text(shown)).to_be_visible()
         page.wait_for_function(IDLE)  # nothing faded while Streamlit reruns (axe sees it)
+        # the map's frame is named for what it holds (Streamlit's own title: « st.iframe »)
+        expect(page.locator("iframe").first).to_have_attribute("title", frames.TITLE)
         found |= axe_everywhere(page, where)
         if where == "speaker":
             page.set_viewport_size({"width": 390, "height": 844})
