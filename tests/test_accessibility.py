@@ -216,13 +216,24 @@ def test_keyboard_walk_through_the_public_page(page, server):
     assert missing == []
 
 
-def test_the_skip_link_works_inside_the_exported_page(page, exported):
+def test_the_exported_page_on_phones_skip_link_and_legend(page, exported):
+    """The exported page on a phone: its skip link leads to the timeline; no marker of the
+    overview lies under the legend, and the scale stays clear of the credits (at 360 × 640 and
+    390 × 700 the legend used to cover Billère, Aude, Grenoble and Montpellier)."""
+    page.set_viewport_size({"width": 360, "height": 640})
     page.goto(exported)
     page.locator("html[data-cuf-ready='1']").wait_for()
     page.keyboard.press("Tab")
     assert page.evaluate(FOCUS)["text"] == "Aller à la liste des étapes"
     page.keyboard.press("Enter")
     assert page.evaluate(FOCUS)["stage"] == "suippes-2025-04-01"
+    found = {}
+    for width, height in [(360, 640), (390, 700), (600, 680)]:
+        if width != 360:
+            resized(page, page, width, height)
+        geometry = page.evaluate(GEOMETRY)
+        found[width] = geometry["underLegend"] + geometry["problems"]
+    assert found == {360: [], 390: [], 600: []}
 
 
 JUMPS = """() => { window.cufMoves = 0;
@@ -353,8 +364,9 @@ def resized(page, doc, width, height):
 
 
 def in_view(page, doc):
-    """The map's frame scrolled into view, the map still."""
-    page.locator("iframe").first.scroll_into_view_if_needed()
+    """The map's frame scrolled into view (in the app), the map still."""
+    if doc is not page:
+        page.locator("iframe").first.scroll_into_view_if_needed()
     doc.wait_for_function("() => !document.documentElement.hasAttribute('data-cuf-moving')",
                           polling=100)
 
