@@ -8,7 +8,7 @@ import datetime as dt
 import streamlit as st
 
 from cufmap.app import frames, loaders
-from cufmap.app.ui import md
+from cufmap.app.ui import md, page_style
 from cufmap.places.gazetteer import ATTRIBUTION
 from cufmap.publish import filters
 from cufmap.publish.mapdoc import TILE_LABELS
@@ -16,6 +16,7 @@ from cufmap.relay import countries, schema
 
 st.set_page_config(page_title="Relais de la Coop Déc' — Cités Unies France", page_icon="🗺️",
                    layout="wide")
+page_style()
 params = st.query_params
 relay = loaders.load_relay()
 if relay.error:
@@ -35,7 +36,7 @@ chosen, tiles, reference = view.filters, view.tiles, view.reference
 # The map applies the selection itself (its document reads it in its own address), and says
 # how many stages it keeps.
 shown = {**view.to_params(dt.date.today()), "date": reference.isoformat()}
-st.iframe(frames.map_document(shown, tiles=tiles), height=680)
+st.iframe(frames.map_document(shown, tiles=tiles), height=680, alt=frames.TITLE)
 st.caption(f"Données : La Lettre de Cités Unies France (mars-avril 2025). Lieux — {ATTRIBUTION}")
 
 # Filters are built only when asked for (or when the URL carries some): the public map

@@ -20,6 +20,9 @@ TEXTS = {
         "elapsed": "Depuis le début", "end_of_relay": "Fin du relais : retour à la vue d'ensemble",
         "follow": "Suivez la carte sur votre téléphone",
         "zoom_in": "Zoom avant", "zoom_out": "Zoom arrière",
+        "skip": "Aller à la liste des étapes", "map": "Carte du relais : {n} étapes",
+        "narrow": "La vue orateur demande un écran plus large (700 pixels au moins) : "
+                  "ouvrez-la sur un ordinateur ou une tablette à l'horizontale.",
         "bad_address": "Adresse publique ignorée : elle doit être une adresse web complète "
                        "(https://…).",
     },
@@ -41,6 +44,9 @@ TEXTS = {
         "elapsed": "Since the start", "end_of_relay": "End of the relay: back to the overview",
         "follow": "Follow the map on your phone",
         "zoom_in": "Zoom in", "zoom_out": "Zoom out",
+        "skip": "Skip to the list of stages", "map": "Map of the relay: {n} stages",
+        "narrow": "The speaker view needs a wider screen (at least 700 pixels): open it on a "
+                  "computer or a tablet held sideways.",
         "bad_address": "Public address ignored: it must be a full web address (https://…).",
     },
 }

@@ -10,12 +10,13 @@ import streamlit as st
 from cufmap.app import edition_tabs as tabs
 from cufmap.app import loaders, speaker
 from cufmap.app.signin import signed_in_editor
-from cufmap.app.ui import french_streamlit, md
+from cufmap.app.ui import french_streamlit, md, page_style
 from cufmap.editing import session
 from cufmap.places import remembered
 
 st.set_page_config(page_title="Modifier les étapes — Relais de la Coop Déc'", layout="wide")
 french_streamlit()
+page_style()
 st.markdown("### Modifier les étapes du relais")
 st.markdown("[← La carte publique](./)")
 

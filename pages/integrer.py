@@ -6,10 +6,11 @@ from urllib.parse import urlencode
 import streamlit as st
 
 from cufmap.app import frames, loaders
-from cufmap.app.ui import md
+from cufmap.app.ui import md, page_style
 from cufmap.relay import countries
 
 st.set_page_config(page_title="Intégrer la carte — Relais de la Coop Déc'", layout="wide")
+page_style()
 st.markdown("### Intégrer la carte sur un site")
 relay = loaders.load_relay()
 if relay.error:
@@ -58,7 +59,9 @@ params = {k: v for k, v in {"collectivite": host, "pays": country, "etape": star
 src = url + ("?" + urlencode(params) if params else "")
 snippet = (f'<iframe src="{html.escape(src)}" title="Carte du Relais de la Coop Déc\'" '
            f'width="100%" height="{int(height)}" style="border:0" loading="lazy"></iframe>')
-st.code(snippet, language="html")
+# Plain text, lines wrapped: the highlighted code was 3.8:1 on its background, and a line
+# scrolling sideways could not be read with a keyboard (RGAA 3.2, 7.3).
+st.code(snippet, language=None, wrap_lines=True)
 
 st.markdown("**Aperçu**")
-st.iframe(frames.map_document(params), height=int(height))  # the same options as the code
+st.iframe(frames.map_document(params), height=int(height), alt=frames.TITLE)  # the same options as the code

@@ -32,4 +32,4 @@ document = frames.map_document(
     inline_options=MapOptions(tiles=tiles, presenter=True, speaker=is_speaker,
                               public_url=own_address,
                               speaker_url=speaker.speaker_url(params)) if own_address else None)
-st.iframe(document, height=900)
+st.iframe(document, height=900, alt=frames.TITLE)

@@ -45,7 +45,8 @@ def test_every_stage_marker_is_visible_focusable_and_named(page, server):
     for i in range(20):
         expect(markers.nth(i)).to_be_visible()
     suippes = frame.locator(".cuf-stage[data-stage='suippes-2025-04-01']")
-    expect(suippes).to_have_attribute("aria-label", "1. Ville de Suippes, mardi 1er avril 2025")
+    expect(suippes).to_have_attribute(
+        "aria-label", "1. Ville de Suippes, mardi 1er avril 2025, passée")  # and its status
     expect(suippes).to_have_attribute("tabindex", "0")
     # Overseas stages are in insets while the map shows metropolitan France.
     expect(frame.locator(".cuf-inset .label")).to_have_text(["Martinique", "La Réunion"])

@@ -17,8 +17,18 @@ from cufmap.app import auth
 from cufmap.editing import session
 from cufmap.relay import schema
 
-from .browser import ARTIFACTS, Offline, map_frame, rerun, settle, streamlit_server, track_reruns
+from .browser import (
+    ARTIFACTS,
+    IDLE,
+    Offline,
+    map_frame,
+    rerun,
+    settle,
+    streamlit_server,
+    track_reruns,
+)
 from .conftest import DATA, ROOT
+from .test_accessibility import axe_everywhere
 
 PASSWORD = "relais-coop-dec-2025"
 SAVED = re.compile(r"^Enregistré \(")
@@ -150,6 +160,9 @@ def test_public_pages_have_no_edit_control_and_editing_needs_the_password(page, 
     expect(page.locator("[data-testid='stDataFrame']")).to_have_count(0)
     sign_in(page, url)
     expect(page.get_by_text("Connecté : Alice")).to_be_visible()
+    # axe-core in every frame of the signed-in page (the other pages: test_accessibility.py)
+    page.wait_for_function(IDLE)
+    assert axe_everywhere(page, "edition") == {}
 
 
 def test_restore_an_earlier_version(page, site):

@@ -19,7 +19,7 @@ from playwright.sync_api import expect
 from cufmap.places import geocoding
 from cufmap.publish import export as exporting
 
-from .browser import map_frame, next_frame, require_chromium, tiles_tried
+from .browser import next_frame, require_chromium, tiles_tried
 from .conftest import DATA, ROOT, run_cli
 
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
@@ -261,25 +261,6 @@ def test_axe_finds_no_serious_violation_on_the_exported_page(page, exported):
     url, _ = exported
     ready(page, url + "/index.html?etape=billere-2025-05-08")
     assert _axe(page) == []
-
-
-def test_axe_finds_no_serious_violation_on_the_app_page(page, tmp_path):
-    from .browser import streamlit_server
-
-    data = tmp_path / "relais.csv"
-    shutil.copy(DATA, data)
-    places = tmp_path / "lieux.csv"
-    shutil.copy(ROOT / "data" / "lieux.csv", places)
-    with streamlit_server(data, places) as url:
-        page.goto(url + "/?date=2025-04-09")
-        map_frame(page).locator("html[data-cuf-ready='1']").wait_for()
-        assert _axe(page) == []
-        frame = page.frames[-1]
-        frame.evaluate(AXE.read_text(encoding="utf-8"))
-        inner = frame.evaluate("async () => (await axe.run(document)).violations"
-                               ".filter(v => ['serious', 'critical'].includes(v.impact))"
-                               ".map(v => v.id)")
-        assert inner == []
 
 
 def test_the_axe_check_itself_catches_a_violation(page):

@@ -32,6 +32,10 @@ SANDBOX = "allow-scripts allow-popups allow-popups-to-escape-sandbox"
 PRESENTER_KEYS = ("ArrowRight", "ArrowLeft", "PageDown", "PageUp", " ", "Spacebar", "Home",
                   "Escape", "p", "P")
 
+#: The map frame's accessible name, on every page that shows it (``st.iframe(…, alt=TITLE)``
+#: becomes the iframe's ``title``; Streamlit's own is « st.iframe », which says nothing).
+TITLE = "Carte du Relais de la Coop Déc'"
+
 #: How long a page waits for the publisher's first publication after a restart (seconds).
 FIRST_PUBLICATION = 20
 
@@ -46,7 +50,7 @@ iframe {{ display: block; border: 0; width: 100%; height: 100%; }}
 
 
 def map_frame(src: str = "", presenter: bool = False,
-              title: str = "Carte du Relais de la Coop Déc'", inline: str = "",
+              title: str = TITLE, inline: str = "",
               notes: dict[str, str] | None = None) -> str:
     """The small page Streamlit embeds: the map document at ``src`` in a sandboxed iframe (or,
     with ``inline``, that document itself). ``notes`` (the speaker view's, by stage id) reach

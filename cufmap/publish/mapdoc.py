@@ -294,7 +294,18 @@ def render(data: dict, options: MapOptions = MapOptions(), read_url: bool = Fals
     """The complete HTML document of the payload ``data`` (self-contained unless
     ``options.assets_url`` is set), with its Content-Security-Policy."""
     document = build_map(data, options, read_url).get_root().render()
-    return with_policy(document, options.tiles)
+    return with_policy(zoomable(document), options.tiles)
+
+
+#: folium's viewport meta forbids zooming (« maximum-scale=1.0, user-scalable=no »): people
+#: with low vision could not enlarge the map on a phone (WCAG 1.4.4, RGAA 10.4).
+_VIEWPORT = re.compile(r'<meta name="viewport" content="[^"]*"\s*/?>')
+VIEWPORT = '<meta name="viewport" content="width=device-width, initial-scale=1">'
+
+
+def zoomable(document: str) -> str:
+    """``document`` with a viewport that lets the visitor zoom (pinch, browser zoom)."""
+    return _VIEWPORT.sub(VIEWPORT, document, count=1)
 
 
 _INLINE_SCRIPT = re.compile(r"<script>(.*?)</script>", re.S)

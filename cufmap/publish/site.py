@@ -37,7 +37,7 @@ log = logging.getLogger(__name__)
 LIVE, DOCUMENTS, ASSETS = "carte", "cartes", "assets"
 INDEX = "courant.json"
 #: The map documents' format: a change here (or in the bundled assets) publishes anew.
-FORMAT = "3"
+FORMAT = "4"
 #: Views of the app's map documents: (name, presenter, speaker view).
 VIEWS = (("carte", False, False), ("presentation", True, False), ("orateur", True, True))
 #: The address a presenter's « Vue orateur » opens, relative to the app's root; the document

@@ -6,12 +6,14 @@
   var M = window.CufMap = window.CufMap || {};
 
   // In: the map's container (the card sits in it, bottom-left; a bottom sheet on a phone), the
-  // interface texts. Out: show(stage), hide(), close(), isOpen(), edges(); `el`, the card.
+  // interface texts. Out: show(stage), hide(), close(), isOpen(), edges(), place(); `el`, the
+  // card; fires « close » {inside: the focus was in the card} when its button or Escape
+  // closes it. A region named by its title, read out when it changes (aria-live).
   M.Card = L.Evented.extend({
     initialize: function (box, texts) {
       var self = this;
-      var card = M.el("section", { "class": "cuf-card", "aria-live": "polite", hidden: "" });
-      card.setAttribute("aria-label", texts.card);
+      var card = M.el("section", { "class": "cuf-card", "aria-live": "polite", hidden: "",
+                                   role: "region", "aria-labelledby": "cuf-card-title" });
       box.appendChild(card);
       L.DomEvent.disableClickPropagation(card);
       L.DomEvent.disableScrollPropagation(card);
@@ -29,7 +31,7 @@
       close.addEventListener("click", this.close);
       card.appendChild(close);
       card.appendChild(el("div", { "class": "when" }, s.when));
-      card.appendChild(el("h2", null, s.title));
+      card.appendChild(el("h2", { id: "cuf-card-title" }, s.title || t.card));
       card.appendChild(el("p", { "class": "host" }, s.host));
       if (s.format) card.appendChild(el("span", { "class": "format" }, s.format));
       if (s.place) card.appendChild(el("p", { "class": "place" }, s.place));
@@ -47,13 +49,25 @@
       }
       card.hidden = false;
       this.box.classList.add("cuf-card-open");  // what the card may cover steps aside
+      this.place();
+    },
+
+    place: function () {  // above the credits, which wrap over lines on a narrow map
+      var card = this.el, credits = this.box.querySelector(".leaflet-control-attribution");
+      card.style.bottom = "";
+      if (card.hidden || !credits) return;
+      var bottom = parseFloat(getComputedStyle(card).bottom) || 0;
+      var need = this.box.getBoundingClientRect().bottom - credits.getBoundingClientRect().top + 4;
+      if (need > bottom) card.style.bottom = need + "px";
     },
 
     hide: function () { this.el.hidden = true; },  // the overview
 
     close: function () {  // its button, Escape
+      var inside = this.el.contains(document.activeElement);
       this.el.hidden = true;
       this.box.classList.remove("cuf-card-open");
+      this.fire("close", { inside: inside });
     },
 
     isOpen: function () { return !this.el.hidden; },

@@ -47,7 +47,7 @@
       m.addTo(map);
       var node = m.getElement();
       if (node) {
-        node.setAttribute("aria-label", s.label);
+        node.setAttribute("aria-label", s.label + (s.status ? ", " + s.status : ""));
         node.setAttribute("data-stage", s.id);
         node.classList.add("cuf-stage");
         node.addEventListener("keydown", function (e) {

@@ -54,8 +54,15 @@
     this.renderer.drawStages();
     this.timeline = new M.Timeline(document.querySelector(".cuf-timeline"), this.stages,
                                    this.total, t).on("select", select);
-    this.card = new M.Card(map.getContainer(), t);
-    M.legend(map, t);
+    this.card = new M.Card(map.getContainer(), t).on("close", function (e) {
+      // closed from inside the card (its button, Escape): the focus goes back where it was
+      if (e.inside && self.opener && document.contains(self.opener)) self.opener.focus();
+    });
+    this.legend = M.legend(map, t);
+    // What a screen reader says of the map (its markers each say number, host, date, status).
+    map.getContainer().setAttribute("role", "region");
+    map.getContainer().setAttribute("aria-label", t.map.replace("{n}", this.stages.length));
+    if (!presenter) this.skipLink(t);
     if (presenter) this.presenter(select);
     this.keys = new M.Keys(presenter).on({
       next: function () { self.step(1); },
@@ -66,10 +73,16 @@
     });
     if (this.messages) this.messages.on("key", function (e) { self.keys.press(e.key); });
     map.on("zoomend viewreset", function () { self.renderer.spread(); });
+    map.on("resize", function () {  // a turned phone, a zoomed page: still nothing hidden
+      self.card.place();
+      liftScale(map);
+      if (self.current < 0) self.fitOverview(false);
+    });
     // An explicit signal while the map flies or pans (tests and tools wait on it, not on time).
     var root = document.documentElement;
     map.on("movestart", function () { root.setAttribute("data-cuf-moving", "1"); });
     map.on("moveend", function () { root.removeAttribute("data-cuf-moving"); });
+    liftScale(map);
     var start = this.byId[(address && address.stage) || opts.start];
     if (start) this.select(start.id, { animate: false });
     else this.overview(false);
@@ -98,6 +111,23 @@
     }
   }
 
+  // Motion on request only: with the visitor's « reduce motion » setting, flights are jumps.
+  function still() {
+    return !!(window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches);
+  }
+
+  // On a narrow map the credits wrap over the whole width: the scale goes above them.
+  function liftScale(map) {
+    var box = map.getContainer(), corner = box.querySelector(".leaflet-bottom.leaflet-left");
+    var credits = box.querySelector(".leaflet-control-attribution");
+    if (!corner || !credits) return;
+    corner.style.bottom = "";
+    var a = corner.getBoundingClientRect(), b = credits.getBoundingClientRect();
+    if (a.right > b.left && a.bottom > b.top) {
+      corner.style.bottom = (box.getBoundingClientRect().bottom - b.top) + "px";
+    }
+  }
+
   function frenchControls(map, t) {  // Leaflet's own controls speak English
     var zoom = map.zoomControl;
     if (!zoom || !zoom._zoomInButton) return;
@@ -106,6 +136,16 @@
       b[0].setAttribute("aria-label", b[1]);
     });
   }
+
+  // « Aller à la liste des étapes », first in the tab order: the timeline, past the map's
+  // markers (an embed's own skip link, for a page that frames the map).
+  CufRelay.prototype.skipLink = function (t) {
+    var self = this, box = document.querySelector(".cuf-timeline");
+    if (!box || getComputedStyle(box).display === "none") return;
+    var a = M.el("a", { "class": "cuf-skip", href: "#cuf-timeline-title" }, t.skip);
+    a.addEventListener("click", function (e) { e.preventDefault(); self.timeline.focus(); });
+    document.body.insertBefore(a, document.body.firstChild);
+  };
 
   // The presenter's parts: the strip and its autoplay, the speaker panel (speaker view), the
   // QR code (audience's window), the messages from the frame around a sandboxed map.
@@ -180,22 +220,7 @@
   };
 
   CufRelay.prototype.overview = function (animate) {
-    var shown = this.order().filter(function (s) { return !s.overseas; });
-    var pts = shown.map(function (s) { return [s.lat, s.lon]; });
-    if (shown.length <= 3) {  // a small selection: show its partners too
-      shown.forEach(function (s) {
-        s.partners.forEach(function (p) { if (p.lat !== null) pts.push([p.lat, p.lon]); });
-      });
-    }
-    if (!pts.length) pts = this.order().map(function (s) { return [s.lat, s.lon]; });
-    // Leave room on the left for the overseas insets.
-    var left = this.insets.length && !this.opts.presenter ? 160 : 40;
-    if (this.follow) this.follow.show(true);  // and room on the right for the QR code
-    var right = this.follow ? this.follow.width() + 40 : 40;
-    var fit = { paddingTopLeft: [left, 40], paddingBottomRight: [right, 40], maxZoom: 9 };
-    if (!pts.length) { this.map.setView([46.6, 2.4], 5); }
-    else if (animate === false) { fit.animate = false; this.map.fitBounds(pts, fit); }
-    else { fit.duration = 0.8; this.map.flyToBounds(pts, fit); }
+    this.fitOverview(animate);
     this.renderer.clear();
     this.timeline.mark(null);
     this.card.hide();
@@ -204,12 +229,57 @@
     this.announce();
   };
 
+  CufRelay.prototype.fitOverview = function (animate) {
+    var shown = this.order().filter(function (s) { return !s.overseas; });
+    var pts = shown.map(function (s) { return [s.lat, s.lon]; });
+    if (shown.length <= 3) {  // a small selection: show its partners too
+      shown.forEach(function (s) {
+        s.partners.forEach(function (p) { if (p.lat !== null) pts.push([p.lat, p.lon]); });
+      });
+    }
+    if (!pts.length) pts = this.order().map(function (s) { return [s.lat, s.lon]; });
+    // Leave room on the left for the overseas insets (smaller on a phone: relay.css).
+    var size = this.map.getSize(), room = this.renderer.size || 10;
+    var left = this.insets.length && !this.opts.presenter ? (size.x <= 700 ? 110 : 160) : 40;
+    var top = 40;
+    if (this.follow) this.follow.show(true);  // and room for the QR code: right, or above
+    var right = this.follow ? this.follow.width() + 40 : 40;
+    if (this.follow && right > size.x / 2) { top = this.follow.bottom() + 20; right = 40; }
+    // No marker under the legend (bottom-right): keep the stages out of its rows or out of
+    // its column, whichever leaves the larger map.
+    var legend = this.legend.getContainer(), box = this.map.getContainer();
+    var below = legend.offsetHeight ? box.clientHeight - legend.getBoundingClientRect().top +
+      box.getBoundingClientRect().top + room : 0;
+    var beside = legend.offsetWidth ? legend.offsetWidth + 10 + room : 0;
+    var fit = { paddingTopLeft: [left, top], paddingBottomRight: [right, Math.max(40, below)],
+                maxZoom: 9 };
+    if (pts.length && beside > right) {
+      var bounds = L.latLngBounds(pts), other = { paddingTopLeft: [left, top],
+                                                  paddingBottomRight: [beside, 40], maxZoom: 9 };
+      var zoom = function (f) {
+        return this.map.getBoundsZoom(bounds, false, L.point(f.paddingTopLeft).add(f.paddingBottomRight));
+      }.bind(this);
+      if (zoom(other) > zoom(fit)) fit = other;
+    }
+    var free = size.subtract(L.point(fit.paddingTopLeft).add(fit.paddingBottomRight));
+    if (size.x < 40 || size.y < 40) return;  // a frame being laid out: nothing to fit yet
+    if (free.x < 40 || free.y < 40) {  // a tiny map: no room to spare
+      fit.paddingTopLeft = fit.paddingBottomRight = [4, 4];
+    }
+    if (!pts.length) { this.map.setView([46.6, 2.4], 5); }
+    else if (animate === false || still()) { fit.animate = false; this.map.fitBounds(pts, fit); }
+    else { fit.duration = 0.8; this.map.flyToBounds(pts, fit); }
+  };
+
   // `o.animate` false: no flight; `o.remote`: the other window's move, done here too.
   CufRelay.prototype.select = function (id, o) {
     var s = this.byId[id];
     if (!s) return;
     o = o || {};
     this.timeline.complete();
+    // where the focus goes back when the card closes (a timeline entry, a marker)
+    var active = document.activeElement;
+    if (active && active !== document.body && !this.card.el.contains(active)) this.opener = active;
     this.timeline.mark(id);
     this.renderer.select(id);
     this.card.show(s);
@@ -233,7 +303,7 @@
       fit.maxZoom = 9;
       fit.duration = duration;
       if (pts.length === 1) pts = [[s.lat - 0.25, s.lon - 0.35], [s.lat + 0.25, s.lon + 0.35]];
-      if (o.animate !== false) this.map.flyToBounds(pts, fit);
+      if (o.animate !== false && !still()) this.map.flyToBounds(pts, fit);
       else { fit.animate = false; this.map.fitBounds(pts, fit); }
     }
     this.update();

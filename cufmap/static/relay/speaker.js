@@ -11,6 +11,8 @@
     initialize: function (texts) {
       var self = this, t = this.texts = texts, el = M.el;
       var panel = el("section", { "class": "cuf-speaker-panel", "aria-label": t.speaker });
+      // on a phone, the notes are too cramped to read while speaking: say so (relay.css)
+      panel.appendChild(el("p", { "class": "cuf-narrow", role: "note" }, t.narrow));
       var top = el("div", { "class": "top" });
       var position = el("div", { "class": "position", "aria-live": "polite" });
       var clock = el("div", { "class": "clock" }), elapsed = el("div", { "class": "elapsed" });
@@ -80,7 +82,7 @@
 
   // The audience's overview: the public map's address and its QR code. In: {url, qr} or
   // {error} (a wrong setting says so, in French, instead of a broken code), the interface
-  // texts. Out: show(on), width().
+  // texts. Out: show(on), width(), bottom().
   M.Follow = L.Class.extend({
     initialize: function (follow, texts) {
       var t = texts, el = M.el;
@@ -99,6 +101,8 @@
 
     show: function (on) { this.el.hidden = !on; },
 
-    width: function () { return this.el.offsetWidth; }
+    width: function () { return this.el.offsetWidth; },
+
+    bottom: function () { return this.el.offsetTop + this.el.offsetHeight; }
   });
 })();

@@ -20,7 +20,10 @@
       var next = el("button", { type: "button", "aria-label": t.next }, "▶");
       var ol = el("ol");
       order.forEach(function (s) {
-        var li = el("li", { "data-stage": s.id, title: s.label }, (s.index + 1) + ". " + s.short);
+        // the number of each, the name of the current one in full (relay.css)
+        var li = el("li", { "data-stage": s.id, title: s.label });
+        li.appendChild(el("span", { "class": "n" }, (s.index + 1) + "."));
+        li.appendChild(el("span", { "class": "name" }, " " + s.short));
         li.addEventListener("click", relay("select", { id: s.id }));
         ol.appendChild(li);
       });

@@ -16,7 +16,8 @@
 
   // In: the timeline's box (none: nothing to build), the stages shown (timeline order, each
   // with its index), how many the relay has, the interface texts. Out: complete(), finish(),
-  // mark(id); fires « select » {id} when an entry is chosen.
+  // mark(id), focus(); fires « select » {id} when an entry is chosen. Each entry says its
+  // number, date, status, host, title and partners, in that order.
   M.Timeline = L.Evented.extend({
     initialize: function (box, stages, total, texts) {
       var el = M.el, t = this.texts = texts;
@@ -54,11 +55,16 @@
       var self = this, t = this.texts, el = M.el;
       var li = el("li", { "class": "status-" + s.status_class });
       var b = el("button", { type: "button", "data-stage": s.id, "aria-current": "false" });
-      b.appendChild(el("span", { "class": "num", "aria-hidden": "true" }, String(s.index + 1)));
-      b.appendChild(el("span", { "class": "when" }, s.when + (s.status ? " · " + s.status : "")));
-      b.appendChild(el("span", { "class": "host" }, s.host));
-      b.appendChild(el("span", { "class": "title" }, s.title));
-      if (s.partners.length) b.appendChild(el("span", { "class": "partners" }, partnersText(t, s)));
+      b.appendChild(el("span", { "class": "num" }, String(s.index + 1)));
+      b.appendChild(el("span", { "class": "cuf-sr" }, ". "));  // read « 1. », shown « 1 »
+      function part(cls, text) {  // read as a sentence each (« … en cours. Cités Unies France. »)
+        b.appendChild(el("span", { "class": cls }, text));
+        b.appendChild(el("span", { "class": "cuf-sr" }, ". "));
+      }
+      part("when", s.when + (s.status ? " · " + s.status : ""));
+      part("host", s.host);
+      part("title", s.title);
+      if (s.partners.length) part("partners", partnersText(t, s));
       b.addEventListener("click", function () { self.fire("select", { id: s.id }); });
       li.appendChild(b);
       this.items[s.id] = b;
@@ -94,6 +100,16 @@
       var self = this;
       if (this.fill(TIMELINE_CHUNK)) return;
       setTimeout(function () { self.finish(); }, 0);
+    },
+
+    focus: function () {  // the current entry, else the first (the skip link)
+      this.complete();
+      var current = null, items = this.items;
+      Object.keys(items).forEach(function (k) {
+        if (items[k].getAttribute("aria-current") === "true") current = items[k];
+      });
+      var first = document.querySelector(".cuf-timeline ol button");
+      if (current || first) (current || first).focus();
     },
 
     mark: function (id) {  // the selected entry, in view (null: none)
