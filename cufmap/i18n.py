@@ -20,6 +20,9 @@ TEXTS = {
         "elapsed": "Depuis le début", "end_of_relay": "Fin du relais : retour à la vue d'ensemble",
         "follow": "Suivez la carte sur votre téléphone",
         "zoom_in": "Zoom avant", "zoom_out": "Zoom arrière",
+        "fullscreen": "Plein écran", "fullscreen_exit": "Quitter le plein écran",
+        "share": "Partager", "share_copied": "Adresse copiée",
+        "share_manual": "Copiez cette adresse (Ctrl+C) :", "share_field": "Adresse de cette vue",
         "bad_address": "Adresse publique ignorée : elle doit être une adresse web complète "
                        "(https://…).",
     },
@@ -41,6 +44,9 @@ TEXTS = {
         "elapsed": "Since the start", "end_of_relay": "End of the relay: back to the overview",
         "follow": "Follow the map on your phone",
         "zoom_in": "Zoom in", "zoom_out": "Zoom out",
+        "fullscreen": "Full screen", "fullscreen_exit": "Exit full screen",
+        "share": "Share", "share_copied": "Address copied",
+        "share_manual": "Copy this address (Ctrl+C):", "share_field": "Address of this view",
         "bad_address": "Public address ignored: it must be a full web address (https://…).",
     },
 }
