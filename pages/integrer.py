@@ -57,7 +57,8 @@ params = {k: v for k, v in {"collectivite": host, "pays": country, "etape": star
                             "chronologie": "" if timeline else "0"}.items() if v}
 src = url + ("?" + urlencode(params) if params else "")
 snippet = (f'<iframe src="{html.escape(src)}" title="Carte du Relais de la Coop Déc\'" '
-           f'width="100%" height="{int(height)}" style="border:0" loading="lazy"></iframe>')
+           f'width="100%" height="{int(height)}" style="border:0" loading="lazy" '
+           'allow="fullscreen; clipboard-write"></iframe>')
 st.code(snippet, language="html")
 
 st.markdown("**Aperçu**")

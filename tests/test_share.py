@@ -85,3 +85,12 @@ def test_share_fullscreen_and_print_on_the_exported_page(page, exported, tmp_pat
         assert host in text, host
     for control in ("Partager", "Plein écran", "Zoom"):
         assert control not in text
+
+    # A browser without the Fullscreen API (iPhone Safari): no fullscreen button, share stays.
+    page.emulate_media(media="screen")
+    page.add_init_script("for (const name of ['fullscreenEnabled', 'webkitFullscreenEnabled'])"
+                         " Object.defineProperty(Document.prototype, name, {get: () => false})")
+    page.goto(exported)
+    page.locator("html[data-cuf-ready='1']").wait_for()
+    expect(page.locator(".cuf-fullscreen")).to_be_hidden()
+    expect(share).to_be_visible()
