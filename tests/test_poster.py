@@ -7,6 +7,7 @@ import csv
 import io
 import re
 import subprocess
+import sys
 
 import pytest
 from click.testing import CliRunner
@@ -107,3 +108,11 @@ def test_bad_data_gets_a_french_message_and_no_poster(tmp_path):
     result = affiche("--sortie", tmp_path / "absent" / "affiche.pdf")
     assert result.exit_code == 2
     assert "Affiche impossible : le dossier" in result.stderr and "n'existe pas" in result.stderr
+
+
+def test_matplotlib_is_imported_only_when_a_poster_is_drawn():
+    code = ("import sys, cufmap.cli, cufmap.publish.poster; "
+            "print('matplotlib' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True, cwd=ROOT).stdout
+    assert out.strip() == "False"
