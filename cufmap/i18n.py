@@ -22,7 +22,7 @@ TEXTS = {
         "zoom_in": "Zoom avant", "zoom_out": "Zoom arrière",
         "fullscreen": "Plein écran", "fullscreen_exit": "Quitter le plein écran",
         "share": "Partager", "share_copied": "Adresse copiée",
-        "share_manual": "Copiez cette adresse (Ctrl+C) :", "share_field": "Adresse de cette vue",
+        "share_manual": "Copiez cette adresse :", "share_field": "Adresse de cette vue",
         "bad_address": "Adresse publique ignorée : elle doit être une adresse web complète "
                        "(https://…).",
     },
@@ -46,7 +46,7 @@ TEXTS = {
         "zoom_in": "Zoom in", "zoom_out": "Zoom out",
         "fullscreen": "Full screen", "fullscreen_exit": "Exit full screen",
         "share": "Share", "share_copied": "Address copied",
-        "share_manual": "Copy this address (Ctrl+C):", "share_field": "Address of this view",
+        "share_manual": "Copy this address:", "share_field": "Address of this view",
         "bad_address": "Public address ignored: it must be a full web address (https://…).",
     },
 }

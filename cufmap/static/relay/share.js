@@ -96,13 +96,13 @@
       this.shareButton.hidden = !this.base;
       this.shareButton.addEventListener("click", function () { self.share(); });
       box.appendChild(this.shareButton);
+      this.status = el("p", { "class": "cuf-share-status", role: "status",
+                              "aria-live": "polite" });
+      box.appendChild(this.status);
       this.field = el("input", { type: "text", readonly: "", "class": "cuf-share-field",
                                  "aria-label": t.share_field });
       this.field.hidden = true;
       box.appendChild(this.field);
-      this.status = el("p", { "class": "cuf-share-status", role: "status",
-                              "aria-live": "polite" });
-      box.appendChild(this.status);
       L.DomEvent.disableClickPropagation(box);
       L.DomEvent.disableScrollPropagation(box);
       var control = L.control({ position: "topright" });
@@ -175,6 +175,13 @@
       this.fire("shared", { url: url, how: "field" });
     },
 
-    say: function (text) { this.status.textContent = text; }
+    say: function (text) {  // said, then gone after a while (the map under it)
+      var status = this.status;
+      status.textContent = text;
+      clearTimeout(this.quiet);
+      if (text && this.field.hidden) {
+        this.quiet = setTimeout(function () { status.textContent = ""; }, 8000);
+      }
+    }
   });
 })();
