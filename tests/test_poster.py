@@ -87,11 +87,18 @@ def test_an_a3_poster_and_a_small_png_come_out_the_same_twice(payload):
 def test_text_from_the_data_is_drawn_as_text_even_with_dollars(tmp_path, payload):
     data = copy.deepcopy(payload)
     data["features"][0]["properties"]["host"] = "Ville de $x^2$ et\nde $\\alpha$"
+    # 300 stages: more than the list can hold, it says how many more.
+    data["features"] = [dict(f, id=f"{f['id']}-{i}") for i in range(15)
+                        for f in data["features"]]
     out = tmp_path / "a3.pdf"
     out.write_bytes(poster.render(data, "pdf", "A3"))
     assert page_size_mm(out) == (420, 297)
-    text = pdf_text(out)
+    text = " ".join(pdf_text(out).split())
     assert "Ville de $x^2$ et de $\\alpha$" in text  # not mathtext (x², α)
+    assert "x²" not in text and "α" not in text
+    more = re.search(r"… et (\d+) autres étapes", text)
+    assert more and 0 < int(more.group(1)) < 300
+    assert "300 étapes, dont 75 à date à venir" in text
 
 
 def test_bad_data_gets_a_french_message_and_no_poster(tmp_path):

@@ -43,6 +43,8 @@ UPCOMING, PARTNER, LINK = "#0b4f8a", "#5a2d82", "#7b3fa8"
 LAND, COAST, SEA, INK, GREY = "#f3efe6", "#8a99a8", "#dcebf6", "#1d2733", "#3b4a5a"
 #: Beyond this many placed stages, dots without numbers (a list that long cannot be read).
 MAX_NUMBERED = 200
+#: Partners named on the map, at most (beyond, the arcs and dots alone).
+MAX_NAMES = 12
 #: Partners farther than this box are named at the edge of the map, where their arc leaves.
 NEAR = (34.0, -12.0, 60.0, 25.0)  # south, west, north, east
 MM = 72 / 25.4  # points per millimetre
@@ -106,7 +108,10 @@ def _draw(data: dict, paper: str):
     width, height = PAPERS[paper]
     scale = width / PAPERS["A4"][0]
     # 72 dpi while laying out: one pixel is one point, whatever the file's resolution.
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
     fig = Figure(figsize=(width / 25.4, height / 25.4), dpi=72)
+    FigureCanvasAgg(fig)  # to measure texts while laying out
     stages = _stages(data)
     _text(fig, 0.025, 0.955, TITLE, fontsize=19 * scale, fontweight="bold", color="#0b2f52",
           va="top")
@@ -311,24 +316,34 @@ def _main_map(fig, ax, data: dict, stages: list[dict], scale: float) -> None:
     _land(ax, _topology_rings(mapdoc.FINE_OUTLINES, "land") if fine else
           _topology_rings(mapdoc.LAND, "land"), 0.4 * scale)
     (west, east), (south, north) = ax.get_xlim(), ax.get_ylim()
-    # Arcs, then partners, then the stages on top.
+    # Arcs (one collection), then partners, then the stages on top. Names while they can be
+    # read: every partner's up to MAX_NAMES, each name once.
+    from matplotlib.collections import LineCollection
+
     size = 2.2 * MM * scale
-    for s in home:
-        for p in s["partners"]:
-            line = _great_circle((s["lon"], s["lat"]), (p["lon"], p["lat"]))
-            ax.plot([x for x, _ in line], [y for _, y in line], color=LINK,
-                    linewidth=1.1 * scale, alpha=0.85, zorder=3, solid_capstyle="round")
-            inside = south <= p["lat"] <= north and west <= p["lon"] <= east
-            label = f"{p['name']} ({p['country']})" if p["country"] else p["name"]
-            if inside:
-                ax.plot([p["lon"]], [p["lat"]], marker="o", markersize=size * 0.75,
-                        color=PARTNER, markeredgecolor="white", markeredgewidth=0.8, zorder=4)
-                right = p["lon"] > (west + east) / 2  # the name on the map's inner side
-                _text(ax, p["lon"], p["lat"], label + "  " if right else "  " + label,
-                      fontsize=6.5 * scale, color=PARTNER, va="center",
-                      ha="right" if right else "left", zorder=6, clip_on=True)
-            else:
-                _edge_label(ax, line, label, (west, south, east, north), scale)
+    links = [(s, p) for s in home for p in s["partners"]]
+    lines = [_great_circle((s["lon"], s["lat"]), (p["lon"], p["lat"])) for s, p in links]
+    many = len(lines) > 50  # an Atlas of links: thinner, lighter, so that the map shows
+    ax.add_collection(LineCollection(lines, colors=LINK, linewidths=(0.4 if many else 1.1) *
+                                     scale, alpha=0.3 if many else 0.85, zorder=3,
+                                     capstyle="round"), autolim=False)
+    inside = [south <= p["lat"] <= north and west <= p["lon"] <= east for _, p in links]
+    near = [p for (_, p), i in zip(links, inside) if i]
+    ax.scatter([p["lon"] for p in near], [p["lat"] for p in near], s=(size * 0.75) ** 2,
+               color=PARTNER, edgecolors="white", linewidths=0.8, zorder=4)
+    named = set()
+    for (_, p), line, shown in zip(links, lines, inside):
+        label = f"{p['name']} ({p['country']})" if p["country"] else p["name"]
+        if label in named or len(named) >= MAX_NAMES:
+            continue
+        named.add(label)
+        if shown:
+            right = p["lon"] > (west + east) / 2  # the name on the map's inner side
+            _text(ax, p["lon"], p["lat"], label + "  " if right else "  " + label,
+                  fontsize=6.5 * scale, color=PARTNER, va="center",
+                  ha="right" if right else "left", zorder=6, clip_on=True)
+        else:
+            _edge_label(ax, line, label, (west, south, east, north), scale)
     _markers(fig, ax, home, scale)
     _insets(fig, ax, data, stages, scale)
 
@@ -496,7 +511,8 @@ def _listing(fig, ax, stages: list[dict], scale: float) -> None:
         shown = stages[: per_column * columns - 1]
         more = n - len(shown)
     column_width = width / columns
-    chars = int(column_width / (size * 0.56)) - 4
+    room_x = column_width - size * 2.6 - 6  # points, right of the number
+    renderer = fig.canvas.get_renderer()
     top = 1 - head * 1.8 / height
     step = size * (2.45 if two_lines else 1.3) / height
     for k, s in enumerate(shown):
@@ -507,13 +523,13 @@ def _listing(fig, ax, stages: list[dict], scale: float) -> None:
         _text(ax, x, y, number, fontsize=size, fontweight="bold", color=UPCOMING, va="top")
         indent = x + size * 2.6 / width
         if two_lines:
-            _text(ax, indent, y, _clip(s["when"], chars), fontsize=size * 0.9, color=GREY,
-                  va="top")
-            _text(ax, indent, y - size * 1.15 / height, _clip(s["host"], chars),
-                  fontsize=size, fontweight="bold", color=INK, va="top")
+            _fit(renderer, room_x, _text(ax, indent, y, s["when"], fontsize=size * 0.9,
+                                         color=GREY, va="top"))
+            _fit(renderer, room_x, _text(ax, indent, y - size * 1.15 / height, s["host"],
+                                         fontsize=size, fontweight="bold", color=INK, va="top"))
         else:
-            _text(ax, indent, y, _clip(f"{s['when']} — {s['host']}", chars), fontsize=size,
-                  color=INK, va="top")
+            _fit(renderer, room_x, _text(ax, indent, y, f"{s['when']} — {s['host']}",
+                                         fontsize=size, color=INK, va="top"))
     if more:
         column, row = divmod(len(shown), per_column)
         _text(ax, column / columns, top - row * step,
@@ -522,8 +538,20 @@ def _listing(fig, ax, stages: list[dict], scale: float) -> None:
               va="top", fontstyle="italic")
 
 
-def _clip(text: str, chars: int) -> str:
-    return text if len(text) <= chars else text[: max(chars - 1, 1)].rstrip() + "…"
+def _fit(renderer, room: float, text) -> None:
+    """Shortens ``text`` (with « … ») until it is at most ``room`` points wide, measured."""
+    full = text.get_text()
+    if text.get_window_extent(renderer).width <= room:
+        return
+    low, high = 1, len(full) - 1  # the longest start that fits, by halves
+    while low < high:
+        middle = (low + high + 1) // 2
+        text.set_text(full[:middle].rstrip() + "…")
+        if text.get_window_extent(renderer).width <= room:
+            low = middle
+        else:
+            high = middle - 1
+    text.set_text(full[:low].rstrip() + "…")
 
 
 def _credits(fig, scale: float) -> None:
