@@ -16,7 +16,7 @@ from PIL import Image
 from cufmap import cli
 from cufmap.publish import export, poster
 
-from .conftest import DATA, ROOT, run_cli
+from .conftest import DATA, ROOT
 
 PLACES = ROOT / "data" / "lieux.csv"
 
@@ -51,8 +51,8 @@ def page_size_mm(path) -> tuple[float, float]:
 def test_the_pdf_poster_names_every_dated_host_on_a4_landscape_the_same_twice(tmp_path,
                                                                                payload):
     out = tmp_path / "affiche.pdf"
-    result = run_cli("affiche", "--format", "pdf", "--papier", "A4", "--sortie", out)
-    assert result.returncode == 0, result.stderr
+    result = affiche("--format", "pdf", "--papier", "A4", "--sortie", out)
+    assert result.exit_code == 0, result.output
     assert "affiche A4" in result.stdout
     assert page_size_mm(out) == (297, 210)
     text = pdf_text(out)
@@ -64,7 +64,7 @@ def test_the_pdf_poster_names_every_dated_host_on_a4_landscape_the_same_twice(tm
     assert "Martinique" in text and "La Réunion" in text  # the insets
     assert "Yangpyeong (Corée du Sud)" in text  # the partner off the map, at its edge
     assert "Contours : Natural Earth (domaine public)" in text
-    # Drawn again from the same data, in this process: the same bytes.
+    # Drawn again from the same data (its own payload, built anew): the same bytes.
     assert poster.render(payload, "pdf", "A4") == out.read_bytes()
 
 
