@@ -18,12 +18,12 @@ module.exports = [
       ecmaVersion: 2020,
       sourceType: "script",
       globals: { ...globals.browser, L: "readonly", topojson: "readonly",
-                 CufData: "readonly" }
+                 CufData: "readonly", CufShare: "readonly" }
     }
   },
   {
-    // The pure data module is also a CommonJS module (node --test).
-    files: ["cufmap/static/relay/data.js"],
+    // The pure data module (and share.js's address rules) are also CommonJS (node --test).
+    files: ["cufmap/static/relay/data.js", "cufmap/static/relay/share.js"],
     languageOptions: { globals: { ...globals.node } }
   },
   {

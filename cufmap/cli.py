@@ -255,6 +255,59 @@ def export(outdir: Path, tuiles: str, offline: bool, forcer: bool) -> None:
     click.echo(f"{done.stages} étape(s) exportée(s).")
 
 
+@main.command(help="Dessine l'affiche du relais (carte de France avec l'outre-mer, étapes "
+                   "numérotées, liens vers les partenaires, légende, liste des étapes, "
+                   "crédits) en PDF ou en PNG, sur papier A4 ou A3 à l'italienne, hors ligne.")
+@click.option("--format", "fmt", type=click.Choice(["pdf", "png"]), default="pdf",
+              show_default=True, help="PDF (vectoriel, pour l'imprimeur) ou PNG (image).")
+@click.option("--papier", type=click.Choice(["A4", "A3"]), default="A4", show_default=True,
+              help="Format du papier, à l'italienne (paysage).")
+@click.option("--sortie", type=click.Path(path_type=Path, dir_okay=False),
+              help="Fichier à écrire (par défaut affiche-relais-A4.pdf, selon le papier et le "
+                   "format, dans le dossier courant).")
+@click.option("--dpi", type=click.IntRange(72, 1200), default=300, show_default=True,
+              help="Résolution du PNG, en points par pouce (le PDF est vectoriel).")
+@click.option("--offline", is_flag=True, help="N'utilise jamais le réseau pour géocoder.")
+@click.option("--forcer", is_flag=True,
+              help="Dessine l'affiche même si « cufmap validate » trouve des erreurs.")
+def affiche(fmt: str, papier: str, sortie: Path | None, dpi: int, offline: bool,
+            forcer: bool) -> None:
+    from cufmap.publish import export as exporting
+    from cufmap.publish import poster
+
+    config = configuration.from_files()
+    sortie = sortie or Path(poster.filename(fmt, papier))
+    if not sortie.parent.is_dir():  # said before the drawing, not after
+        click.echo(f"Affiche impossible : le dossier « {sortie.parent} » n'existe pas. "
+                   "Créez-le ou choisissez un autre --sortie.", err=True)
+        sys.exit(2)
+    try:
+        built = exporting.build(config.data, config.places,
+                                allow_online=not (offline or config.offline))
+        if built.errors and not forcer:
+            raise InvalidData(built.errors)
+        content = poster.render(built.payload, fmt, papier, dpi)
+        from cufmap.files import atomic_write
+
+        atomic_write(sortie, content)
+    except UnreadableTable as exc:
+        click.echo(f"{config.data} : illisible. {exc}", err=True)
+        sys.exit(2)
+    except InvalidData as exc:
+        for problem in validation.errors(exc.problems)[:20]:
+            click.echo(f"ERREUR — {problem.message}", err=True)
+        click.echo(f"{config.data} : {len(validation.errors(exc.problems))} erreur(s) ; "
+                   "affiche refusée, rien n'a été écrit. Corrigez le fichier (« cufmap "
+                   "validate » les liste toutes) ou relancez avec --forcer.", err=True)
+        sys.exit(1)
+    except OSError as exc:  # the output file cannot be written
+        click.echo(f"Affiche impossible : {os_message(exc.filename or sortie, exc, writing=True)}",
+                   err=True)
+        sys.exit(2)
+    click.echo(f"{sortie} ({len(content) / 1024:.0f} Ko) : affiche {papier} à l'italienne, "
+               f"{fmt.upper()}" + (f" à {dpi} dpi." if fmt == "png" else "."))
+
+
 def _import_folium_without_pandas() -> None:
     """folium imports pandas (0.4 s) only to accept DataFrames, which the export never passes,
     and requests (0.1 s) only to fetch GeoJSON given by URL, which the export never does: in

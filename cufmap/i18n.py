@@ -23,6 +23,9 @@ TEXTS = {
         "skip": "Aller à la liste des étapes", "map": "Carte du relais : {n} étapes",
         "narrow": "La vue orateur demande un écran plus large (700 pixels au moins) : "
                   "ouvrez-la sur un ordinateur ou une tablette à l'horizontale.",
+        "fullscreen": "Plein écran", "fullscreen_exit": "Quitter le plein écran",
+        "share": "Partager", "share_copied": "Adresse copiée",
+        "share_manual": "Copiez cette adresse :", "share_field": "Adresse de cette vue",
         "bad_address": "Adresse publique ignorée : elle doit être une adresse web complète "
                        "(https://…).",
     },
@@ -47,6 +50,9 @@ TEXTS = {
         "skip": "Skip to the list of stages", "map": "Map of the relay: {n} stages",
         "narrow": "The speaker view needs a wider screen (at least 700 pixels): open it on a "
                   "computer or a tablet held sideways.",
+        "fullscreen": "Full screen", "fullscreen_exit": "Exit full screen",
+        "share": "Share", "share_copied": "Address copied",
+        "share_manual": "Copy this address:", "share_field": "Address of this view",
         "bad_address": "Public address ignored: it must be a full web address (https://…).",
     },
 }

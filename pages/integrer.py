@@ -58,7 +58,8 @@ params = {k: v for k, v in {"collectivite": host, "pays": country, "etape": star
                             "chronologie": "" if timeline else "0"}.items() if v}
 src = url + ("?" + urlencode(params) if params else "")
 snippet = (f'<iframe src="{html.escape(src)}" title="Carte du Relais de la Coop Déc\'" '
-           f'width="100%" height="{int(height)}" style="border:0" loading="lazy"></iframe>')
+           f'width="100%" height="{int(height)}" style="border:0" loading="lazy" '
+           'allow="fullscreen; clipboard-write"></iframe>')
 # Plain text, lines wrapped: the highlighted code was 3.8:1 on its background, and a line
 # scrolling sideways could not be read with a keyboard (RGAA 3.2, 7.3).
 st.code(snippet, language=None, wrap_lines=True)

@@ -101,9 +101,23 @@ def test_reference_date_sets_past_current_and_upcoming(page, server):
 
 
 def test_filters_travel_in_the_url(page, server):
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
     frame = open_map(page, server + "/?pays=KR")
     expect(frame.locator(".cuf-stage")).to_have_count(1)
     expect(frame.locator(".cuf-timeline")).to_contain_text("Ville de Suippes")
+    # « Partager » copies the app page's address (not the map document's, in its frame),
+    # with the selection and the stage shown (tests/test_share.py: the exported page).
+    frame.locator(".cuf-timeline button[data-stage='suippes-2025-04-01']").click()
+    frame.get_by_role("button", name="Partager").click()
+    expect(frame.locator(".cuf-share-status")).to_have_text("Adresse copiée")
+    assert page.evaluate("navigator.clipboard.readText()") == \
+        server + "/?pays=KR&etape=suippes-2025-04-01"
+    # « Plein écran » through both frames around the map.
+    frame.get_by_role("button", name="Plein écran").click()
+    document = map_document(page)
+    document.wait_for_function("document.fullscreenElement === document.documentElement")
+    frame.get_by_role("button", name="Quitter le plein écran").click()
+    document.wait_for_function("document.fullscreenElement === null")
     frame = open_map(page, server + "/?q=Billère")
     expect(frame.locator(".cuf-stage")).to_have_count(1)
     frame = open_map(page, server + "/?mois=2025-04,a-venir")

@@ -8,6 +8,7 @@ import csv
 import io
 import re
 import shutil
+import subprocess
 
 import openpyxl
 import pytest
@@ -230,6 +231,14 @@ def test_import_an_excel_fr_file_with_errors_then_export(page, site, tmp_path):
     raw = csv_download.value.path().read_bytes()
     assert raw.startswith("\ufeffIdentifiant;Date de début;".encode("utf-8"))
     assert "01/04/2025" in raw.decode("utf-8-sig")
+    # The poster of the saved version, drawn when asked (cufmap/publish/poster.py).
+    with page.expect_download() as poster_download:
+        page.get_by_role("button", name="Affiche (PDF)").click()
+    assert poster_download.value.suggested_filename == "affiche-relais-A4.pdf"
+    text = subprocess.run(["pdftotext", poster_download.value.path(), "-"], check=True,
+                          capture_output=True, text=True).stdout
+    assert "Relais de la Coop Déc' — Cités Unies France, 50 ans" in text
+    assert "Ville de Billère" in text and "Jeudi 8 mai 2025" in text
 
 
 def dates_choices_and_the_form(page, url, data, locale, grid_first=None):

@@ -11,7 +11,7 @@ from cufmap.app.ui import inline_script, md
 from cufmap.editing import session
 from cufmap.errors import CufmapError, UnreadableTable, os_message
 from cufmap.places.geocoding import Chain, PlacesFile
-from cufmap.publish import site
+from cufmap.publish import export, poster, site
 from cufmap.publish.mapdoc import picker_map
 from cufmap.relay import validation
 from cufmap.storage import changes, spreadsheets
@@ -389,3 +389,28 @@ def files_tab(ed: session.EditingSession) -> None:
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     e2.download_button("CSV pour Excel (UTF-8, « ; »)", spreadsheets.to_excel_csv_bytes(ed.base),
                        file_name="relais-excel.csv", mime="text/csv")
+    poster_buttons()
+
+
+def poster_buttons() -> None:
+    """The poster of the saved version (``cufmap affiche``): drawn when its button is clicked
+    (a deferred download), never on the page's runs."""
+    st.markdown("**Affiche** de la carte (version enregistrée), à imprimer ou à publier : "
+                "la France et l'outre-mer, les étapes numérotées, leurs partenaires, la liste "
+                "des étapes et les crédits.")
+    paper = st.radio("Papier (à l'italienne)", list(poster.PAPERS), horizontal=True,
+                     key="ed_poster_paper")
+    config = loaders.settings()
+
+    def draw(fmt: str):
+        def bytes_of() -> bytes:
+            built = export.build(config.data, config.places, allow_online=not config.offline)
+            return poster.render(built.payload, fmt, paper)
+        return bytes_of
+
+    p1, p2 = st.columns(2)
+    for where, fmt, label in ((p1, "pdf", "Affiche (PDF)"), (p2, "png", "Affiche (PNG)")):
+        where.download_button(label, draw(fmt), file_name=poster.filename(fmt, paper),
+                              mime=poster.MIME[fmt], on_click="ignore", key=f"ed_poster_{fmt}",
+                              help="PDF vectoriel pour l'imprimeur ; PNG à 300 dpi pour une "
+                                   "lettre ou un réseau social.")

@@ -44,7 +44,7 @@ _FRAME = """<!DOCTYPE html>
 html, body {{ margin: 0; height: 100%; overflow: hidden; }}
 iframe {{ display: block; border: 0; width: 100%; height: 100%; }}
 </style></head><body>
-<iframe {src} title="{title}" sandbox="{sandbox}" allow="fullscreen"
+<iframe {src} title="{title}" sandbox="{sandbox}" allow="fullscreen; clipboard-write"
  referrerpolicy="no-referrer"></iframe>
 {relay}</body></html>"""
 

@@ -35,7 +35,7 @@ ASSETS_JS = {"leaflet": "leaflet.js", "topojson": "topojson-client.min.js",
              "relay": ("relay/data.js", "relay/dom.js", "relay/overlays.js", "relay/markers.js",
                        "relay/land.js", "relay/timeline.js", "relay/card.js", "relay/keys.js",
                        "relay/strip.js", "relay/messages.js", "relay/sync.js",
-                       "relay/speaker.js", "relay/relay.js")}
+                       "relay/speaker.js", "relay/share.js", "relay/relay.js")}
 ASSETS_CSS = {"leaflet": "leaflet.css", "relay": "relay.css"}
 LAND = "countries-110m.json"
 OVERSEAS_OUTLINES = "outremer.json"  # finer outlines for the insets (cufmap/publish/outlines_build.py)
@@ -233,7 +233,13 @@ window.cufRelay = new CufRelay({{ this._parent.get_name() }}, {{ this.data }}, {
             url = public_address(options.public_url)
             follow = {"url": url, "qr": qr_data_uri(url)} if url else {
                 "error": texts["bad_address"]}
+        # Fullscreen and share, on the public map and the exported page: the page to share is
+        # the public address when the settings give one, else the app's page (a document the
+        # app serves), else the exported page itself (static/relay/share.js).
+        share = None if options.presenter else {
+            "url": public_address(options.public_url), "app": bool(options.assets_url)}
         self.options = to_js({"presenter": options.presenter, "speaker": options.speaker,
+                              "share": share,
                               "follow": follow, "start": options.start,
                               "speakerUrl": options.speaker_url,
                               "autoplay": options.autoplay, "attribution": attribution,

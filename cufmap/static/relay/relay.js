@@ -6,7 +6,7 @@
  * (land.js), the timeline (timeline.js), the card and the legend (card.js), the keys
  * (keys.js), the presenter's strip and autoplay timer (strip.js), the messages between
  * windows (messages.js) and the two windows' sync over them (sync.js), the speaker panel and
- * the QR code (speaker.js). Data arrives as one GeoJSON payload (cufmap/publish/mapdoc.py).
+ * the QR code (speaker.js), fullscreen and share (share.js). Data arrives as one GeoJSON payload (cufmap/publish/mapdoc.py).
  */
 (function () {
   "use strict";
@@ -63,6 +63,7 @@
     map.getContainer().setAttribute("role", "region");
     map.getContainer().setAttribute("aria-label", t.map.replace("{n}", this.stages.length));
     if (!presenter) this.skipLink(t);
+    if (!presenter && opts.share) this.shareControls(address);
     if (presenter) this.presenter(select);
     this.keys = new M.Keys(presenter).on({
       next: function () { self.step(1); },
@@ -83,6 +84,16 @@
     map.on("movestart", function () { root.setAttribute("data-cuf-moving", "1"); });
     map.on("moveend", function () { root.removeAttribute("data-cuf-moving"); });
     liftScale(map);
+    // Printed (relay.css @media print), the map takes the paper's width: the same view, fitted
+    // again to its new size.
+    var print = window.matchMedia && window.matchMedia("print");
+    if (print && print.addEventListener && !presenter) {
+      print.addEventListener("change", function () {
+        map.invalidateSize(false);
+        if (self.current >= 0) self.select(self.currentId(), { animate: false });
+        else self.overview(false);
+      });
+    }
     var start = this.byId[(address && address.stage) || opts.start];
     if (start) this.select(start.id, { animate: false });
     else this.overview(false);
@@ -145,6 +156,21 @@
     var a = M.el("a", { "class": "cuf-skip", href: "#cuf-timeline-title" }, t.skip);
     a.addEventListener("click", function (e) { e.preventDefault(); self.timeline.focus(); });
     document.body.insertBefore(a, document.body.firstChild);
+  };
+
+  // Fullscreen and share (public map, exported page): the address of the view is the page to
+  // share (share.js: the server's public address, the app's page, or the page itself) with
+  // the view's parameters, those of the document's address or, inline, of its options.
+  CufRelay.prototype.shareControls = function (address) {
+    var opts = this.opts, search = location.search;
+    if (!address) {
+      search = new URLSearchParams(opts.filters || {});
+      if (this.lang !== "fr") search.set("langue", this.lang);
+    }
+    this.controls = new M.Share(this.map, this.t, {
+      base: CufShare.shareBase(opts.share, document.baseURI), search: search,
+      today: CufData.referenceDate("", "")
+    });
   };
 
   // The presenter's parts: the strip and its autoplay, the speaker panel (speaker view), the
@@ -224,6 +250,7 @@
     this.renderer.clear();
     this.timeline.mark(null);
     this.card.hide();
+    if (this.controls) this.controls.setStage("");
     this.current = -1;
     this.update();
     this.announce();
@@ -283,6 +310,7 @@
     this.timeline.mark(id);
     this.renderer.select(id);
     this.card.show(s);
+    if (this.controls) this.controls.setStage(id);
     this.current = this.order().indexOf(s);
     if (this.opts.presenter && !this.startedAt && !o.remote) this.started(Date.now());
     if (s.lat !== null && s.lat !== undefined) {
