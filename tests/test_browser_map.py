@@ -115,9 +115,9 @@ def test_filters_travel_in_the_url(page, server):
     # « Plein écran » through both frames around the map.
     frame.get_by_role("button", name="Plein écran").click()
     document = map_document(page)
-    document.wait_for_function("document.fullscreenElement === document.documentElement")
+    document.wait_for_function("() => document.fullscreenElement === document.documentElement")
     frame.get_by_role("button", name="Quitter le plein écran").click()
-    document.wait_for_function("document.fullscreenElement === null")
+    document.wait_for_function("() => document.fullscreenElement === null")
     frame = open_map(page, server + "/?q=Billère")
     expect(frame.locator(".cuf-stage")).to_have_count(1)
     frame = open_map(page, server + "/?mois=2025-04,a-venir")

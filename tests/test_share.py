@@ -62,11 +62,11 @@ def test_share_fullscreen_and_print_on_the_exported_page(page, exported, tmp_pat
     fullscreen = page.locator(".cuf-fullscreen")
     expect(fullscreen).to_have_text("Plein écran")
     fullscreen.click()
-    page.wait_for_function("document.fullscreenElement === document.documentElement")
+    page.wait_for_function("() => document.fullscreenElement === document.documentElement")
     expect(fullscreen).to_have_text("Quitter le plein écran")
     expect(fullscreen).to_have_attribute("aria-pressed", "true")
     fullscreen.click()
-    page.wait_for_function("document.fullscreenElement === null")
+    page.wait_for_function("() => document.fullscreenElement === null")
     expect(fullscreen).to_have_attribute("aria-pressed", "false")
 
     # Printed, the whole relay with a stage chosen: the map (fitted again to the paper's
