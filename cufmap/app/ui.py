@@ -45,7 +45,8 @@ STREAMLIT_FR = {
     "file upload": "Choisir un fichier à importer", "Remove file": "Retirer le fichier",
     "Clear": "Effacer", "Copy to clipboard": "Copier", "Main menu": "Menu principal",
     "Link to heading": "Lien vers ce titre", "Skip to main content": "Aller au contenu principal",
-    "Stop": "Arrêter", "Running...": "Exécution…", "Rerun": "Relancer",
+    "Stop": "Arrêter", "Stopping...": "Arrêt…", "Running...": "Exécution…",
+    "Rerun": "Relancer",
 }
 
 

@@ -19,6 +19,8 @@
     if (words[t]) return words[t];
     var size = /^(\d+(?:\.\d+)?) ?(B|KB|MB|GB)$/.exec(t);  // an uploaded file's size: « 8.3KB »
     if (size) return size[1].replace(".", ",") + "\u00a0" + UNITS[size[2]];
+    var bytes = /^(\d+) bytes?$/.exec(t);  // « 532 bytes »
+    if (bytes) return bytes[1] + "\u00a0octet" + (bytes[1] === "1" ? "" : "s");
     var colon = t.indexOf(": ");  // "Add row: Étapes du relais" (the grid's name after it)
     if (colon > 0 && words[t.slice(0, colon)]) return words[t.slice(0, colon)] + " : " + t.slice(colon + 2);
     if (t.indexOf("Help for ") === 0) return "Aide : " + t.slice(9);
