@@ -10,20 +10,79 @@ from pathlib import Path
 
 import click
 
+from cufmap import i18n
 from cufmap import settings as configuration
 from cufmap.errors import InvalidData, UnreadableTable, os_message
 from cufmap.relay import schema, validation
 from cufmap.relay.reading import read_path
 
 
-@click.group(help="Outils de la carte du « Relais de la Coop Déc' » (Cités Unies France).")
+def french_click() -> None:
+    """click's own words in French, for every command of this process: « Utilisation : »,
+    « Options : », « Affiche cette aide et quitte. », « [par défaut : osm-fr] », « Erreur :
+    … », the names of its types (« FICHIER »). click writes them through Python's gettext
+    with its English as msgids and offers no other hook (a custom formatter would leave its
+    errors and type names in English), so each click module's ``_`` and ``ngettext`` become
+    the translations of ``cufmap/locales/fr/LC_MESSAGES/click.po``. Done on import, before
+    the commands below are declared (click names a path type when it is built)."""
+    import gettext as stdlib
+
+    translate, ntranslate = i18n.click_translations("fr")
+    for name, module in list(sys.modules.items()):
+        if name == "click" or name.startswith("click."):
+            if getattr(module, "_", None) is stdlib.gettext:
+                module._ = translate
+            if getattr(module, "ngettext", None) is stdlib.ngettext:
+                module.ngettext = ntranslate
+
+
+french_click()
+
+
+class FrenchFormatter(click.HelpFormatter):
+    """Headings with the French space before the colon (« Options : »)."""
+
+    def write_heading(self, heading: str) -> None:
+        self.write(f"{'':>{self.current_indent}}{heading} :\n")
+
+
+class FrenchContext(click.Context):
+    formatter_class = FrenchFormatter
+
+
+class FrenchCommand(click.Command):
+    """A ``cufmap`` subcommand: French help (see :func:`french_click`), « -h » as well as
+    « --help »."""
+
+    context_class = FrenchContext
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("context_settings", {"help_option_names": ["-h", "--help"]})
+        super().__init__(*args, **kwargs)
+
+
+class FrenchGroup(click.Group):
+    """The ``cufmap`` group: its help and every subcommand's in French (« COMMANDE
+    [ARGUMENTS]... » in the usage line); ``@main.command`` makes :class:`FrenchCommand`."""
+
+    context_class = FrenchContext
+    command_class = FrenchCommand
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("context_settings", {"help_option_names": ["-h", "--help"]})
+        kwargs.setdefault("subcommand_metavar", "COMMANDE [ARGUMENTS]...")
+        super().__init__(*args, **kwargs)
+
+
+@click.group(cls=FrenchGroup,
+             help="Outils de la carte du « Relais de la Coop Déc' » (Cités Unies France).")
 def main() -> None:
     pass
 
 
 @main.command(help="Vérifie le fichier du relais (par défaut data/relais.csv). "
                    "Code de sortie : 0 valide, 1 erreurs, 2 illisible.")
-@click.argument("path", required=False, type=click.Path(path_type=Path))
+@click.argument("path", metavar="[FICHIER]", required=False, type=click.Path(path_type=Path))
 def validate(path: Path | None) -> None:
     path = path or configuration.from_files().data
     try:
@@ -73,10 +132,10 @@ def guide(root: Path) -> None:
 
 
 
-@main.command(help="Géocode INPUT (colonnes nom, et si connues pays, type, departement, "
-                   "code_insee) vers OUTPUT, ou sans INPUT chaque hôte et partenaire de "
+@main.command(help="Géocode le CSV FICHIER (colonnes nom, et si connues pays, type, departement, "
+                   "code_insee) vers la sortie (-o), ou sans FICHIER chaque hôte et partenaire de "
                    "data/relais.csv.")
-@click.argument("input_path", metavar="INPUT", required=False,
+@click.argument("input_path", metavar="[FICHIER]", required=False,
                 type=click.Path(path_type=Path, dir_okay=False))
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False),
               help="Fichier CSV de sortie (par défaut : à l'écran).")
@@ -212,9 +271,9 @@ def _report(label: str, r) -> int:
     return 1
 
 
-@main.command(help="Exporte la carte publique en fichiers statiques dans OUTDIR : index.html "
+@main.command(help="Exporte la carte publique en fichiers statiques dans DOSSIER : index.html "
                    "autonome, relais.geojson, relais.ics.")
-@click.argument("outdir", type=click.Path(path_type=Path))  # a file there: French message
+@click.argument("outdir", metavar="DOSSIER", type=click.Path(path_type=Path))  # a file there: French message
 @click.option("--tuiles", type=click.Choice(["osm-fr", "ign", "osm", "aucune"]),
               default="osm-fr", show_default=True, help="Fond de carte (aucune : contours).")
 @click.option("--offline", is_flag=True, help="N'utilise jamais le réseau pour géocoder.")
@@ -353,7 +412,7 @@ def build_gazetteer(sources: Path | None) -> None:
               help="Calcule l'empreinte d'un mot de passe d'édition, à mettre dans "
                    ".streamlit/secrets.toml ([cufmap] mot_de_passe_hash) ou dans la variable "
                    "CUFMAP_PASSWORD_HASH. Le mot de passe n'est enregistré nulle part.")
-@click.password_option("--mot-de-passe", prompt="Mot de passe d'édition",
+@click.password_option("--mot-de-passe", metavar="TEXTE", prompt="Mot de passe d'édition",
                        confirmation_prompt="Répétez-le")
 def hash_password(mot_de_passe: str) -> None:
     from cufmap.app import auth
@@ -362,6 +421,40 @@ def hash_password(mot_de_passe: str) -> None:
         click.echo("Choisissez un mot de passe d'au moins 12 caractères.", err=True)
         sys.exit(1)
     click.echo(auth.hash_password(mot_de_passe))
+
+
+@main.command(help="Met à jour les catalogues de traduction (cufmap/locales/) : les textes "
+                   "encore écrits dans cufmap/i18n.py (TEXTS) y entrent, chaque langue reçoit "
+                   "les messages du français qui lui manquent (vides, le français en "
+                   "commentaire), et le catalogue des messages de click suit la version "
+                   "installée.")
+@click.option("--nouvelle", metavar="CODE", default="",
+              help="Crée aussi le catalogue de cette langue (code ISO 639-1 : de, es, it…).")
+def langues(nouvelle: str) -> None:
+    import re
+
+    from babel import Locale, UnknownLocaleError
+
+    nouvelle = nouvelle.strip().lower()
+    if nouvelle:
+        try:
+            if not re.fullmatch(r"[a-z]{2,3}", nouvelle):
+                raise ValueError
+            Locale.parse(nouvelle)
+        except (ValueError, UnknownLocaleError):
+            click.echo(f"« {nouvelle} » n'est pas un code de langue connu : écrivez son code "
+                       "ISO 639-1 en deux lettres (de, es, it…).", err=True)
+            sys.exit(2)
+    for path in (*i18n.update_catalogues(nouvelle), i18n.update_click_catalogue()):
+        click.echo(str(path))
+    for lang in i18n.languages():
+        missing = i18n.missing_messages(lang)
+        if missing:
+            click.echo(f"{lang} : {len(missing)} message(s) à traduire ({', '.join(missing[:8])}"
+                       f"{'…' if len(missing) > 8 else ''}).")
+    if any(i18n.TEXTS.values()):
+        click.echo("Les textes de TEXTS sont maintenant dans les catalogues : videz TEXTS dans "
+                   "cufmap/i18n.py.")
 
 
 def run() -> None:

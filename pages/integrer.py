@@ -5,11 +5,13 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
+from cufmap import i18n
 from cufmap.app import frames, loaders
-from cufmap.app.ui import md, page_style
+from cufmap.app.ui import french_streamlit, md, page_style
 from cufmap.relay import countries
 
 st.set_page_config(page_title="Intégrer la carte — Relais de la Coop Déc'", layout="wide")
+french_streamlit()
 page_style()
 st.markdown("### Intégrer la carte sur un site")
 relay = loaders.load_relay()
@@ -65,4 +67,4 @@ snippet = (f'<iframe src="{html.escape(src)}" title="Carte du Relais de la Coop 
 st.code(snippet, language=None, wrap_lines=True)
 
 st.markdown("**Aperçu**")
-st.iframe(frames.map_document(params), height=int(height), alt=frames.TITLE)  # the same options as the code
+st.iframe(frames.map_document(params), height=int(height), alt=i18n.text("map_frame_title", lang))  # the same options as the code

@@ -4,13 +4,16 @@ pour l'équipe connectée ou le détenteur d'un lien orateur (``&cle=…``) seul
 
 import streamlit as st
 
+from cufmap import i18n
 from cufmap.app import frames, loaders, speaker
-from cufmap.app.ui import PRESENTER_CSS, md
+from cufmap.app.ui import PRESENTER_CSS, french_streamlit, md, page_language
 from cufmap.publish.mapdoc import TILE_LABELS, MapOptions
 
-st.set_page_config(page_title="Présentation — Relais de la Coop Déc'", layout="wide",
+lang = page_language()  # ?langue=, else the browser's, else French
+st.set_page_config(page_title=i18n.text("page_presentation_title", lang), layout="wide",
                    initial_sidebar_state="collapsed")
 st.html(PRESENTER_CSS)
+french_streamlit(lang)
 
 params = st.query_params
 relay = loaders.load_relay()
@@ -24,6 +27,7 @@ tiles = params.get("tuiles", "osm-fr")
 tiles = tiles if tiles in TILE_LABELS else "osm-fr"
 # The document reads the view's options in its address: never the presenter link's secret.
 shown = {k: v for k, v in params.to_dict().items() if k not in ("vue", "cle", "adresse")}
+shown["langue"] = lang
 # A public address of this view's own (?adresse=) is drawn for this page, inline.
 own_address = params.get("adresse")
 document = frames.map_document(
@@ -32,4 +36,4 @@ document = frames.map_document(
     inline_options=MapOptions(tiles=tiles, presenter=True, speaker=is_speaker,
                               public_url=own_address,
                               speaker_url=speaker.speaker_url(params)) if own_address else None)
-st.iframe(document, height=900, alt=frames.TITLE)
+st.iframe(document, height=900, alt=i18n.text("map_frame_title", lang))

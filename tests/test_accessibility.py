@@ -11,7 +11,8 @@ import shutil
 import pytest
 from playwright.sync_api import expect
 
-from cufmap.app import auth, frames, speaker
+from cufmap import i18n
+from cufmap.app import auth, speaker
 from cufmap.publish import export as exporting
 from cufmap.storage import local
 
@@ -114,7 +115,8 @@ def test_axe_finds_nothing_serious_in_any_frame_of_any_page(browser, server, exp
             expect(page.get_by_text(shown)).to_be_visible()
         page.wait_for_function(IDLE)  # nothing faded while Streamlit reruns (axe sees it)
         # the map's frame is named for what it holds (Streamlit's own title: « st.iframe »)
-        expect(page.locator("iframe").first).to_have_attribute("title", frames.TITLE)
+        expect(page.locator("iframe").first).to_have_attribute(
+            "title", i18n.text("map_frame_title", "fr"))
         found |= axe_everywhere(page, where)
         if where == "speaker":
             page.set_viewport_size({"width": 390, "height": 844})

@@ -301,7 +301,8 @@ def dates_choices_and_the_form(page, url, data, locale, grid_first=None):
             added["partenaires"]) == ("Ville d'Orléans", "commune", "2025-06-05",
                                       "Wichita (États-Unis)")
     page.set_viewport_size({"width": 1600, "height": 1000})
-    page.goto(url)  # the public map, without restarting the app
+    # the public map, without restarting the app; in French whatever the browser's language
+    page.goto(url + "/?langue=fr")
     frame = map_frame(page)
     expect(frame.locator(".cuf-timeline button[data-stage='orleans-2025-06-05']")) \
         .to_contain_text("avec Wichita (États-Unis)", timeout=30_000)

@@ -20,6 +20,7 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
+from cufmap import i18n
 from cufmap.app import loaders
 from cufmap.app.ui import inline_script, md
 from cufmap.errors import CufmapError
@@ -32,15 +33,11 @@ SANDBOX = "allow-scripts allow-popups allow-popups-to-escape-sandbox"
 PRESENTER_KEYS = ("ArrowRight", "ArrowLeft", "PageDown", "PageUp", " ", "Spacebar", "Home",
                   "Escape", "p", "P")
 
-#: The map frame's accessible name, on every page that shows it (``st.iframe(…, alt=TITLE)``
-#: becomes the iframe's ``title``; Streamlit's own is « st.iframe », which says nothing).
-TITLE = "Carte du Relais de la Coop Déc'"
-
 #: How long a page waits for the publisher's first publication after a restart (seconds).
 FIRST_PUBLICATION = 20
 
 _FRAME = """<!DOCTYPE html>
-<html lang="fr"><head><meta charset="utf-8"><title>{title}</title><style>
+<html lang="{lang}"><head><meta charset="utf-8"><title>{title}</title><style>
 html, body {{ margin: 0; height: 100%; overflow: hidden; }}
 iframe {{ display: block; border: 0; width: 100%; height: 100%; }}
 </style></head><body>
@@ -49,9 +46,8 @@ iframe {{ display: block; border: 0; width: 100%; height: 100%; }}
 {relay}</body></html>"""
 
 
-def map_frame(src: str = "", presenter: bool = False,
-              title: str = TITLE, inline: str = "",
-              notes: dict[str, str] | None = None) -> str:
+def map_frame(src: str = "", presenter: bool = False, title: str = "", inline: str = "",
+              notes: dict[str, str] | None = None, lang: str = "fr") -> str:
     """The small page Streamlit embeds: the map document at ``src`` in a sandboxed iframe (or,
     with ``inline``, that document itself). ``notes`` (the speaker view's, by stage id) reach
     the map by message from this frame, which only the signed-in speaker's session receives
@@ -59,7 +55,9 @@ def map_frame(src: str = "", presenter: bool = False,
     relay = inline_script("frame.js", {"keys": PRESENTER_KEYS, "notes": notes or None},
                           "cuf-frame") if presenter else ""
     source = f'srcdoc="{html.escape(inline)}"' if inline else f'src="{html.escape(src)}"'
-    return _FRAME.format(src=source, title=html.escape(title), relay=relay, sandbox=SANDBOX)
+    title = title or i18n.text("map_frame_title", lang)
+    return _FRAME.format(src=source, title=html.escape(title), relay=relay, sandbox=SANDBOX,
+                         lang=html.escape(lang))
 
 
 def map_document(params: dict[str, str], tiles: str = "osm-fr", presenter: bool = False,
@@ -72,6 +70,7 @@ def map_document(params: dict[str, str], tiles: str = "osm-fr", presenter: bool 
     page."""
     config = loaders.settings()
     publisher = loaders.publisher()
+    lang = i18n.choose(params.get("langue", ""))
     base = loaders.served_url(config.published_dir)
     index = site.current(config.published_dir)
     if base and inline_options is None and not _fresh(index, config):
@@ -81,7 +80,7 @@ def map_document(params: dict[str, str], tiles: str = "osm-fr", presenter: bool 
         name = site.document_name(tiles, presenter, speaker)
         query = urlencode({k: v for k, v in params.items() if v})
         src = f"{base}{site.DOCUMENTS}/{index['version']}/{name}" + (f"?{query}" if query else "")
-        return map_frame(src, presenter=presenter, notes=notes)
+        return map_frame(src, presenter=presenter, notes=notes, lang=lang)
     options = inline_options or mapdoc.MapOptions(tiles=tiles, presenter=presenter,
                                                   speaker=speaker)
     options = replace(options, assets_url=f"{base}{site.ASSETS}/" if base else "")
@@ -92,7 +91,7 @@ def map_document(params: dict[str, str], tiles: str = "osm-fr", presenter: bool 
     except CufmapError as exc:
         st.error(md(str(exc)))
         st.stop()
-    return map_frame(presenter=presenter, inline=document, notes=notes)
+    return map_frame(presenter=presenter, inline=document, notes=notes, lang=lang)
 
 
 def _fresh(index: dict, config) -> bool:
@@ -110,7 +109,7 @@ def _inline(data: str, mtime: int, places: str, places_mtime: int, online: bool,
 
     query = dict(params)
     options = replace(options, start=query.get("etape", ""),
-                      lang="en" if query.get("langue") == "en" else "fr",
+                      lang=i18n.choose(query.get("langue", "")),
                       timeline=query.get("chronologie") != "0",
                       today=filters.parse_reference_date(query.get("date")) or dt.date.today(),
                       filters=tuple(filters.Filters.from_params(query).to_params().items()))

@@ -8,6 +8,7 @@ from functools import lru_cache
 
 import streamlit as st
 
+from cufmap import i18n
 from cufmap.publish import mapdoc
 
 
@@ -57,7 +58,9 @@ STREAMLIT_FR = {
     "Drag and drop a file here": "Déposez un fichier ici", "Drop file here": "Déposez le fichier",
     "file upload": "Choisir un fichier à importer", "Remove file": "Retirer le fichier",
     "Clear": "Effacer", "Copy to clipboard": "Copier", "Main menu": "Menu principal",
-    "Link to heading": "Lien vers ce titre",
+    "Link to heading": "Lien vers ce titre", "Skip to main content": "Aller au contenu principal",
+    "Stop": "Arrêter", "Stopping...": "Arrêt…", "Running...": "Exécution…",
+    "Rerun": "Relancer",
 }
 
 
@@ -74,7 +77,21 @@ def inline_script(name: str, data: dict | None = None, data_id: str = "") -> str
     return f"{head}<script>{script(name)}</script>"
 
 
-def french_streamlit() -> None:
-    """Streamlit's English controls in French on this page (see :data:`STREAMLIT_FR`)."""
+def page_language() -> str:
+    """The page's language: ``?langue=`` when a catalogue has it, else the browser's
+    (``st.context.locale``, its ``navigator.language``; else the Accept-Language header),
+    else French."""
+    context = st.context
+    accepted = [getattr(context, "locale", None) or ""]
+    accepted += [part.split(";")[0] for part in
+                 (context.headers.get("Accept-Language") or "").split(",")]
+    return i18n.choose(st.query_params.get("langue", ""), accepted)
+
+
+def french_streamlit(lang: str = "fr") -> None:
+    """Streamlit's English controls in French on this page (see :data:`STREAMLIT_FR`); nothing
+    on a page shown in another language."""
+    if lang != "fr":
+        return
     st.html(inline_script("french.js", STREAMLIT_FR, "cuf-french-words"),
             unsafe_allow_javascript=True)

@@ -14,6 +14,7 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
+from cufmap import i18n
 from cufmap.errors import InvalidData
 from cufmap.places import geocoding
 from cufmap.publish import mapdoc
@@ -23,8 +24,9 @@ from cufmap.publish.payload import payload
 from cufmap.relay import reading, validation
 from cufmap.relay.stages import stages_from
 
-#: The languages every published file carries (its page picks with ?langue=).
-LANGUAGES = ("fr", "en")
+#: The languages every published file carries (its page picks with ?langue=, else the
+#: browser's): one per catalogue of cufmap/locales/, French first.
+LANGUAGES = i18n.languages()
 
 
 @dataclass(frozen=True)

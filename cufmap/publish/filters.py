@@ -11,6 +11,7 @@ from dataclasses import dataclass, fields
 
 from babel.dates import format_date
 
+from cufmap import i18n
 from cufmap.relay.stages import Stage
 
 UNDATED = "a-venir"
@@ -60,10 +61,9 @@ def month_key(s: Stage) -> str:
 
 def month_label(key: str, lang: str = "fr") -> str:
     if key == UNDATED:
-        return "Date à venir" if lang == "fr" else "Date to be announced"
+        return i18n.text("undated", lang)
     year, month = map(int, key.split("-"))
-    text = format_date(dt.date(year, month, 1), "MMMM y", locale="fr_FR" if lang == "fr"
-                       else "en_GB")
+    text = format_date(dt.date(year, month, 1), "MMMM y", locale=i18n.locale(lang))
     return text[:1].upper() + text[1:]
 
 

@@ -59,6 +59,24 @@ TILES = {
 TILE_LABELS = {"osm-fr": "OpenStreetMap France", "ign": "Plan IGN", "osm": "OpenStreetMap",
                "aucune": "Aucun fond (contours seulement)"}
 OUTLINES_ATTRIBUTION = "Contours : Natural Earth (domaine public)"
+_LINKS = {"osm": "<a href='https://www.openstreetmap.org/copyright'>OpenStreetMap</a>",
+          "ign": "<a href='https://www.ign.fr/'>IGN</a>"}
+
+
+def tile_label(tiles: str, lang: str = "fr") -> str:
+    """The name of a background (a key of :data:`TILES`) in ``lang``."""
+    return i18n.text(f"tiles_{tiles}", lang)
+
+
+def attribution(tiles: str, lang: str = "fr") -> str:
+    """The map's credits in ``lang``, as HTML: the tiles' when there are tiles, then the
+    outlines'. The catalogue's texts are escaped; the links ({osm}, {ign}) are written here."""
+    texts = i18n.texts(lang)
+    outlines = html.escape(texts["outlines_attribution"])
+    if not TILES.get(tiles):
+        return outlines
+    key = {"osm-fr": "attr_osm_fr", "osm": "attr_osm", "ign": "attr_ign"}[tiles]
+    return f"{html.escape(texts[key]).format(**_LINKS)} · {outlines}"
 
 
 @dataclass(frozen=True)
@@ -205,10 +223,12 @@ class RelayLayer(RenderOnce):
 {% macro header(this, kwargs) %}
 <script>(function () {
   var cls = {{ this.html_class }}, lang = {{ this.lang }};
-  if ({{ this.read_url }}) {  // exported page: options in its own URL (?chronologie=0&langue=en)
+  // exported page: options in its own URL (?chronologie=0&langue=en), else the browser's language
+  if ({{ this.read_url }}) {
     var address = CufData.address(location.search);
     if (!address.timeline) cls += " cuf-no-timeline";
-    lang = CufData.language(address.lang, {{ this.languages }}, lang);
+    lang = CufData.pageLanguage(address.lang, navigator.languages || [navigator.language],
+                                {{ this.languages }}, lang);
   }
   document.documentElement.className = cls;
   document.documentElement.lang = lang;
@@ -218,12 +238,13 @@ class RelayLayer(RenderOnce):
 <aside class="cuf-timeline" aria-label="{{ this.timeline_label }}"></aside>
 {% endmacro %}
 {% macro script(this, kwargs) %}
+L.control.scale({imperial: false}).addTo({{ this._parent.get_name() }});
 window.cufRelay = new CufRelay({{ this._parent.get_name() }}, {{ this.data }}, {{ this.options }});
 {% endmacro %}
 """)
 
     def __init__(self, data: dict, options: MapOptions, land: bool = True,
-                 attribution: str = "", land_url: str = "", read_url: bool = False,
+                 attribution: dict | str = "", land_url: str = "", read_url: bool = False,
                  fine_url: str = ""):
         super().__init__()
         self._name = "RelayLayer"
@@ -294,23 +315,26 @@ def build_map(data: dict, options: MapOptions = MapOptions(),
     ``read_url``: the page applies its own address itself (static export, no server): the
     filters ``?mois=``, ``?type=``, ``?format=``, ``?pays=``, ``?q=``, ``?collectivite=``, and
     ``?etape=``, ``?langue=``, ``?chronologie=0``, ``?date=``."""
-    m = folium.Map(location=[46.6, 2.4], zoom_start=6, tiles=None, control_scale=True,
+    # the scale in metres only (RelayLayer adds it): folium's own would show miles too
+    m = folium.Map(location=[46.6, 2.4], zoom_start=6, tiles=None, control_scale=False,
                    prefer_canvas=True, min_zoom=2, max_zoom=18, zoom_snap=0.25)
     m.default_js, m.default_css = [], []  # LocalAssets adds our own copies instead
     texts = i18n.texts(options.lang)
     m.get_root().header.add_child(Element(f"<title>{texts['title']}</title>"), name="title")
     tiles = TILES.get(options.tiles)
-    if tiles:
-        url, attribution, max_zoom = tiles
-        folium.TileLayer(url, attr=f"{attribution} · {OUTLINES_ATTRIBUTION}", max_zoom=max_zoom,
-                         maxZoom=max_zoom, name=TILE_LABELS[options.tiles]).add_to(m)
+    if tiles:  # its credits, in the page's language, come with RelayLayer
+        url, _, max_zoom = tiles
+        layer = folium.TileLayer(url, attr=attribution(options.tiles), max_zoom=max_zoom,
+                                 maxZoom=max_zoom, name=TILE_LABELS[options.tiles])
+        layer.options.pop("attribution", None)  # not twice, nor in one language only
+        layer.add_to(m)
     m.add_child(LocalAssets(options.assets_url))
     land_url = asset_url(options.assets_url, LAND) if options.assets_url else ""
     # Served pages only: a self-contained export keeps the world and overseas outlines.
     fine = options.assets_url and (STATIC / FINE_OUTLINES).exists()
     fine_url = asset_url(options.assets_url, FINE_OUTLINES) if fine else ""
-    m.add_child(RelayLayer(data, options, attribution="" if tiles else OUTLINES_ATTRIBUTION,
-                           land_url=land_url, read_url=read_url, fine_url=fine_url))
+    credits = {lang: attribution(options.tiles, lang) for lang in data["texts"]}
+    m.add_child(RelayLayer(data, options, attribution=credits, land_url=land_url, read_url=read_url, fine_url=fine_url))
     return m
 
 
@@ -376,7 +400,8 @@ def picker_map(center: tuple[float, float] | None, zoom: int = 5, tiles: str = "
     when tiles fail), the current position and the ranked candidates as circles."""
     spec = TILES.get(tiles)
     m = folium.Map(location=center or (46.6, 2.4), zoom_start=zoom if center else 5, tiles=None,
-                   control_scale=True, prefer_canvas=True)
+                   prefer_canvas=True)
+    m.add_child(MetricScale())
     m.default_js = [("leaflet", asset_url(assets_url, ASSETS_JS["leaflet"]))]
     m.default_css = [("leaflet", asset_url(assets_url, ASSETS_CSS["leaflet"]))]
     # read each time: TopoJson writes each geometry's style into the data it is given
@@ -394,6 +419,16 @@ def picker_map(center: tuple[float, float] | None, zoom: int = 5, tiles: str = "
     if center:
         folium.CircleMarker(center, radius=9, color="#b3261e", weight=3, fill=False).add_to(m)
     return m
+
+
+class MetricScale(RenderOnce):
+    """Leaflet's scale in metres only (folium's ``control_scale`` shows miles as well)."""
+
+    _template = Template("""
+{% macro script(this, kwargs) %}
+L.control.scale({imperial: false}).addTo({{ this._parent.get_name() }});
+{% endmacro %}
+""")
 
 
 def _inert_html(text: str) -> str:

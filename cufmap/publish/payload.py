@@ -56,7 +56,7 @@ def payload(located: list, today: dt.date, languages: tuple[str, ...] = ("fr",))
     always among them: the free-text filter searches them). The browser inserts every text
     with textContent, never as HTML. Hours (« 09:15 ») and the link (a web address, or
     nothing) are there for the calendar file too."""
-    locales = {lang: "fr_FR" if lang == "fr" else "en_GB" for lang in languages}
+    locales = {lang: i18n.locale(lang) for lang in languages}
     features, insets, isos, links = [], {}, set(), []
     for index, item in enumerate(located):
         s, r = item.stage, item.place

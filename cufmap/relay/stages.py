@@ -9,6 +9,7 @@ from pathlib import Path
 
 from babel.dates import format_date
 
+from cufmap import i18n
 from cufmap.relay import validation
 
 LOCALE = "fr_FR"
@@ -41,12 +42,12 @@ class Stage:
 
     def when(self, locale: str = LOCALE) -> str:
         """« mercredi 16 avril 2025 », « du … au … », or « date à venir »."""
+        lang = locale.split("_")[0]  # the words from that language's catalogue
         if not self.start:
-            return "date à venir" if locale.startswith("fr") else "date to be announced"
+            return i18n.text("undated_lower", lang)
         text = long_date(self.start, locale)
         if self.end and self.end != self.start:
-            end = long_date(self.end, locale)
-            text = f"du {text} au {end}" if locale.startswith("fr") else f"{text} – {end}"
+            text = i18n.text("date_range", lang, start=text, end=long_date(self.end, locale))
         if self.start_time:
             hours = _hour(self.start_time)
             if self.end_time:

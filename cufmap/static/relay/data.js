@@ -127,6 +127,19 @@
     return available.indexOf(fallback) >= 0 ? fallback : available[0];
   }
 
+  // The language of a page that reads its own address: `wanted` (?langue=) when the page
+  // carries it, else the first of the browser's `preferred` ones it carries (« en-US » -> en),
+  // else `fallback`.
+  function pageLanguage(wanted, preferred, available, fallback) {
+    if (available.indexOf(wanted) >= 0) return wanted;
+    var list = preferred || [];
+    for (var i = 0; i < list.length; i++) {
+      var primary = String(list[i] || "").toLowerCase().split(/[-_]/)[0];
+      if (available.indexOf(primary) >= 0) return primary;
+    }
+    return language("", available, fallback);
+  }
+
   function isFiltering(f) {
     return !!(f.months.length || f.types.length || f.formats.length || f.countries.length ||
               f.text || f.host);
@@ -316,9 +329,11 @@
   }
 
   // « 1 étape sur 20 correspond à la sélection. » / « 3 étapes sur 20 correspondent… »: the
-  // French singular goes up to 1 (« 0 étape »). `texts`: count_one / count_other, with {n}, {m}.
+  // singular for the numbers of texts.one_counts (the language's plural rule: « 0 étape » in
+  // French, « 0 stages » in English). `texts`: count_one / count_other, with {n}, {m}.
   function count(shown, total, texts) {
-    var form = shown <= 1 ? texts.count_one : texts.count_other;
+    var ones = texts.one_counts !== undefined ? texts.one_counts.split(" ") : ["0", "1"];
+    var form = ones.indexOf(String(shown)) >= 0 ? texts.count_one : texts.count_other;
     return form.replace("{n}", String(shown)).replace("{m}", String(total));
   }
 
@@ -394,10 +409,10 @@
     speakerNotes: speakerNotes, PRESENTER_KEYS: PRESENTER_KEYS,
     statusClass: statusClass, parseDate: parseDate, referenceDate: referenceDate, fold: fold,
     UNDATED: UNDATED, PARAMS: PARAMS, param: param, filtersFrom: filtersFrom, address: address,
-    language: language, isFiltering: isFiltering, monthKey: monthKey,
+    language: language, pageLanguage: pageLanguage, isFiltering: isFiltering, monthKey: monthKey,
     keeps: keeps, applyFilters: applyFilters, stages: stages, links: links,
     greatCircle: greatCircle, nearLon: nearLon, cutRing: cutRing,
     cutAntimeridian: cutAntimeridian, shortHost: shortHost, label: label, two: two,
-    clock: clock, duration: duration, count: count
+    clock: clock, duration: duration, count: count, translate: translate
   };
 });

@@ -22,9 +22,15 @@
     // An exported page reads its options in its own address (CufData.address); the app's page
     // gets them from the app (the same names: ?mois= ?type= ?format= ?pays= ?q= ?collectivite=).
     var address = opts.readUrl ? CufData.address(location.search) : null;
-    var lang = this.lang = CufData.language(address ? address.lang : "", Object.keys(data.texts),
-                                            opts.lang || "fr");
+    // The language: ?langue= in its address, else the browser's (a page of the app is told).
+    var lang = this.lang = address
+      ? CufData.pageLanguage(address.lang, navigator.languages || [navigator.language],
+                             Object.keys(data.texts), opts.lang || "fr")
+      : CufData.language("", Object.keys(data.texts), opts.lang || "fr");
     var t = this.t = data.texts[lang];
+    document.title = t.title;  // written in the document's first language
+    var aside = document.querySelector(".cuf-timeline");
+    if (aside) aside.setAttribute("aria-label", t.timeline);
     // The reference date of past / current / upcoming: the app's (?date= of its page); a
     // static page, read long after its export, takes ?date= or today's date.
     this.today = address ? CufData.referenceDate(address.date) : CufData.referenceDate("", data.today);
@@ -45,7 +51,9 @@
     this.insets = (data.insets || []).filter(function (g) {
       return g.stages.some(function (id) { return self.byId[id]; });
     });
-    if (opts.attribution) map.attributionControl.addAttribution(opts.attribution);
+    // The credits in the page's language (HTML written by cufmap/publish/mapdoc.py, no data).
+    var credits = CufData.translate(opts.attribution, lang);
+    if (credits) map.attributionControl.addAttribution(credits);
     this.land = new M.Land(map, { fine: data.fine, fineUrl: opts.fineUrl });
     frenchControls(map, t);
     function select(e) { self.select(e.id); }
