@@ -22,6 +22,8 @@ TEXTS = {
         "zoom_in": "Zoom avant", "zoom_out": "Zoom arrière",
         "bad_address": "Adresse publique ignorée : elle doit être une adresse web complète "
                        "(https://…).",
+        "route": "Parcours", "photos": "Photos de l'étape", "credit": "Photo : ",
+        "figures": "Le relais en chiffres",
     },
     "en": {
         "timeline": "Stages of the relay", "undated": "Date to be announced", "with": "with",
@@ -42,6 +44,8 @@ TEXTS = {
         "follow": "Follow the map on your phone",
         "zoom_in": "Zoom in", "zoom_out": "Zoom out",
         "bad_address": "Public address ignored: it must be a full web address (https://…).",
+        "route": "Route", "photos": "Photos of the stage", "credit": "Photo: ",
+        "figures": "The relay in figures",
     },
 }
 
