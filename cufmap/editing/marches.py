@@ -6,13 +6,14 @@ files (one commit, in French, by the signed-in author, with the Git storage). Ev
 from __future__ import annotations
 
 from cufmap.places import geocoding
-from cufmap.relay import attachments, photos, routes
+from cufmap.relay import attachments, photos, routes, validation
 from cufmap.relay.attachments import RefusedFile
-from cufmap.relay.stages import load_stages
+from cufmap.relay.stages import stages_from
 
 
 def _stage(store, stage_id: str):
-    for stage in load_stages(store.data):
+    """The stage as saved (read from the storage: a Git remote's latest version)."""
+    for stage in stages_from(validation.check(store.load().table).records):
         if stage.id == stage_id:
             return stage
     raise RefusedFile(f"Aucune étape enregistrée n'a l'identifiant « {stage_id} » : enregistrez "
