@@ -105,8 +105,11 @@ def test_a_gpx_of_100_000_points_is_accepted_and_simplified(relay):
 
 
 def test_past_200_000_points_or_20_mb_a_route_is_refused_as_it_is_read():
-    with pytest.raises(RefusedFile, match="plus de 200\u202f000 points"):
-        routes.parse(gpx(walk(routes.MAX_POINTS + 1)), "enorme.gpx")
+    with pytest.raises(RefusedFile, match="200\u202f001 points \\(plus de 200\u202f000\\)"):
+        routes.parse(gpx(walk(routes.MAX_POINTS + 1)), "enorme.gpx")  # counted before parsing
+    line = {"type": "LineString", "coordinates": [[1.48, 48.44]] * (routes.MAX_POINTS + 1)}
+    with pytest.raises(RefusedFile, match="plus de 200\u202f000 points"):  # counted as read
+        routes.parse(json.dumps(line).encode(), "enorme.geojson")
     with pytest.raises(RefusedFile, match="limite 20 Mo"):
         routes.parse(b"<gpx>" + b" " * routes.MAX_BYTES + b"</gpx>", "gros.gpx")
 
@@ -189,3 +192,23 @@ def test_the_exported_page_stays_under_400_kb_with_routes_for_five_stages(relay,
     done = exporting.export(tmp_path / "export", relay.path, relay.places)
     assert len([n for n in done.files if n.startswith("traces/")]) == 5
     assert done.files["index.html"] <= 400 * 1024, done.files["index.html"]
+
+
+def test_the_published_folder_follows_a_new_route_and_serves_it_from_the_app(relay, tmp_path):
+    """The publisher republishes when a route or photo is attached (not only when the CSV
+    changes); the map documents fetch the route and photos from the live page's folder."""
+    from cufmap.publish import site
+    from cufmap.settings import Settings
+
+    config = Settings(data=relay.path, places=relay.places, published=tmp_path / "publie")
+    first = site.publish(config)
+    assert not site.is_stale(config.published_dir, config.data, config.places)
+    marches.attach_route(relay, CHARTRES, LOOP.read_bytes(), LOOP.name, "Alice")
+    assert site.is_stale(config.published_dir, config.data, config.places)
+    again = site.publish(config)
+    assert again.version != first.version
+    live = config.published_dir / site.LIVE
+    [route] = (live / "traces").glob(f"{CHARTRES}-*.json")
+    document = (config.published_dir / site.DOCUMENTS / again.version
+                / site.document_name("osm-fr", presenter=True)).read_text(encoding="utf-8")
+    assert f'"src":"traces/{route.name}"' in document and '"mediaUrl":"../../carte/"' in document
