@@ -78,3 +78,26 @@ def test_a_huge_attachment_committed_by_hand_is_refused_unread(tmp_path, remote)
     assert b.read_attachment(ROUTE) is None
     b.sync(force=True)
     assert not (tmp_path / "instance-b" / "data" / ROUTE).exists()
+
+
+def test_the_publication_branch_gets_the_routes_and_photos_the_page_loads(tmp_path, remote):  # noqa: F811
+    """GitHub or GitLab Pages serve the page and, beside it, what it fetches when a stage is
+    chosen."""
+    from cufmap.editing import marches
+    from cufmap.publish import export as exporting
+
+    from .test_photos import phone_photo
+    from .test_routes import CHARTRES, LOOP
+
+    app = instance(tmp_path, remote, publication="pages")
+    app.sync(force=True)
+    marches.attach_route(app, CHARTRES, LOOP.read_bytes(), LOOP.name, "Alice")
+    marches.add_photo(app, "billere-2025-05-08", phone_photo((800, 600)), "p.jpg", "Mairie", "",
+                      "Bob")
+    out = tmp_path / "carte"
+    exporting.export(out, app.data, app.places)
+    assert app.publish(out)
+    files = git(remote, "ls-tree", "-r", "--name-only", "pages").split()
+    assert [f for f in files if f.startswith("traces/chartres-2025-05-31-")]
+    assert [f for f in files if f.startswith("photos/billere-2025-05-08/")
+            and f.endswith(".webp")]

@@ -38,6 +38,10 @@ def build(tmp_path):
     presenter = mapdoc.render(exporting.page_data(built.payload),
                               mapdoc.MapOptions(tiles="aucune", presenter=True), read_url=True)
     (out / "presentation.html").write_text(presenter, encoding="utf-8")
+    speaker = mapdoc.render(exporting.page_data(built.payload),
+                            mapdoc.MapOptions(tiles="aucune", presenter=True, speaker=True),
+                            read_url=True)
+    (out / "orateur.html").write_text(speaker, encoding="utf-8")
     return out
 
 
@@ -111,3 +115,11 @@ def test_routes_photos_and_figures_in_the_page_and_the_presenter(page, tmp_path)
         assert "6,8\u00a0km parcourus" in panel.text_content()
         still(page)
         page.screenshot(path=str(ROOT / "tests" / "artifacts" / "marches-chiffres.png"))
+
+        # --- the speaker view: the stage's photos beside its notes
+        page.goto(f"{url}/orateur.html")
+        page.locator("html[data-cuf-ready='1']").wait_for()
+        page.locator(f".cuf-strip li[data-stage='{BILLERE}']").click()
+        speaker_photo = page.locator(".cuf-speaker-panel .photos img")
+        speaker_photo.wait_for()
+        assert speaker_photo.get_attribute("alt") == ALT

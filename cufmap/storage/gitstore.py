@@ -622,6 +622,11 @@ class GitStore:
         folder = Path(folder)
         files = {name: (folder / name).read_bytes() for name in PUBLISHED
                  if (folder / name).exists()}
+        # the routes and photos the page loads when a stage is chosen (named by their digest)
+        for sub in ("traces", "photos"):
+            if (folder / sub).is_dir():
+                files.update({f.relative_to(folder).as_posix(): f.read_bytes()
+                              for f in sorted((folder / sub).rglob("*")) if f.is_file()})
         files[".nojekyll"] = b""
         with self._locked():
             ref = f"refs/remotes/origin/{branch}"

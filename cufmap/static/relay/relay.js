@@ -149,7 +149,10 @@
     this.autoplay = new M.Autoplay().on("tick", function () {
       if (self.current >= self.order().length - 1) self.finish(); else self.step(1);
     });
-    if (opts.speaker) this.speaker = new M.Speaker(t);
+    if (opts.speaker) {
+      this.speaker = new M.Speaker(t);
+      this.speaker.mediaUrl = opts.mediaUrl || "";
+    }
     else if (follow && (follow.url || follow.error)) this.follow = new M.Follow(follow, t);
     this.messages = new M.Messages().on("notes", function (e) {
       var notes = self.speaker && CufData.speakerNotes(e.data, self.byId);
