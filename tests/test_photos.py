@@ -154,3 +154,38 @@ def test_the_export_writes_the_photos_beside_the_page_which_names_them(relay, tm
     assert (out / src).read_bytes() == relay.read_attachment(src)
     page = (out / "index.html").read_text(encoding="utf-8")
     assert f'"src":"{src}"' in page and f'src="{src}' not in page  # made when a card opens
+
+
+def test_the_editing_page_shows_a_stage_s_route_and_photos_and_removes_them(monkeypatch,
+                                                                             relay):  # noqa: F811
+    """The section under the chosen stage's form (AppTest: uploads need a browser; the
+    attaching itself is tested above through cufmap.editing.marches)."""
+    from cufmap.app import auth
+
+    from .conftest import ROOT, run_page
+    from .test_routes import CHARTRES, LOOP
+
+    marches.attach_route(relay, CHARTRES, LOOP.read_bytes(), LOOP.name, "Alice")
+    marches.add_photo(relay, CHARTRES, phone_photo((800, 600)), "p.jpg", "La place de Ravenne",
+                      "Ville de Chartres", "Alice")
+    monkeypatch.setenv("CUFMAP_DATA", str(relay.path))
+    monkeypatch.setenv("CUFMAP_PLACES", str(relay.places))
+    monkeypatch.setenv("CUFMAP_MOT_DE_PASSE_HASH", auth.hash_password("mot-de-passe-1",
+                                                                      iterations=1000))
+    monkeypatch.chdir(ROOT)
+    at = run_page("pages/edition.py")
+    at.text_input(key="ed_name").input("Alice")
+    at.text_input(key="ed_password").input("mot-de-passe-1")
+    at.button[0].click()
+    at.run()
+    pick = next(s for s in at.selectbox if s.label == "Étape")
+    pick.select(CHARTRES).run()
+    shown = " ".join(m.value for m in at.markdown).replace("\\", "")  # md() escapes
+    assert "Tracé et photos de l'étape" in shown
+    assert "Tracé enregistré : 6,8\u00a0km ; points nommés : Place de Ravenne" in shown
+    assert "La place de Ravenne — Ville de Chartres" in shown
+    next(b for b in at.button if b.label == "Retirer le tracé").click().run()
+    assert marches.route_of(relay, CHARTRES) is None
+    assert "Tracé retiré." in " ".join(s.value for s in at.success).replace("\\", "")
+    next(b for b in at.button if b.label == "Retirer cette photo").click().run()
+    assert marches.photos_of(relay, CHARTRES) == []
