@@ -14,14 +14,15 @@
       this.el = el("section", { "class": "cuf-figures" + (panel ? " cuf-figures-panel" : ""),
                                 "aria-label": title });
       if (panel) this.el.appendChild(el("h2", null, title));
-      var ul = el("ul");
+      // A list by its roles (no <li>: the timeline's entries are its only list items).
+      var list = el("div", { "class": "items", role: "list" });
       (items || []).forEach(function (item) {
-        var li = el("li");
-        li.appendChild(el("strong", null, item[0]));
-        li.appendChild(document.createTextNode("\u00a0" + item[1]));
-        ul.appendChild(li);
+        var entry = el("span", { role: "listitem" });
+        entry.appendChild(el("strong", null, item[0]));
+        entry.appendChild(document.createTextNode("\u00a0" + item[1]));
+        list.appendChild(entry);
       });
-      this.el.appendChild(ul);
+      this.el.appendChild(list);
       if (!box) return;
       if (panel) {
         this.el.hidden = true;
