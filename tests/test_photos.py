@@ -68,11 +68,11 @@ def test_png_and_webp_photos_are_accepted(fmt, mode):
 def test_an_iphone_heic_photo_is_accepted():
     out = io.BytesIO()
     try:
-        Image.new("RGB", (2000, 1500), (200, 10, 10)).save(out, "HEIF")
+        Image.new("RGB", (320, 240), (200, 10, 10)).save(out, "HEIF")  # small: x265 is slow
     except (OSError, KeyError, ValueError):
         pytest.skip("this libheif cannot encode HEIC")
     photo = photos.process(out.getvalue(), "IMG_0001.HEIC")
-    assert Image.open(io.BytesIO(photo.data)).size == (1600, 1200)
+    assert Image.open(io.BytesIO(photo.data)).format == "WEBP" and photo.width == 320
 
 
 # --- hostile files: refused in French before they cost anything --------------------------------
