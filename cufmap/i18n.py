@@ -92,7 +92,12 @@ def _messages(lang: str) -> dict[str, str]:
     return {m.id: m.string for m in catalogue(lang) if m.id and isinstance(m.id, str)}
 
 
-def _plural(lang: str, n: int) -> str:
+def plural(lang: str, n: float) -> str:
+    """The CLDR plural category of ``n`` in ``lang`` (« one », « other »…), through Babel."""
+    return _plural(lang, n)
+
+
+def _plural(lang: str, n: float) -> str:
     from babel import Locale
 
     return Locale.parse(locale(lang)).plural_form(n)

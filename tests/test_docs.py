@@ -61,7 +61,7 @@ HOSTING = DOCS / "mise-en-ligne.md"
 #: Paths the app (or the tests, or a bench) writes at run time: named in the guides, never in
 #: the repository (each is ignored by git).
 RUNTIME = ("data/.historique/", "data/.liens-orateur.json", "data/publie/", "bench/out/",
-           "tests/artifacts/", ".streamlit/secrets.toml")
+           "tests/artifacts/", ".streamlit/secrets.toml", "data/traces/", "data/photos/")
 #: Paths in the Git storage's remote (the data's repository), not in this one.
 IN_THE_REMOTE = ("data/liens-orateur.json",)
 #: Environment variables the guides may name although no setting reads them any more.

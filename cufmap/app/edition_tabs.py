@@ -222,6 +222,76 @@ def stage_tab(ed: session.EditingSession) -> None:
         _save(save_stage)
     if "fm_done" in st.session_state:  # said once, where the person is looking (a phone)
         st.success(md(st.session_state.pop("fm_done")))
+    if choice:
+        march_section(ed, choice)
+
+
+def march_section(ed: session.EditingSession, stage_id: str) -> None:
+    """The chosen stage's route and photos (:mod:`cufmap.editing.marches`): kept with the data
+    (a commit each with the Git storage), on the public map once saved."""
+    from cufmap.editing import marches
+    from cufmap.relay import photos, routes
+
+    st.markdown("#### Tracé et photos de l'étape")
+    st.caption("Le tracé de la marche (GPX comme l'exportent les applications de marche, GeoJSON "
+               "ou KML) et quelques photos : la carte les montre quand on choisit l'étape.")
+    k = f"march_{stage_id}_"
+    store = ed.store
+
+    def run(action, done: str = "") -> None:
+        try:
+            said = action()
+        except CufmapError as exc:
+            st.session_state[k + "said"] = ("error", str(exc))
+        else:
+            ed.public = ed.publish() if ed.publish else ""
+            st.session_state[k + "said"] = ("success", said or done)
+            st.session_state[k + "n"] = st.session_state.get(k + "n", 0) + 1  # empty uploaders
+        st.rerun()
+
+    if k + "said" in st.session_state:
+        level, text = st.session_state.pop(k + "said")
+        getattr(st, level)(md(text))
+    n = st.session_state.get(k + "n", 0)
+    route = marches.route_of(store, stage_id)
+    if route:
+        named = ", ".join(p["name"] for p in route["points"]) or "aucun"
+        st.write(md(f"Tracé enregistré : {routes.km_text(route['km'])} ; points nommés : "
+                    f"{named}."))
+        if st.button("Retirer le tracé", key=k + "unroute"):
+            run(lambda: marches.remove_route(store, stage_id, ed.author), "Tracé retiré.")
+    upload = st.file_uploader("Tracé (GPX, GeoJSON ou KML)", type=["gpx", "geojson", "json", "kml"],
+                              key=f"{k}route_{n}", max_upload_size=routes.MAX_BYTES // 2**20,
+                              help="Exporté depuis l'application de marche ou de GPS ; il doit "
+                                   "partir à moins de 50 km du lieu de l'étape.")
+    if upload is not None and st.button("Enregistrer le tracé", key=k + "route_save"):
+        run(lambda: marches.attach_route(store, stage_id, upload.getvalue(), upload.name,
+                                         ed.author))
+    shown = marches.photos_of(store, stage_id)
+    for item in shown:
+        c1, c2 = st.columns([1, 3])
+        from cufmap.relay import attachments
+
+        data = store.read_attachment(attachments.photo_path(stage_id, item["file"]))
+        if data:
+            c1.image(data, width=160)
+        c2.write(md(item["alt"] + (f" — {item['credit']}" if item["credit"] else "")))
+        if c2.button("Retirer cette photo", key=k + "unphoto_" + item["file"]):
+            run(lambda f=item["file"]: marches.remove_photo(store, stage_id, f, ed.author),
+                "Photo retirée.")
+    if len(shown) < photos.MAX_PHOTOS:
+        image = st.file_uploader("Photo (JPEG, PNG, WebP" + (", HEIC)" if photos.HEIC else ")"),
+                                 type=["jpg", "jpeg", "png", "webp", "heic", "heif"],
+                                 key=f"{k}photo_{n}", max_upload_size=photos.MAX_BYTES // 2**20,
+                                 help="Réduite à 1 600 pixels, sans ses métadonnées (ni la "
+                                      "position GPS qu'écrit un téléphone).")
+        alt = st.text_input("Texte alternatif (obligatoire)", key=f"{k}alt_{n}",
+                            placeholder="ce que montre la photo, pour qui ne la voit pas")
+        credit = st.text_input("Crédit (facultatif)", key=f"{k}credit_{n}",
+                               placeholder="ex. Ville de Billère")
+        if image is not None and st.button("Enregistrer la photo", key=k + "photo_save"):
+            run(lambda: marches.add_photo(store, stage_id, image.getvalue(), image.name, alt,
+                                          credit, ed.author))
 
 
 def places_tab(ed: session.EditingSession) -> None:

@@ -83,7 +83,8 @@ def map_document(params: dict[str, str], tiles: str = "osm-fr", presenter: bool 
         return map_frame(src, presenter=presenter, notes=notes, lang=lang)
     options = inline_options or mapdoc.MapOptions(tiles=tiles, presenter=presenter,
                                                   speaker=speaker)
-    options = replace(options, assets_url=f"{base}{site.ASSETS}/" if base else "")
+    options = replace(options, assets_url=f"{base}{site.ASSETS}/" if base else "",
+                      media_url=f"{base}{site.LIVE}/" if base else "")  # the stages' photos
     try:
         document = _inline(str(config.data), loaders.mtime_of(config.data), str(config.places),
                            loaders.mtime_of(config.places), not config.offline, options,

@@ -10,7 +10,8 @@ def geojson(data: dict) -> str:
     import orjson
 
     collection = {"type": "FeatureCollection",
-                  "features": data["features"] + link_features(data),
+                  "features": [_without_lines(f) for f in data["features"]]
+                  + link_features(data) + route_features(data),
                   "countries": data["countries"]}
     return orjson.dumps(collection).decode("utf-8") + "\n"
 
@@ -26,4 +27,27 @@ def link_features(data: dict) -> list[dict]:
             "type": "LineString",
             "coordinates": [f["geometry"]["coordinates"], partner["position"]]},
             "properties": {"kind": "lien", "stage": f["id"], "partner": partner["name"]}})
+    return out
+
+
+def _without_lines(feature: dict) -> dict:
+    """A stage's point; its route's lines are features of their own (:func:`route_features`)."""
+    route = feature["properties"].get("route")
+    if not route or "lines" not in route:
+        return feature
+    route = {k: v for k, v in route.items() if k != "lines"}
+    return {**feature, "properties": {**feature["properties"], "route": route}}
+
+
+def route_features(data: dict) -> list[dict]:
+    """One LineString per line of each stage's route (the simplified walk), with its length
+    in km (from the file's every point)."""
+    out = []
+    for f in data["features"]:
+        route = f["properties"].get("route") or {}
+        for line in route.get("lines") or ():
+            out.append({"type": "Feature", "geometry": {"type": "LineString",
+                                                        "coordinates": line},
+                        "properties": {"kind": "parcours", "stage": f["id"],
+                                       "km": route.get("km")}})
     return out

@@ -35,7 +35,8 @@ ASSETS_JS = {"leaflet": "leaflet.js", "topojson": "topojson-client.min.js",
              "relay": ("relay/data.js", "relay/dom.js", "relay/overlays.js", "relay/markers.js",
                        "relay/land.js", "relay/timeline.js", "relay/card.js", "relay/keys.js",
                        "relay/strip.js", "relay/messages.js", "relay/sync.js",
-                       "relay/speaker.js", "relay/share.js", "relay/relay.js")}
+                       "relay/speaker.js", "relay/share.js", "relay/route.js",
+                       "relay/figures.js", "relay/relay.js")}
 ASSETS_CSS = {"leaflet": "leaflet.css", "relay": "relay.css"}
 LAND = "countries-110m.json"
 OVERSEAS_OUTLINES = "outremer.json"  # finer outlines for the insets (cufmap/publish/outlines_build.py)
@@ -98,6 +99,8 @@ class MapOptions:
     speaker_url: str = ""
     # Where the browser fetches the bundled assets; "" inlines them (self-contained file).
     assets_url: str = ""
+    # Where the stages' photos are (« photos/<id>/… » under it); "": beside the page.
+    media_url: str = ""
     # The selection the page shows, as URL parameters (``Filters.to_params`` items): the
     # page applies it itself, as it applies an exported page's own address.
     filters: tuple[tuple[str, str], ...] = ()
@@ -283,7 +286,8 @@ window.cufRelay = new CufRelay({{ this._parent.get_name() }}, {{ this.data }}, {
                               "speakerUrl": options.speaker_url,
                               "autoplay": options.autoplay, "attribution": attribution,
                               "landUrl": land_url, "fineUrl": fine_url, "lang": options.lang,
-                              "readUrl": read_url, "filters": dict(options.filters)})
+                              "readUrl": read_url, "filters": dict(options.filters),
+                              "mediaUrl": options.media_url})
 
 
 def public_address(url: str) -> str:

@@ -11,7 +11,8 @@ from __future__ import annotations
 import datetime as dt
 
 from cufmap import i18n
-from cufmap.relay import countries
+from cufmap.relay import countries, routes
+from cufmap.text import fold
 
 # Overseas territories shown as insets: (label, south, west, north, east).
 TERRITORIES = (
@@ -45,7 +46,8 @@ def _overseas(lat: float, lon: float) -> bool:
 
 
 
-def payload(located: list, today: dt.date, languages: tuple[str, ...] = ("fr",)) -> dict:
+def payload(located: list, today: dt.date, languages: tuple[str, ...] = ("fr",),
+            media: dict | None = None) -> dict:
     """The data the browser needs, as one GeoJSON FeatureCollection: a Point per stage, in
     timeline order, whose partners carry their positions; ``links`` lists each placed
     partnership once, as [stage index, partner index] (the browser draws the great circle of
@@ -55,7 +57,13 @@ def payload(located: list, today: dt.date, languages: tuple[str, ...] = ("fr",))
     {lang: text} objects; country names come once, in a table keyed by ISO code (French
     always among them: the free-text filter searches them). The browser inserts every text
     with textContent, never as HTML. Hours (« 09:15 ») and the link (a web address, or
-    nothing) are there for the calendar file too."""
+    nothing) are there for the calendar file too.
+
+    ``media`` (:func:`cufmap.publish.export.media_of`): each stage's route (``route``: its
+    lines, length and named points, each point naming a partner carrying its index) and photos
+    (``photos``: ``src`` relative to the page's media folder, ``alt``, ``credit``); ``figures``
+    sums the relay up (:func:`figures`)."""
+    media = media or {}
     locales = {lang: i18n.locale(lang) for lang in languages}
     features, insets, isos, links = [], {}, set(), []
     for index, item in enumerate(located):
@@ -90,6 +98,17 @@ def payload(located: list, today: dt.date, languages: tuple[str, ...] = ("fr",))
         for name, value in fields:
             if value:
                 properties[name] = value
+        attached = media.get(s.id) or {}
+        if attached.get("route"):
+            route = dict(attached["route"])
+            names = [p.name for p in s.partners]
+            route["points"] = [dict(p, **({"partner": i} if (i := routes.partner_of(
+                p["name"], names)) is not None else {})) for p in route["points"]]
+            texts = {lang: routes.km_text(route["km"], locales[lang]) for lang in languages}
+            route["length"] = texts[languages[0]] if len(languages) == 1 else texts
+            properties["route"] = route
+        if attached.get("photos"):
+            properties["photos"] = attached["photos"]
         overseas = bool(point) and _overseas(*point)
         if overseas:
             properties["overseas"] = True
@@ -110,4 +129,47 @@ def payload(located: list, today: dt.date, languages: tuple[str, ...] = ("fr",))
     # interface texts ride along as foreign members.
     return {"type": "FeatureCollection", "features": features, "links": links,
             "today": today.isoformat(), "insets": list(insets.values()),
-            "countries": names, "texts": {lang: i18n.texts(lang) for lang in languages}}
+            "countries": names, "texts": {lang: i18n.texts(lang) for lang in languages},
+            "figures": figures(located, media, today, languages, locales)}
+
+
+#: The relay in figures, in their order; each label is a catalogue message,
+#: ``figures_<key>_one`` and ``figures_<key>_other`` (« étape », « étapes »).
+FIGURES = ("stages", "held", "hosts", "partners", "countries", "km")
+
+
+def figures(located: list, media: dict, today: dt.date, languages: tuple[str, ...],
+            locales: dict) -> dict:
+    """Stages, stages held by ``today``, hosts, partner towns, their countries and the km of
+    the routes walked, counted from the data; per language, [[figure, label], …] (« 6,8 »,
+    « km parcourus »), the km only when some route is there."""
+    from babel.numbers import format_decimal
+
+    stages = [item.stage for item in located]
+    counts = {
+        "stages": len(stages),
+        "held": sum(1 for s in stages if s.start and (s.end or s.start) < today),
+        "hosts": len({fold(s.host) for s in stages if s.host}),
+        "partners": len({(fold(p.name), p.iso or fold(p.country)) for s in stages
+                         for p in s.partners}),
+        "countries": len({p.iso or fold(p.country) for s in stages for p in s.partners
+                          if p.iso or p.country}),
+        "km": sum(float((media.get(s.id) or {}).get("route", {}).get("km") or 0)
+                  for s in stages)}
+    out = {"counts": counts}
+    for lang in languages:
+        items = []
+        for key in FIGURES:
+            value = counts[key]
+            if key == "km":
+                if not value:
+                    continue
+                value = round(value, 1)
+                number = format_decimal(value, format="#,##0.0", locale=locales[lang])
+            else:
+                number = format_decimal(value, locale=locales[lang])
+            form = "one" if i18n.plural(lang, value) == "one" else "other"
+            label = i18n.text(f"figures_{key}_{form}", lang)
+            items.append([number, label])
+        out[lang] = items
+    return out

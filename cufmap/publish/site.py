@@ -10,7 +10,9 @@ serves it under ``/app/static/``) holds:
   language) in its own address; ``cartes/courant.json`` names the current version and the
   data it was made from;
 * ``assets/``: the scripts, styles and outlines those documents load (copied from the package:
-  the browser caches them).
+  the browser caches them);
+* ``carte/photos/<id>/<digest>.webp``: the stages' photos (their names change with their
+  content), for the live page and the map documents alike; a card loads them when it opens.
 
 :func:`publish` runs after a save, after new data came from the Git remote, and at start-up
 (:class:`cufmap.publish.publisher.Publisher`); never while a visitor's page is being built.
@@ -31,6 +33,7 @@ from pathlib import Path
 
 from cufmap.files import atomic_write
 from cufmap.publish import export, mapdoc
+from cufmap.relay import attachments
 
 log = logging.getLogger(__name__)
 
@@ -58,7 +61,8 @@ class Published:
 
 
 def source_of(*paths: str | os.PathLike) -> list:
-    """What a publication was made from: each file's size and modification time."""
+    """What a publication was made from: each file's size and modification time, and those of
+    the stages' routes and photos beside the first (the data file)."""
     out = []
     for path in paths:
         try:
@@ -66,7 +70,22 @@ def source_of(*paths: str | os.PathLike) -> list:
             out.append([st.st_size, st.st_mtime_ns])
         except OSError:
             out.append(None)
+    if paths:
+        out.append(attachments_stamp(Path(paths[0]).parent))
     return out
+
+
+def attachments_stamp(folder: Path) -> str:
+    """A short digest of the attachments' names, sizes and times ("" when there is none)."""
+    found = attachments.local_files(folder)
+    if not found:
+        return ""
+    digest = hashlib.sha256()
+    for rel in sorted(found):
+        with contextlib.suppress(OSError):
+            st = found[rel].stat()
+            digest.update(f"{rel}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
+    return digest.hexdigest()[:16]
 
 
 def current(folder: str | os.PathLike) -> dict:
@@ -126,7 +145,9 @@ def publish(settings, storage=None) -> Published:
     source = source_of(settings.data, settings.places)  # before reading: a later edit is news
     built = export.build(settings.data, settings.places, allow_online=not settings.offline)
     copy_assets(folder)
-    version = _write_documents(folder, built.payload, settings.public_url)
+    export.copy_photos(built.photos, folder / LIVE)  # before the pages that name them
+    _write_live(folder / LIVE, export.route_files(built.payload))
+    version = _write_documents(folder, export.page_data(built.payload), settings.public_url)
     live = not built.errors
     if live:
         _write_live(folder / LIVE, export.files_of(built.payload))
@@ -143,7 +164,7 @@ def _write_documents(folder: Path, data: dict, public_url: str) -> str:
             options = mapdoc.MapOptions(
                 tiles=tiles, presenter=presenter, speaker=speaker, public_url=public_url,
                 speaker_url=SPEAKER_PATH if presenter and not speaker else "",
-                assets_url=f"../../{ASSETS}/")
+                assets_url=f"../../{ASSETS}/", media_url=f"../../{LIVE}/")
             documents[document_name(tiles, presenter, speaker)] = \
                 mapdoc.render(data, options, read_url=True).encode("utf-8")
     digest = hashlib.sha256()
@@ -170,6 +191,7 @@ def _write_documents(folder: Path, data: dict, public_url: str) -> str:
 def _write_live(folder: Path, files: dict[str, str]) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     for name, text in files.items():
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
         atomic_write(folder / name, text.encode("utf-8"), mode=0o644)
 
 

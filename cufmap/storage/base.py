@@ -132,3 +132,14 @@ class Storage(Protocol):
                     author: str = "") -> None:
         """Replace the kept file ``name`` by ``change(current)``, one writer at a time (a
         commit with the Git storage, re-applied on top if the remote moved meanwhile)."""
+
+    def read_attachment(self, path: str) -> bytes | None:
+        """A stage's attachment (:mod:`cufmap.relay.attachments`: ``traces/<id>.geojson``,
+        ``photos/<id>/…``), None when there is none or it is past
+        :data:`cufmap.relay.attachments.LIMITS` (refused on its size, unread)."""
+
+    def save_attachments(self, files: dict[str, bytes | None], message: str,
+                         author: str = "") -> None:
+        """Write (bytes) or remove (None) attachments, all at once: one commit with the Git
+        storage (``message`` in French, ``author`` the signed-in name), copied beside the local
+        data file where the public pages read them."""

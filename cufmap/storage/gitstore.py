@@ -49,7 +49,7 @@ import pandas as pd
 from cufmap.errors import ConflictError, CufmapError, InvalidData, UnknownVersion, UnreadableTable
 from cufmap.files import atomic_write
 from cufmap.places import remembered
-from cufmap.relay import budget, reading, schema, validation
+from cufmap.relay import attachments, budget, reading, schema, validation
 from cufmap.storage.base import KEPT_LIMITS, Snapshot, Version, kept_name, paris_time
 from cufmap.storage.changes import change_message, merge_places
 from cufmap.storage.spreadsheets import to_csv_bytes
@@ -283,6 +283,10 @@ class GitStore:
             else:
                 self._git("read-tree", "--empty", env=env)
             for path, data in files.items():
+                if data is None:  # removed (mode 0: out of the index; no work tree needed)
+                    self._git("update-index", "--index-info", env=env,
+                              input=f"0 {'0' * 40}\t{path}\n".encode())
+                    continue
                 oid = self._git("hash-object", "-w", "--stdin", input=data).decode().strip()
                 self._git("update-index", "--add", "--cacheinfo", f"100644,{oid},{path}", env=env)
             tree = self._git("write-tree", env=env).decode().strip()
@@ -425,6 +429,67 @@ class GitStore:
                 author, "Impossible d'enregistrer sur le dépôt : il change sans cesse. "
                         "Réessayez.")
 
+    # -- a stage's route and photos (data/traces/, data/photos/) --
+    def read_attachment(self, path: str) -> bytes | None:
+        """``data/<path>`` in the remote's latest commit as last fetched; refused past its size
+        before git sends it."""
+        path = f"data/{attachments.checked(path)}"
+        with self._lock:
+            self._ensure_cache()
+            if self._fetched_at is None:
+                with contextlib.suppress(DepotError):
+                    self._fetch()
+            return _or_none(self._blob, self._head(), path, attachments.LIMITS)
+
+    def save_attachments(self, files: dict, message: str, author: str = "") -> None:
+        """One commit writing (bytes) or removing (None) ``data/<path>`` for each of ``files``,
+        pushed (rebuilt on top when the remote moved meanwhile), then copied beside the local
+        data file."""
+        staged = {f"data/{attachments.checked(p)}": data for p, data in files.items()}
+        with self._locked():
+            self._fetch()
+            for _ in range(5):
+                commit = self._commit(self._head(), staged, message, author)
+                if self._push(commit):
+                    self._materialize_attachments(commit)
+                    return
+                self._fetch()
+            raise DepotError("Impossible d'enregistrer sur le dépôt : il change sans cesse. "
+                             "Réessayez.")
+
+    def _materialize_attachments(self, head: str) -> bool:
+        """The remote's attachments copied beside the local data file (those gone from the
+        remote removed); a file past its size is left out, unread. True when something
+        changed."""
+        folder = self.data.parent
+        listing = self._git("ls-tree", "-r", "-l", head, "--",
+                            *(f"data/{name}" for name in attachments.FOLDERS))
+        remote = {}
+        for line in listing.decode("utf-8", "replace").splitlines():
+            meta, _, path = line.partition("\t")
+            parts = meta.split()
+            rel = path[len("data/"):]
+            if len(parts) == 4 and parts[1] == "blob" and attachments.is_path(rel):
+                remote[rel] = parts[2]
+        changed = False
+        for rel, oid in remote.items():
+            target = folder / rel
+            with contextlib.suppress(OSError):
+                local = target.read_bytes()
+                if _blob_oid(local) == oid:
+                    continue
+            data = _or_none(self._blob, head, f"data/{rel}", attachments.LIMITS)
+            if data is None:
+                continue
+            target.parent.mkdir(parents=True, exist_ok=True)
+            atomic_write(target, data, mode=0o644)
+            changed = True
+        for rel, file in attachments.local_files(folder).items():
+            if rel not in remote:
+                file.unlink(missing_ok=True)
+                changed = True
+        return changed
+
     # -- keeping up with the remote --
     def sync(self, force: bool = False) -> bool:
         """Fetch (at most every ``interval`` seconds unless ``force``) and copy the remote's
@@ -488,6 +553,8 @@ class GitStore:
                 atomic_write(self.places, places)
                 changed = True
             self._places_base = places
+        if self._materialize_attachments(head):
+            changed = True
         return changed
 
     def _remote_places(self, head: str) -> bytes | None:
@@ -561,6 +628,11 @@ class GitStore:
         folder = Path(folder)
         files = {name: (folder / name).read_bytes() for name in PUBLISHED
                  if (folder / name).exists()}
+        # the routes and photos the page loads when a stage is chosen (named by their digest)
+        for sub in ("traces", "photos"):
+            if (folder / sub).is_dir():
+                files.update({f.relative_to(folder).as_posix(): f.read_bytes()
+                              for f in sorted((folder / sub).rglob("*")) if f.is_file()})
         files[".nojekyll"] = b""
         with self._locked():
             ref = f"refs/remotes/origin/{branch}"
@@ -594,6 +666,11 @@ def _or_none(blob, *args) -> bytes | None:
         return blob(*args)
     except UnreadableTable:
         return None
+
+
+def _blob_oid(data: bytes) -> str:
+    """The id git gives the blob ``data`` (so an unchanged file is never read again)."""
+    return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
 
 
 def _person(author: str) -> str:

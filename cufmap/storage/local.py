@@ -29,7 +29,7 @@ from cufmap.errors import (
     os_message,
 )
 from cufmap.files import atomic_write, file_mode
-from cufmap.relay import reading, schema, validation
+from cufmap.relay import attachments, reading, schema, validation
 from cufmap.relay.budget import check_size
 from cufmap.storage.base import KEPT_LIMITS, Snapshot, Version, digest, kept_name, paris_time
 from cufmap.storage.spreadsheets import to_csv_bytes
@@ -105,6 +105,27 @@ class Store:
         for the Git storage's commit)."""
         with self._locked():
             atomic_write(self._kept_path(name), change(self.read_kept(name)), mode=0o600)
+
+    # -- a stage's route and photos, beside the data file --
+    def read_attachment(self, path: str) -> bytes | None:
+        return attachments.read(self.path.parent, path)
+
+    def save_attachments(self, files: dict, message: str, author: str = "") -> None:
+        """Each file written atomically (or removed) under the data file's lock; ``message``
+        and ``author`` are for the Git storage's commit."""
+        folder = self.path.parent
+        try:
+            with self._locked():
+                for path, data in files.items():
+                    target = folder / attachments.checked(path)
+                    if data is None:
+                        with contextlib.suppress(FileNotFoundError):
+                            target.unlink()
+                        continue
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    atomic_write(target, data, mode=0o644)  # served to the public
+        except OSError as exc:
+            raise StorageError(os_message(folder, exc, writing=True)) from None
 
     # -- writing --
     @contextlib.contextmanager

@@ -6,11 +6,14 @@
   var M = window.CufMap = window.CufMap || {};
 
   // In: the map's container (the card sits in it, bottom-left; a bottom sheet on a phone), the
-  // interface texts. Out: show(stage), hide(), close(), isOpen(), edges(), place(); `el`, the
-  // card; fires « close » {inside: the focus was in the card} when its button or Escape
-  // closes it. A region named by its title, read out when it changes (aria-live).
+  // interface texts, where the photos are (their `src` is relative to it). Out: show(stage),
+  // hide(), close(), isOpen(), edges(), place(); `el`, the card; fires « close » {inside: the
+  // focus was in the card} when its button or Escape closes it, « partner » {stage, index}
+  // when a named point of the route naming a partner is chosen. A region named by its title,
+  // read out when it changes (aria-live).
   M.Card = L.Evented.extend({
-    initialize: function (box, texts) {
+    initialize: function (box, texts, mediaUrl) {
+      this.mediaUrl = mediaUrl || "";
       var self = this;
       var card = M.el("section", { "class": "cuf-card", "aria-live": "polite", hidden: "",
                                    role: "region", "aria-labelledby": "cuf-card-title" });
@@ -42,6 +45,7 @@
         s.partners.forEach(function (p) { ul.appendChild(el("li", null, p.name + " (" + p.country + ")")); });
         card.appendChild(ul);
       }
+      this.march(s);
       var href = M.safeHref(s.link);
       if (href) {
         var a = el("a", { href: href, target: "_blank", rel: "noopener noreferrer" }, t.more);
@@ -59,6 +63,39 @@
       var bottom = parseFloat(getComputedStyle(card).bottom) || 0;
       var need = this.box.getBoundingClientRect().bottom - credits.getBoundingClientRect().top + 4;
       if (need > bottom) card.style.bottom = need + "px";
+    },
+
+    // The route's length and named points; the photos, whose <img> are made only now that the
+    // card opens (a page never loads a photo before).
+    march: function (s) {
+      var self = this, card = this.el, t = this.texts, el = M.el;
+      if (s.route) {
+        card.appendChild(el("p", { "class": "route" }, t.route + " · " + s.route_length));
+        var named = (s.route.points || []);
+        if (named.length) {
+          var ul = el("ul", { "class": "route-points" });
+          named.forEach(function (p) {
+            var li = ul.appendChild(el("li"));
+            if (p.partner === undefined) { li.textContent = p.name; return; }
+            var b = li.appendChild(el("button", { type: "button", "class": "partner-link" }, p.name));
+            b.addEventListener("click", function () { self.fire("partner", { stage: s.id, index: p.partner }); });
+          });
+          card.appendChild(ul);
+        }
+      }
+      if (s.photos && s.photos.length) {
+        var box = el("div", { "class": "photos", role: "group", "aria-label": t.photos });
+        s.photos.forEach(function (p) {
+          var figure = el("figure");
+          var img = el("img", { alt: p.alt, decoding: "async" });
+          if (p.width) { img.width = p.width; img.height = p.height; }
+          img.src = self.mediaUrl + p.src;
+          figure.appendChild(img);
+          if (p.credit) figure.appendChild(el("figcaption", null, t.credit + p.credit));
+          box.appendChild(figure);
+        });
+        card.appendChild(box);
+      }
     },
 
     hide: function () { this.el.hidden = true; },  // the overview

@@ -13,7 +13,7 @@
   var M = window.CufMap = window.CufMap || {};
 
   function CufRelay(map, data, opts) {
-    var self = this;
+    var self = this, root = document.documentElement;
     opts = opts || {};
     this.map = map;
     this.data = data;
@@ -42,6 +42,8 @@
     this.stages.forEach(function (s, i) {
       s.index = i;
       s.label = CufData.label(i + 1, s.host, s.when, lang);
+      if (s.route) s.route_length = typeof s.route.length === "string" ? s.route.length :
+        (s.route.length || {})[lang] || "";
       self.byId[s.id] = s;
     });
     this.links = CufData.links(data, this.byId);
@@ -62,10 +64,35 @@
     this.renderer.drawStages();
     this.timeline = new M.Timeline(document.querySelector(".cuf-timeline"), this.stages,
                                    this.total, t).on("select", select);
-    this.card = new M.Card(map.getContainer(), t).on("close", function (e) {
-      // closed from inside the card (its button, Escape): the focus goes back where it was
-      if (e.inside && self.opener && document.contains(self.opener)) self.opener.focus();
+    this.card = new M.Card(map.getContainer(), t, opts.mediaUrl).on({
+      partner: partner,
+      close: function (e) {
+        // closed from inside the card (its button, Escape): the focus goes back where it was
+        if (e.inside && self.opener && document.contains(self.opener)) self.opener.focus();
+      }
     });
+    // The route walked at the chosen stage; its progress as attributes (tests wait on them).
+    this.route = new M.Route(map, opts.mediaUrl).on({
+      partner: partner,
+      loaded: function (e) {  // a route fetched after the flight began: the presenter frames it
+        if (presenter && e.id === self.currentId()) self.frameRoute();
+      },
+      progress: function (e) { root.setAttribute("data-cuf-route-points", e.points); },
+      drawn: function (e) {
+        root.setAttribute("data-cuf-route-points", e.points);
+        root.setAttribute("data-cuf-route", "drawn");
+      }
+    });
+    var figures = data.figures && data.figures[lang];
+    if (figures && !presenter) {
+      this.figures = new M.Figures(document.querySelector(".cuf-timeline"), figures, t.figures);
+    } else if (figures && !opts.speaker) {  // the presenter's closing view
+      this.figuresPanel = new M.Figures(map.getContainer(), figures, t.figures, true);
+    }
+    function partner(e) {  // a named point naming a partner town: to that partner
+      var s = self.byId[e.stage], p = s && s.partners[e.index];
+      if (p && p.lat !== null && p.lat !== undefined) self.map.flyTo([p.lat, p.lon], 8, { duration: 0.8 });
+    }
     this.legend = M.legend(map, t);
     // What a screen reader says of the map (its markers each say number, host, date, status).
     map.getContainer().setAttribute("role", "region");
@@ -88,7 +115,6 @@
       if (self.current < 0) self.fitOverview(false);
     });
     // An explicit signal while the map flies or pans (tests and tools wait on it, not on time).
-    var root = document.documentElement;
     map.on("movestart", function () { root.setAttribute("data-cuf-moving", "1"); });
     map.on("moveend", function () { root.removeAttribute("data-cuf-moving"); });
     liftScale(map);
@@ -198,9 +224,12 @@
       }
     });
     this.autoplay = new M.Autoplay().on("tick", function () {
-      if (self.current >= self.order().length - 1) self.overview(); else self.step(1);
+      if (self.current >= self.order().length - 1) self.finish(); else self.step(1);
     });
-    if (opts.speaker) this.speaker = new M.Speaker(t);
+    if (opts.speaker) {
+      this.speaker = new M.Speaker(t);
+      this.speaker.mediaUrl = opts.mediaUrl || "";
+    }
     else if (follow && (follow.url || follow.error)) this.follow = new M.Follow(follow, t);
     this.messages = new M.Messages().on("notes", function (e) {
       var notes = self.speaker && CufData.speakerNotes(e.data, self.byId);
@@ -256,6 +285,8 @@
   CufRelay.prototype.overview = function (animate) {
     this.fitOverview(animate);
     this.renderer.clear();
+    this.route.clear();
+    if (this.figuresPanel) this.figuresPanel.show(false);
     this.timeline.mark(null);
     this.card.hide();
     if (this.controls) this.controls.setStage("");
@@ -319,6 +350,8 @@
     this.renderer.select(id);
     this.card.show(s);
     if (this.controls) this.controls.setStage(id);
+    document.documentElement.removeAttribute("data-cuf-route");
+    this.route.show(s, !!this.opts.presenter && o.animate !== false);
     this.current = this.order().indexOf(s);
     if (this.opts.presenter && !this.startedAt && !o.remote) this.started(Date.now());
     if (s.lat !== null && s.lat !== undefined) {
@@ -338,12 +371,26 @@
         { paddingTopLeft: [Math.min(card.right + 30, size.x - 180), 60], paddingBottomRight: [60, 60] };
       fit.maxZoom = 9;
       fit.duration = duration;
-      if (pts.length === 1) pts = [[s.lat - 0.25, s.lon - 0.35], [s.lat + 0.25, s.lon + 0.35]];
+      var walk = this.route.bounds();  // a march: the presenter frames its route
+      if (walk && (this.opts.presenter || pts.length === 1)) {
+        pts = [walk.getSouthWest(), walk.getNorthEast()];
+        fit.maxZoom = 15;
+      } else if (pts.length === 1) pts = [[s.lat - 0.25, s.lon - 0.35], [s.lat + 0.25, s.lon + 0.35]];
       if (o.animate !== false && !still()) this.map.flyToBounds(pts, fit);
       else { fit.animate = false; this.map.fitBounds(pts, fit); }
     }
     this.update();
     this.announce();
+  };
+
+  CufRelay.prototype.frameRoute = function () {
+    var walk = this.route.bounds();
+    if (walk) this.map.flyToBounds(walk, { padding: [60, 60], maxZoom: 15, duration: 1.2 });
+  };
+
+  CufRelay.prototype.finish = function () {  // after the last stage: the relay in figures
+    this.overview();
+    if (this.figuresPanel) this.figuresPanel.show(true);
   };
 
   CufRelay.prototype.step = function (delta) {
@@ -352,7 +399,7 @@
     var next = this.current + delta;
     if (next < 0) { this.overview(); return; }
     if (next >= order.length) {  // after the last stage, the overview (and its QR code)
-      if (this.opts.presenter) { if (this.current >= 0) this.overview(); return; }
+      if (this.opts.presenter) { if (this.current >= 0) this.finish(); return; }
       next = order.length - 1;
     }
     this.select(order[next].id);

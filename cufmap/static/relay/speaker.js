@@ -61,6 +61,7 @@
         now.appendChild(el("p", { "class": "title" }, s.title));
         now.appendChild(el("p", { "class": "host" }, s.host));
         if (s.partners.length) now.appendChild(el("p", { "class": "partners" }, M.partnersText(t, s)));
+        this.march(s);
       } else {
         now.appendChild(el("p", { "class": "title" }, t.overview));
       }
@@ -71,6 +72,21 @@
         (s ? t.end_of_relay : "");
     }
   });
+
+  // The route's length and the photos of the stage shown (their <img> made now, from where
+  // `mediaUrl` says the photos are).
+  M.Speaker.prototype.march = function (s) {
+    var t = this.texts, el = M.el, now = this.now, base = this.mediaUrl || "";
+    if (s.route_length) now.appendChild(el("p", { "class": "route" }, t.route + " · " + s.route_length));
+    if (!s.photos || !s.photos.length) return;
+    var box = el("div", { "class": "photos", role: "group", "aria-label": t.photos });
+    s.photos.forEach(function (p) {
+      var img = el("img", { alt: p.alt, decoding: "async" });
+      img.src = base + p.src;
+      box.appendChild(img);
+    });
+    now.appendChild(box);
+  };
 
   // The speaker view in its own window: `path`, the address the server wrote in this document
   // (the same page, ?vue=orateur), opened only as an http(s) address of the app's own origin;
