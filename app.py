@@ -38,7 +38,9 @@ chosen, tiles, reference = view.filters, view.tiles, view.reference
 
 # The map applies the selection itself (its document reads it in its own address), and says
 # how many stages it keeps.
-shown = {**view.to_params(dt.date.today()), "date": reference.isoformat(), "langue": lang}
+shown = {**view.to_params(dt.date.today()), "date": reference.isoformat()}
+if params.get("langue"):  # else the map follows the browser, and a shared view does too
+    shown["langue"] = lang
 st.iframe(frames.map_document(shown, tiles=tiles), height=680, alt=t["map_frame_title"])
 st.caption(i18n.text("page_sources", lang, places=t["page_places_attribution"]))
 

@@ -321,10 +321,11 @@ def export(outdir: Path, tuiles: str, offline: bool, forcer: bool) -> None:
               show_default=True, help="PDF (vectoriel, pour l'imprimeur) ou PNG (image).")
 @click.option("--papier", type=click.Choice(["A4", "A3"]), default="A4", show_default=True,
               help="Format du papier, à l'italienne (paysage).")
-@click.option("--sortie", type=click.Path(path_type=Path, dir_okay=False),
+@click.option("--sortie", metavar="FICHIER", type=click.Path(path_type=Path, dir_okay=False),
               help="Fichier à écrire (par défaut affiche-relais-A4.pdf, selon le papier et le "
                    "format, dans le dossier courant).")
-@click.option("--dpi", type=click.IntRange(72, 1200), default=300, show_default=True,
+@click.option("--dpi", metavar="POINTS", type=click.IntRange(72, 1200), default=300,
+              show_default=True,
               help="Résolution du PNG, en points par pouce (le PDF est vectoriel).")
 @click.option("--offline", is_flag=True, help="N'utilise jamais le réseau pour géocoder.")
 @click.option("--forcer", is_flag=True,

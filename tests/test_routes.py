@@ -94,6 +94,27 @@ def test_a_named_point_links_to_the_partner_it_names():
     assert routes.partner_of("Ravennes", partners) is None  # whole words only
 
 
+def test_a_route_drawn_on_the_map_is_kept_as_a_file_would_be(relay):
+    """Points clicked on the editing page's map, in order, one named after a twin town: the
+    route's length from those points, the named point linked to its partner."""
+    clicks = [(48.4440, 1.4890), (48.4470, 1.4930, "Place de Ravenne"), (48.4500, 1.4900),
+              (48.4480, 1.4850)]
+    said = marches.attach_drawn_route(relay, CHARTRES, clicks, "Alice")
+    kept = marches.route_of(relay, CHARTRES)
+    expected = routes.length_km([[(lon, lat) for lat, lon, *_ in clicks]])
+    assert kept["km"] == round(expected, 1) and 1.0 < expected < 1.5
+    assert routes.km_text(kept["km"]) in said
+    assert [p["name"] for p in kept["points"]] == ["Place de Ravenne"]
+    assert kept["lines"] == [[[lon, lat] for lat, lon, *_ in clicks]]
+    with pytest.raises(RefusedFile, match="au moins deux points"):
+        marches.attach_drawn_route(relay, CHARTRES, clicks[:1], "Alice")
+    with pytest.raises(RefusedFile, match="au plus 1000 points"):
+        marches.attach_drawn_route(relay, CHARTRES, clicks * 300, "Alice")
+    with pytest.raises(RefusedFile, match="commence à .* km de Ville de Chartres"):
+        marches.attach_drawn_route(relay, CHARTRES, [(45.50, -73.56), (45.51, -73.55)], "A")
+    assert marches.route_of(relay, CHARTRES) == kept  # a refusal keeps what was there
+
+
 # --- hostile inputs: refused (or reduced) with a French message, nothing stored ---------------
 
 def test_a_gpx_of_100_000_points_is_accepted_and_simplified(relay):

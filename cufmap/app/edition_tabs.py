@@ -12,7 +12,7 @@ from cufmap.editing import session
 from cufmap.errors import CufmapError, UnreadableTable, os_message
 from cufmap.places.geocoding import Chain, PlacesFile
 from cufmap.publish import export, poster, site
-from cufmap.publish.mapdoc import picker_map
+from cufmap.publish.mapdoc import picker_map, route_group
 from cufmap.relay import validation
 from cufmap.storage import changes, spreadsheets
 
@@ -267,6 +267,8 @@ def march_section(ed: session.EditingSession, stage_id: str) -> None:
     if upload is not None and st.button("Enregistrer le tracé", key=k + "route_save"):
         run(lambda: marches.attach_route(store, stage_id, upload.getvalue(), upload.name,
                                          ed.author))
+    with st.expander("… ou le dessiner sur la carte", expanded=bool(st.session_state.get(k + "drawn"))):
+        draw_route(ed, stage_id, k, run)
     shown = marches.photos_of(store, stage_id)
     for item in shown:
         c1, c2 = st.columns([1, 3])
@@ -292,6 +294,65 @@ def march_section(ed: session.EditingSession, stage_id: str) -> None:
         if image is not None and st.button("Enregistrer la photo", key=k + "photo_save"):
             run(lambda: marches.add_photo(store, stage_id, image.getvalue(), image.name, alt,
                                           credit, ed.author))
+
+
+def draw_route(ed: session.EditingSession, stage_id: str, k: str, run) -> None:
+    """A route clicked point by point on a map around the stage (:func:`marches.attach_drawn_route`):
+    each click adds a point, a name typed first makes it a named point (« Place de Ravenne »,
+    a partner town's name links to it on the public map)."""
+    from streamlit_folium import st_folium
+
+    from cufmap.editing import marches
+    from cufmap.relay import routes
+
+    drawn = st.session_state.setdefault(k + "drawn", [])
+    try:
+        host, place = marches.stage_place(ed.store, stage_id)
+    except CufmapError as exc:
+        st.error(md(exc))
+        return
+    if place is None:
+        st.info(f"L'étape de {md(host)} n'est pas encore placée : placez-la (onglet « Lieux ») "
+                "pour dessiner son tracé.")
+        return
+    st.caption("Cliquez sur la carte le long du parcours, dans l'ordre de la marche. Pour nommer "
+               "un point (une place, un monument), tapez son nom avant de cliquer.")
+    m = st.session_state.setdefault(k + "named_n", 0)
+    name = st.text_input("Nom du prochain point (facultatif)", key=f"{k}named_{m}",
+                         placeholder="ex. Place de Ravenne")
+    served = loaders.served_url(loaders.settings().published_dir)
+    # The map stays as it is (its view too); the route goes on it as a group of its own.
+    clicked = st_folium(picker_map((place[1], place[0]), zoom=14,
+                                   assets_url=f"{served}{site.ASSETS}/"),
+                        feature_group_to_add=route_group(drawn), key=k + "draw_map",
+                        height=420, width=None, returned_objects=["last_clicked"])
+    point = (clicked or {}).get("last_clicked")
+    if point and point != st.session_state.get(k + "draw_last") and \
+            len(drawn) < marches.MAX_DRAWN:
+        st.session_state[k + "draw_last"] = point  # a rerun returns the same click again
+        drawn.append((round(point["lat"], 6), round(point["lng"], 6), name.strip()[:120]))
+        if name.strip():
+            st.session_state[k + "named_n"] = m + 1  # the next point starts unnamed
+        st.rerun()
+    if drawn:
+        km = routes.length_km([[(p[1], p[0]) for p in drawn]])
+        named = [p[2] for p in drawn if p[2]]
+        st.write(md(f"{len(drawn)} point(s), {routes.km_text(km)}"
+                    + (f" ; points nommés : {', '.join(named)}" if named else "") + "."))
+    b1, b2, b3 = st.columns(3)
+    if b1.button("Retirer le dernier point", key=k + "draw_undo", disabled=not drawn):
+        drawn.pop()
+        st.rerun()
+    if b2.button("Tout effacer", key=k + "draw_clear", disabled=not drawn):
+        drawn.clear()
+        st.rerun()
+    if b3.button("Enregistrer ce tracé", key=k + "draw_save", type="primary",
+                 disabled=len(drawn) < 2):
+        def save() -> str:
+            said = marches.attach_drawn_route(ed.store, stage_id, drawn, ed.author)
+            drawn.clear()
+            return said
+        run(save)
 
 
 def places_tab(ed: session.EditingSession) -> None:

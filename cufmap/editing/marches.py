@@ -46,6 +46,43 @@ def attach_route(store, stage_id: str, data: bytes, filename: str, author: str) 
     return f"Tracé de {length} enregistré ({kept}, {len(route.waypoints)} point(s) nommé(s))."
 
 
+#: A route drawn by clicking on the editing page's map: at most this many points.
+MAX_DRAWN = 1_000
+#: How a drawn route is named in the messages and its stored ``source``.
+DRAWN = "tracé dessiné sur la carte"
+
+
+def drawn_route(points) -> bytes:
+    """The route clicked on the map, as the GeoJSON :func:`attach_route` reads: one line
+    through the points in their order, and those given a name as named points. ``points``:
+    (lat, lon) or (lat, lon, name) in the order clicked."""
+    import json
+
+    line, named = [], []
+    for point in points:
+        lat, lon, name = (*point, "")[:3]
+        line.append([round(float(lon), 6), round(float(lat), 6)])
+        if str(name).strip():
+            named.append({"type": "Feature", "properties": {"name": str(name).strip()},
+                          "geometry": {"type": "Point", "coordinates": line[-1]}})
+    features = [{"type": "Feature", "properties": {},
+                 "geometry": {"type": "LineString", "coordinates": line}}, *named]
+    return json.dumps({"type": "FeatureCollection", "features": features},
+                      ensure_ascii=False).encode("utf-8")
+
+
+def attach_drawn_route(store, stage_id: str, points, author: str) -> str:
+    """Keep the route clicked on the map for the stage, checked as a file would be (near the
+    stage, named points naming partners linked to them)."""
+    if len(points) < 2:
+        raise RefusedFile("Un tracé demande au moins deux points : cliquez sur la carte le long "
+                          "du parcours. Rien n'a été enregistré.")
+    if len(points) > MAX_DRAWN:
+        raise RefusedFile(f"Un tracé dessiné compte au plus {MAX_DRAWN} points ; pour plus, "
+                          "envoyez le fichier GPX de la marche. Rien n'a été enregistré.")
+    return attach_route(store, stage_id, drawn_route(points), DRAWN, author)
+
+
 def remove_route(store, stage_id: str, author: str) -> None:
     host, _ = stage_place(store, stage_id)
     store.save_attachments({attachments.route_path(stage_id): None}, f"Tracé retiré : {host}",

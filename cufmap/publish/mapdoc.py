@@ -398,10 +398,11 @@ def with_policy(document: str, tiles: str = "") -> str:
 
 
 def picker_map(center: tuple[float, float] | None, zoom: int = 5, tiles: str = "osm-fr",
-               assets_url: str = "/app/static/", candidates=()):
+               assets_url: str = "/app/static/", candidates=(), line=()):
     """A small folium map to place a point by clicking (the editing page, via ``st_folium``):
     Leaflet and the land outlines from the app's own static files (no CDN; land drawn even
-    when tiles fail), the current position and the ranked candidates as circles."""
+    when tiles fail), the current position and the ranked candidates as circles; ``line``, a
+    route being drawn, (lat, lon) or (lat, lon, name) in order, as a line through dots."""
     spec = TILES.get(tiles)
     m = folium.Map(location=center or (46.6, 2.4), zoom_start=zoom if center else 5, tiles=None,
                    prefer_canvas=True)
@@ -422,7 +423,24 @@ def picker_map(center: tuple[float, float] | None, zoom: int = 5, tiles: str = "
                             tooltip=_inert_html(f"{i + 1}. {label}")).add_to(m)
     if center:
         folium.CircleMarker(center, radius=9, color="#b3261e", weight=3, fill=False).add_to(m)
+    if line:
+        route_group(line).add_to(m)
     return m
+
+
+def route_group(line) -> folium.FeatureGroup:
+    """A route being drawn, (lat, lon) or (lat, lon, name) in order: a line through numbered
+    dots, named ones larger (``st_folium`` adds it to a map already shown, which keeps its
+    view)."""
+    group = folium.FeatureGroup(name="Tracé")
+    points = [tuple(p[:2]) for p in line]
+    if len(points) > 1:
+        folium.PolyLine(points, color="#b3261e", weight=4, opacity=0.9).add_to(group)
+    for i, (lat, lon, *name) in enumerate(line):
+        label = f"{i + 1}" + (f". {name[0]}" if name and name[0] else "")
+        folium.CircleMarker((lat, lon), radius=7 if name and name[0] else 5, color="#b3261e",
+                            fill=True, fill_opacity=1, tooltip=_inert_html(label)).add_to(group)
+    return group
 
 
 class MetricScale(RenderOnce):
