@@ -232,6 +232,7 @@ def test_import_an_excel_fr_file_with_errors_then_export(page, site, tmp_path):
     assert raw.startswith("\ufeffIdentifiant;Date de début;".encode("utf-8"))
     assert "01/04/2025" in raw.decode("utf-8-sig")
     # The poster of the saved version, drawn when asked (cufmap/publish/poster.py).
+    settle(page)
     with page.expect_download() as poster_download:
         page.get_by_role("button", name="Affiche (PDF)").click()
     assert poster_download.value.suggested_filename == "affiche-relais-A4.pdf"
