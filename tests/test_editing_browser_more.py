@@ -1,6 +1,8 @@
 """The editing page in a real browser, second part (its own server, so that the two halves of
 the editing flows run side by side under xdist): two sessions in conflict, and the places."""
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -109,3 +111,55 @@ def test_dates_and_choices_the_french_way_in_a_french_browser(browser, site):
         dates_choices_and_the_form(page, url, data, "fr-FR")
     finally:
         page.context.close()
+
+
+def test_a_route_drawn_by_clicking_on_the_map_is_kept_and_shown(page, site):
+    """« Une étape », Chartres: three clicks along the walk, the second one named after a twin
+    town, one taken back, one more; saved, the route is kept with the data (its length from
+    the clicks) and the named point is there."""
+    import json
+
+    url, data, _ = site
+    sign_in(page, url)
+    page.get_by_role("tab", name="Une étape").click()
+    page.get_by_label("Étape", exact=True).click()
+    page.keyboard.type("Chartres")
+    with rerun(page):
+        page.get_by_role("option", name="31/05/2025 — Ville de Chartres — Marche des villes "
+                                        "jumelées à Chartres").click()
+    page.get_by_text("… ou le dessiner sur la carte").click()
+    picker = page.frame_locator("iframe[title='streamlit_folium.st_folium']").first
+    area = picker.locator(".leaflet-container")
+    expect(area).to_be_visible(timeout=20_000)
+    box = area.bounding_box()
+    x, y = box["width"] / 2, box["height"] / 2
+    clicks = [(x - 120, y + 60, ""), (x - 20, y - 40, "Place de Ravenne"), (x + 200, y - 100, ""),
+              (x + 100, y + 80, "")]
+    drawn = 0
+    for i, (cx, cy, name) in enumerate(clicks):
+        if name:
+            page.get_by_label("Nom du prochain point (facultatif)").fill(name)
+        settle(page)
+        area.click(position={"x": cx, "y": cy})
+        drawn += 1
+        expect(page.get_by_text(f"{drawn} point(s), ")).to_be_visible(timeout=20_000)
+        if i == 2:  # a point put in the wrong place, taken back
+            settle(page)
+            with rerun(page):
+                page.get_by_role("button", name="Retirer le dernier point").click()
+            drawn -= 1
+            expect(page.get_by_text(f"{drawn} point(s), ")).to_be_visible()
+    expect(page.get_by_text("points nommés : Place de Ravenne")).to_be_visible()
+    settle(page)
+    with rerun(page):
+        page.get_by_role("button", name="Enregistrer ce tracé").click()
+    expect(page.get_by_text(re.compile(r"^Tracé de \d+,\d\skm enregistré \(3 points"))) \
+        .to_be_visible(timeout=20_000)
+    stored = json.loads((data.parent / "traces" / "chartres-2025-05-31.geojson").read_text())
+    line = next(f for f in stored["features"] if f["geometry"]["type"] == "MultiLineString")
+    assert line["properties"]["source"] == "tracé dessiné sur la carte"
+    assert len(line["geometry"]["coordinates"][0]) == 3  # the taken-back point is not there
+    assert 0.05 < line["properties"]["km"] < 5
+    [named] = [f for f in stored["features"] if f["geometry"]["type"] == "Point"]
+    assert named["properties"]["name"] == "Place de Ravenne"
+    expect(page.get_by_text("Tracé enregistré : ")).to_contain_text("Place de Ravenne")
