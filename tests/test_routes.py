@@ -5,6 +5,7 @@ with the data, and publish it (payload, page, GeoJSON file) without weighing on 
 import json
 import math
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -235,3 +236,39 @@ def test_the_published_folder_follows_a_new_route_and_serves_it_from_the_app(rel
     document = (config.published_dir / site.DOCUMENTS / again.version
                 / site.document_name("osm-fr", presenter=True)).read_text(encoding="utf-8")
     assert f'"src":"traces/{route.name}"' in document and '"mediaUrl":"../../carte/"' in document
+
+
+@pytest.mark.parametrize("served", [True, False])
+def test_the_drawing_map_loads_leaflet_from_the_app_or_inline(monkeypatch, relay, served):
+    """The map to draw a route on (st_folium) takes Leaflet from the published folder the app
+    serves; with that folder outside ``static/``, from ``data:`` addresses (it was blank)."""
+    import json
+
+    from cufmap.app import auth
+
+    from .conftest import ROOT, run_page
+
+    if not served:  # a folder of the system's temporary files: never under static/
+        outside = tempfile.mkdtemp(prefix="cufmap-publie-")
+        monkeypatch.setenv("CUFMAP_DOSSIER_PUBLIE", outside)
+    monkeypatch.setenv("CUFMAP_DATA", str(relay.path))
+    monkeypatch.setenv("CUFMAP_PLACES", str(relay.places))
+    monkeypatch.setenv("CUFMAP_MOT_DE_PASSE_HASH", auth.hash_password("mot-de-passe-1",
+                                                                      iterations=1000))
+    monkeypatch.chdir(ROOT)
+    at = run_page("pages/edition.py")
+    at.text_input(key="ed_name").input("Alice")
+    at.text_input(key="ed_password").input("mot-de-passe-1")
+    at.button[0].click()
+    at.run()
+    next(s for s in at.selectbox if s.label == "Étape").select(CHARTRES).run()
+    [drawing] = at.get("component_instance")
+    args = json.loads(drawing.proto.json_args)
+    links = args["js_links"] + args["css_links"]
+    assert len(links) == 3 and "[48.44" in args["script"]  # around Chartres
+    if served:
+        assert all(link.startswith("/app/static/") for link in links)
+    else:
+        shutil.rmtree(outside)
+        assert all(link.startswith(("data:text/javascript;base64,", "data:text/css;base64,"))
+                   for link in links)

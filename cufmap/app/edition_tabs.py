@@ -323,7 +323,7 @@ def draw_route(ed: session.EditingSession, stage_id: str, k: str, run) -> None:
     served = loaders.served_url(loaders.settings().published_dir)
     # The map stays as it is (its view too); the route goes on it as a group of its own.
     clicked = st_folium(picker_map((place[1], place[0]), zoom=14,
-                                   assets_url=f"{served}{site.ASSETS}/"),
+                                   assets_url=f"{served}{site.ASSETS}/" if served else ""),
                         feature_group_to_add=route_group(drawn), key=k + "draw_map",
                         height=420, width=None, returned_objects=["last_clicked"])
     point = (clicked or {}).get("last_clicked")
@@ -397,7 +397,7 @@ def places_tab(ed: session.EditingSession) -> None:
             served = loaders.served_url(config.published_dir)
             clicked = st_folium(picker_map(centre, zoom=5 if candidates else 9,
                                            candidates=candidates,
-                                           assets_url=f"{served}{site.ASSETS}/"),
+                                           assets_url=f"{served}{site.ASSETS}/" if served else ""),
                                 key=f"ed_map_{s.key}", height=360, width=None,
                                 returned_objects=["last_clicked"])
             point = (clicked or {}).get("last_clicked")

@@ -397,24 +397,36 @@ def with_policy(document: str, tiles: str = "") -> str:
     return document.replace("<head>", "<head>\n    " + meta, 1)
 
 
+@lru_cache(maxsize=None)
+def asset_data_url(name: str) -> str:
+    """A bundled asset as a ``data:`` address: what a picker map loads when the app serves no
+    folder of assets (the published folder outside ``static/``)."""
+    import base64
+
+    kind = "text/css" if name.endswith(".css") else "text/javascript"
+    return f"data:{kind};base64," + base64.b64encode((STATIC / name).read_bytes()).decode()
+
+
 def picker_map(center: tuple[float, float] | None, zoom: int = 5, tiles: str = "osm-fr",
                assets_url: str = "/app/static/", candidates=(), line=()):
     """A small folium map to place a point by clicking (the editing page, via ``st_folium``):
     Leaflet and the land outlines from the app's own static files (no CDN; land drawn even
-    when tiles fail), the current position and the ranked candidates as circles; ``line``, a
-    route being drawn, (lat, lon) or (lat, lon, name) in order, as a line through dots."""
+    when tiles fail; ``assets_url`` "": inlined as ``data:`` addresses), the current position
+    and the ranked candidates as circles; ``line``, a route being drawn, (lat, lon) or
+    (lat, lon, name) in order, as a line through dots."""
     spec = TILES.get(tiles)
     m = folium.Map(location=center or (46.6, 2.4), zoom_start=zoom if center else 5, tiles=None,
                    prefer_canvas=True)
     m.add_child(MetricScale())
-    m.default_js = [("leaflet", asset_url(assets_url, ASSETS_JS["leaflet"]))]
-    m.default_css = [("leaflet", asset_url(assets_url, ASSETS_CSS["leaflet"]))]
+    where = (lambda name: asset_url(assets_url, name)) if assets_url else asset_data_url
+    m.default_js = [("leaflet", where(ASSETS_JS["leaflet"]))]
+    m.default_css = [("leaflet", where(ASSETS_CSS["leaflet"]))]
     # read each time: TopoJson writes each geometry's style into the data it is given
     land = folium.TopoJson(json.loads((STATIC / LAND).read_text(encoding="utf-8")),
                            "objects.land",
                            style_function=lambda _: {"color": "#8a99a8", "weight": 0.8,
                                                      "fillColor": "#f3efe6", "fillOpacity": 1})
-    land.default_js = [("topojson", asset_url(assets_url, ASSETS_JS["topojson"]))]
+    land.default_js = [("topojson", where(ASSETS_JS["topojson"]))]
     land.add_to(m)
     if spec:
         folium.TileLayer(spec[0], attr=spec[1], max_zoom=spec[2]).add_to(m)
