@@ -41,7 +41,8 @@ chosen, tiles, reference = view.filters, view.tiles, view.reference
 shown = {**view.to_params(dt.date.today()), "date": reference.isoformat()}
 if params.get("langue"):  # else the map follows the browser, and a shared view does too
     shown["langue"] = lang
-st.iframe(frames.map_document(shown, tiles=tiles), height=680, alt=t["map_frame_title"])
+st.iframe(frames.map_document(shown, tiles=tiles, lang=lang), height=680,
+          alt=t["map_frame_title"])
 st.caption(i18n.text("page_sources", lang, places=t["page_places_attribution"]))
 
 # Filters are built only when asked for (or when the URL carries some): the public map

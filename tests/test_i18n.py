@@ -102,6 +102,48 @@ def test_dates_months_and_credits_are_in_the_page_s_language():
     assert "Contours : Natural Earth" in mapdoc.attribution("osm-fr", "fr")
 
 
+@pytest.mark.parametrize("served", [True, False])
+def test_the_app_s_map_speaks_the_browser_s_language_and_its_address_stays_neutral(
+        monkeypatch, tmp_path, served):
+    """An English browser on the public page, no ?langue=: a published document gets no
+    ``langue`` in its address (it follows the browser itself, and a shared view then follows
+    the receiver's); a map drawn inline (published folder not served) is drawn in English."""
+    import html
+    import tempfile
+
+    from cufmap.app import ui
+
+    monkeypatch.setattr(ui, "page_language", lambda: "en")
+    data = tmp_path / "relais.csv"
+    shutil.copy(DATA, data)
+    shutil.copy(ROOT / "data" / "lieux.csv", tmp_path / "lieux.csv")
+    monkeypatch.setenv("CUFMAP_DATA", str(data))
+    monkeypatch.setenv("CUFMAP_PLACES", str(tmp_path / "lieux.csv"))
+    outside = tempfile.mkdtemp(prefix="cufmap-publie-")
+    if not served:
+        monkeypatch.setenv("CUFMAP_DOSSIER_PUBLIE", outside)
+    monkeypatch.chdir(ROOT)
+    from cufmap.app import loaders
+
+    if served:  # the publisher's first publication, as a running app has it
+        loaders.publisher().wait_ready(60)
+    try:
+        from .conftest import run_page
+
+        at = run_page("app.py")
+        [frame] = at.get("iframe")
+        outer = frame.proto.srcdoc
+        assert '<html lang="en">' in outer
+        if served:
+            src = re.search(r'<iframe src="([^"]+)"', outer).group(1)
+            assert "/app/static/" in src and "langue" not in src and "etape" not in src
+        else:
+            inner = html.unescape(re.search(r'srcdoc="([^"]*)"', outer).group(1))
+            assert '"lang":"en"' in inner
+    finally:
+        shutil.rmtree(outside)
+
+
 def test_the_streamlit_translation_script_survives_streamlit_s_sanitizer():
     """Streamlit passes st.html through DOMPurify, which drops a script whose text holds « < »
     followed by a letter, « / » or « ! » (measured: the public page stayed in English)."""

@@ -62,7 +62,7 @@ def map_frame(src: str = "", presenter: bool = False, title: str = "", inline: s
 
 def map_document(params: dict[str, str], tiles: str = "osm-fr", presenter: bool = False,
                  speaker: bool = False, notes: dict[str, str] | None = None,
-                 inline_options: mapdoc.MapOptions | None = None) -> str:
+                 inline_options: mapdoc.MapOptions | None = None, lang: str = "") -> str:
     """The frame showing the published map document of this view with the page's options
     ``params`` (the filters, ``etape``, ``date``, ``langue``, ``chronologie``), which the
     document applies itself. ``inline_options``: a view no published document serves (drawn
@@ -70,7 +70,9 @@ def map_document(params: dict[str, str], tiles: str = "osm-fr", presenter: bool 
     page."""
     config = loaders.settings()
     publisher = loaders.publisher()
-    lang = i18n.choose(params.get("langue", ""))
+    # The page's language: its address's, else ``lang`` (the browser's, for the app's page),
+    # which a published document finds by itself and an inline one is given.
+    lang = i18n.choose(params.get("langue", "") or lang)
     base = loaders.served_url(config.published_dir)
     index = site.current(config.published_dir)
     if base and inline_options is None and not _fresh(index, config):
@@ -88,7 +90,7 @@ def map_document(params: dict[str, str], tiles: str = "osm-fr", presenter: bool 
     try:
         document = _inline(str(config.data), loaders.mtime_of(config.data), str(config.places),
                            loaders.mtime_of(config.places), not config.offline, options,
-                           tuple(sorted(params.items())))
+                           tuple(sorted({**params, "langue": lang}.items())))
     except CufmapError as exc:
         st.error(md(str(exc)))
         st.stop()
