@@ -59,7 +59,9 @@ params = {k: v for k, v in {"collectivite": host, "pays": country, "etape": star
                             "langue": "en" if lang == "en" else "",
                             "chronologie": "" if timeline else "0"}.items() if v}
 src = url + ("?" + urlencode(params) if params else "")
-snippet = (f'<iframe src="{html.escape(src)}" title="Carte du Relais de la Coop Déc\'" '
+# the map's language; inside double quotes (an apostrophe stays as typed)
+frame_title = html.escape(i18n.text("map_frame_title", lang), quote=False).replace('"', "&quot;")
+snippet = (f'<iframe src="{html.escape(src)}" title="{frame_title}" '
            f'width="100%" height="{int(height)}" style="border:0" loading="lazy" '
            'allow="fullscreen; clipboard-write"></iframe>')
 # Plain text, lines wrapped: the highlighted code was 3.8:1 on its background, and a line

@@ -274,6 +274,8 @@ def test_presenter_by_keyboard_with_visible_focus_and_no_flight_on_reduced_motio
     expect(counter).to_have_text("2 / 20")
     page.keyboard.press("Home")
     expect(counter).to_have_text("Vue d'ensemble")
+    # the card gone, what it covered (scale, legend, insets on a phone) is back
+    assert doc.evaluate("() => !document.querySelector('.cuf-card-open')")
     play = frame.locator(".cuf-strip .play")
     page.keyboard.press("p")
     expect(play).to_have_attribute("aria-pressed", "true")

@@ -127,6 +127,7 @@ def test_embed_page_builds_the_iframe_snippet_and_a_preview(app):
     at.toggle[0].set_value(False).run()
     code = at.code[0].value
     assert "?collectivite=Ville+de+Bill%C3%A8re&amp;langue=en&amp;chronologie=0" in code
+    assert 'title="Map of the Relais de la Coop Déc\'"' in code  # named in the map's language
     preview = _document(at)
     assert _filters(preview) == {"collectivite": "Ville de Billère"}
     assert "langue=en" in preview[1] and "chronologie=0" in preview[1]

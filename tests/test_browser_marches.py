@@ -106,6 +106,10 @@ def test_routes_photos_and_figures_in_the_page_and_the_presenter(page, tmp_path)
         page.locator(f".cuf-strip li[data-stage='{CHARTRES}']").click()
         page.locator("html[data-cuf-route='drawn']").wait_for()
         assert page.evaluate("() => window.seen") == [67]
+        # and a named point leads to its partner at once (a jump, no flight)
+        page.locator(".cuf-card .partner-link", has_text="Place de Ravenne").click()
+        center = page.evaluate("() => window.cufRelay.map.getCenter()")
+        assert abs(center["lat"] - 44.4) < 0.5 and abs(center["lng"] - 12.2) < 0.5
 
         # --- its closing view: the relay in figures
         page.locator(".cuf-strip li").last.click()

@@ -131,6 +131,19 @@ def test_speaker_view_follows_the_audience_window_and_back(page, server):
     speaker_page.screenshot(path=str(ARTIFACTS / "vue-orateur-1920x1080.png"))
     # The audience's window never carries the notes.
     assert "Hesse" not in map_frame(page).content() and "pot." not in map_frame(page).content()
+    # The closing view (after the last stage) reached from the speaker view: the audience sees
+    # the relay in figures; its next step leaves them.
+    for _ in range(12):
+        speaker_page.locator("body").press("ArrowRight")
+    expect(s_counter).to_have_text("20 / 20")
+    expect(a_counter).to_have_text("20 / 20")
+    speaker_page.locator("body").press("ArrowRight")
+    figures = audience.locator(".cuf-figures-panel")
+    expect(figures).to_be_visible()
+    expect(figures).to_contain_text("20\u00a0étapes")
+    page.locator("body").press("ArrowRight")
+    expect(a_counter).to_have_text("1 / 20")
+    expect(figures).to_be_hidden()
     speaker_page.close()
 
 

@@ -238,19 +238,13 @@ def test_the_published_folder_follows_a_new_route_and_serves_it_from_the_app(rel
     assert f'"src":"traces/{route.name}"' in document and '"mediaUrl":"../../carte/"' in document
 
 
-@pytest.mark.parametrize("served", [True, False])
-def test_the_drawing_map_loads_leaflet_from_the_app_or_inline(monkeypatch, relay, served):
-    """The map to draw a route on (st_folium) takes Leaflet from the published folder the app
-    serves; with that folder outside ``static/``, from ``data:`` addresses (it was blank)."""
-    import json
-
+def _editing_page(monkeypatch, relay, drawn=None):
+    """The editing page signed in, Chartres chosen in « Une étape » (AppTest); ``drawn``: points
+    already clicked on the drawing map (a map click needs a browser)."""
     from cufmap.app import auth
 
     from .conftest import ROOT, run_page
 
-    if not served:  # a folder of the system's temporary files: never under static/
-        outside = tempfile.mkdtemp(prefix="cufmap-publie-")
-        monkeypatch.setenv("CUFMAP_DOSSIER_PUBLIE", outside)
     monkeypatch.setenv("CUFMAP_DATA", str(relay.path))
     monkeypatch.setenv("CUFMAP_PLACES", str(relay.places))
     monkeypatch.setenv("CUFMAP_MOT_DE_PASSE_HASH", auth.hash_password("mot-de-passe-1",
@@ -261,7 +255,45 @@ def test_the_drawing_map_loads_leaflet_from_the_app_or_inline(monkeypatch, relay
     at.text_input(key="ed_password").input("mot-de-passe-1")
     at.button[0].click()
     at.run()
+    if drawn is not None:
+        at.session_state[f"march_{CHARTRES}_drawn"] = drawn
     next(s for s in at.selectbox if s.label == "Étape").select(CHARTRES).run()
+    return at
+
+
+def test_a_drawing_replaces_a_kept_route_or_is_cleared_only_when_asked(monkeypatch, relay):
+    marches.attach_route(relay, CHARTRES, LOOP.read_bytes(), LOOP.name, "Alice")
+    clicks = [(48.4440, 1.4890, ""), (48.4470, 1.4930, ""), (48.4500, 1.4900, "")]
+    at = _editing_page(monkeypatch, relay, list(clicks))
+
+    def button(label):
+        return next(b for b in at.button if b.label == label)
+
+    assert button("Enregistrer ce tracé").disabled  # the kept 6.8 km route is not replaced…
+    [replace] = [c for c in at.checkbox if c.label.startswith("Remplacer le tracé enregistré")]
+    assert "(6,8\u00a0km)" in replace.label
+    replace.check().run()  # …unless asked
+    assert not button("Enregistrer ce tracé").disabled
+    button("Tout effacer").click().run()
+    assert "Effacer les 3 points dessinés ?" in at.warning[0].value
+    button("Non, garder le dessin").click().run()
+    assert at.session_state[f"march_{CHARTRES}_drawn"] == clicks and not at.warning
+    button("Tout effacer").click().run()
+    button("Oui, tout effacer").click().run()
+    assert at.session_state[f"march_{CHARTRES}_drawn"] == []
+    assert marches.route_of(relay, CHARTRES)["km"] == 6.8  # what was kept, untouched
+
+
+@pytest.mark.parametrize("served", [True, False])
+def test_the_drawing_map_loads_leaflet_from_the_app_or_inline(monkeypatch, relay, served):
+    """The map to draw a route on (st_folium) takes Leaflet from the published folder the app
+    serves; with that folder outside ``static/``, from ``data:`` addresses (it was blank)."""
+    import json
+
+    if not served:  # a folder of the system's temporary files: never under static/
+        outside = tempfile.mkdtemp(prefix="cufmap-publie-")
+        monkeypatch.setenv("CUFMAP_DOSSIER_PUBLIE", outside)
+    at = _editing_page(monkeypatch, relay)
     [drawing] = at.get("component_instance")
     args = json.loads(drawing.proto.json_args)
     links = args["js_links"] + args["css_links"]
@@ -272,3 +304,49 @@ def test_the_drawing_map_loads_leaflet_from_the_app_or_inline(monkeypatch, relay
         shutil.rmtree(outside, ignore_errors=True)  # the publisher may be writing there
         assert all(link.startswith(("data:text/javascript;base64,", "data:text/css;base64,"))
                    for link in links)
+
+
+def test_a_stage_s_route_and_photos_follow_it_when_its_identifier_changes(relay):
+    """Kept under the stage's identifier: renamed in the form, the stage keeps them."""
+    from cufmap.editing.session import EditingSession
+
+    from .test_photos import phone_photo
+
+    marches.attach_route(relay, CHARTRES, LOOP.read_bytes(), LOOP.name, "Alice")
+    marches.add_photo(relay, CHARTRES, phone_photo((800, 600)), "p.jpg", "La place de Ravenne",
+                      "", "Alice")
+    session = EditingSession.open(relay, "Alice")
+    record = next(r for r in session.base.fillna("").astype(str).to_dict("records")
+                  if r["id"] == CHARTRES)
+    assert session.save_stage(dict(record, id="chartres-marche-2025"), replacing=CHARTRES)
+    assert marches.route_of(relay, "chartres-marche-2025")["km"] == 6.8
+    [photo] = marches.photos_of(relay, "chartres-marche-2025")
+    assert photo["alt"] == "La place de Ravenne"
+    assert relay.read_attachment(attachments.photo_path("chartres-marche-2025", photo["file"]))
+    assert marches.route_of(relay, CHARTRES) is None and marches.photos_of(relay, CHARTRES) == []
+
+
+def test_a_map_drawn_inline_follows_a_new_route(monkeypatch, relay):
+    """Published folder not served: the public page draws its map itself, and draws it again
+    once a route is attached (its cache knew only the data and places files)."""
+    import html
+    import re
+
+    from .conftest import ROOT, run_page
+
+    outside = tempfile.mkdtemp(prefix="cufmap-publie-")
+    monkeypatch.setenv("CUFMAP_DOSSIER_PUBLIE", outside)
+    monkeypatch.setenv("CUFMAP_DATA", str(relay.path))
+    monkeypatch.setenv("CUFMAP_PLACES", str(relay.places))
+    monkeypatch.chdir(ROOT)
+    try:
+        def document():
+            at = run_page("app.py", params={"etape": CHARTRES})
+            [frame] = at.get("iframe")
+            return html.unescape(re.search(r'srcdoc="([^"]*)"', frame.proto.srcdoc).group(1))
+
+        assert "6,8\\u00a0km" not in document()
+        marches.attach_route(relay, CHARTRES, LOOP.read_bytes(), LOOP.name, "Alice")
+        assert "6,8\\u00a0km" in document()
+    finally:
+        shutil.rmtree(outside, ignore_errors=True)  # the publisher may be writing there

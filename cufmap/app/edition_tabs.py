@@ -327,27 +327,44 @@ def draw_route(ed: session.EditingSession, stage_id: str, k: str, run) -> None:
                         feature_group_to_add=route_group(drawn), key=k + "draw_map",
                         height=420, width=None, returned_objects=["last_clicked"])
     point = (clicked or {}).get("last_clicked")
-    if point and point != st.session_state.get(k + "draw_last") and \
-            len(drawn) < marches.MAX_DRAWN:
+    if point and point != st.session_state.get(k + "draw_last"):
         st.session_state[k + "draw_last"] = point  # a rerun returns the same click again
-        drawn.append((round(point["lat"], 6), round(point["lng"], 6), name.strip()[:120]))
-        if name.strip():
-            st.session_state[k + "named_n"] = m + 1  # the next point starts unnamed
-        st.rerun()
+        if len(drawn) < marches.MAX_DRAWN:
+            drawn.append((round(point["lat"], 6), round(point["lng"], 6), name.strip()[:120]))
+            if name.strip():
+                st.session_state[k + "named_n"] = m + 1  # the next point starts unnamed
+            st.rerun()
+    if len(drawn) >= marches.MAX_DRAWN:
+        st.warning(f"{marches.MAX_DRAWN} points au plus : un clic de plus n'est pas pris. "
+                   "Enregistrez ce tracé, ou envoyez le fichier GPX de la marche.")
     if drawn:
         km = routes.length_km([[(p[1], p[0]) for p in drawn]])
         named = [p[2] for p in drawn if p[2]]
         st.write(md(f"{len(drawn)} point(s), {routes.km_text(km)}"
                     + (f" ; points nommés : {', '.join(named)}" if named else "") + "."))
+    kept = marches.route_of(ed.store, stage_id)
+    replace = True
+    if kept and drawn:  # saving replaces the route kept: said, and asked
+        replace = st.checkbox(f"Remplacer le tracé enregistré ({routes.km_text(kept['km'])}) "
+                              "par celui-ci", key=k + "draw_replace")
     b1, b2, b3 = st.columns(3)
     if b1.button("Retirer le dernier point", key=k + "draw_undo", disabled=not drawn):
         drawn.pop()
         st.rerun()
     if b2.button("Tout effacer", key=k + "draw_clear", disabled=not drawn):
-        drawn.clear()
-        st.rerun()
+        st.session_state[k + "draw_ask"] = True
+    if st.session_state.get(k + "draw_ask") and drawn:
+        st.warning(f"Effacer les {len(drawn)} points dessinés ? Rien d'enregistré n'est touché.")
+        c1, c2 = st.columns(2)
+        if c1.button("Oui, tout effacer", key=k + "draw_clear_yes"):
+            drawn.clear()
+            st.session_state.pop(k + "draw_ask")
+            st.rerun()
+        if c2.button("Non, garder le dessin", key=k + "draw_clear_no"):
+            st.session_state.pop(k + "draw_ask")
+            st.rerun()
     if b3.button("Enregistrer ce tracé", key=k + "draw_save", type="primary",
-                 disabled=len(drawn) < 2):
+                 disabled=len(drawn) < 2 or not replace):
         def save() -> str:
             said = marches.attach_drawn_route(ed.store, stage_id, drawn, ed.author)
             drawn.clear()

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import html
 from dataclasses import replace
+from pathlib import Path
 from urllib.parse import urlencode
 
 import streamlit as st
@@ -90,7 +91,8 @@ def map_document(params: dict[str, str], tiles: str = "osm-fr", presenter: bool 
     try:
         document = _inline(str(config.data), loaders.mtime_of(config.data), str(config.places),
                            loaders.mtime_of(config.places), not config.offline, options,
-                           tuple(sorted({**params, "langue": lang}.items())))
+                           tuple(sorted({**params, "langue": lang}.items())),
+                           site.attachments_stamp(Path(config.data).parent))
     except CufmapError as exc:
         st.error(md(str(exc)))
         st.stop()
@@ -103,9 +105,10 @@ def _fresh(index: dict, config) -> bool:
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def _inline(data: str, mtime: int, places: str, places_mtime: int, online: bool,
-            options: mapdoc.MapOptions, params: tuple) -> str:
+            options: mapdoc.MapOptions, params: tuple, media: str = "") -> str:
     """The map document of this view, drawn for the page (nothing written); the page's
-    options go in as the document's own (an inline document has no address to read)."""
+    options go in as the document's own (an inline document has no address to read).
+    ``media``: the stamp of the stages' routes and photos (drawn again when they change)."""
     import datetime as dt
 
     from cufmap.publish import export, filters

@@ -120,3 +120,27 @@ def remove_photo(store, stage_id: str, name: str, author: str) -> None:
     if attachments.is_path(f"{attachments.PHOTOS}/{stage_id}/{name}"):
         files[attachments.photo_path(stage_id, name)] = None
     store.save_attachments(files, f"Photo retirée : {stage.host}", author)
+
+
+def move_media(store, old_id: str, new_id: str, author: str) -> bool:
+    """A stage's route and photos follow it when its identifier changes (they are kept under
+    it): one save, old files removed. False when it had none."""
+    files: dict[str, bytes | None] = {}
+    route = store.read_attachment(attachments.route_path(old_id))
+    if route:
+        files[attachments.route_path(new_id)] = route
+        files[attachments.route_path(old_id)] = None
+    index = store.read_attachment(attachments.photo_index_path(old_id))
+    if index:
+        files[attachments.photo_index_path(new_id)] = index
+        files[attachments.photo_index_path(old_id)] = None
+        for item in photos.read_index(index):
+            data = store.read_attachment(attachments.photo_path(old_id, item["file"]))
+            if data:
+                files[attachments.photo_path(new_id, item["file"])] = data
+                files[attachments.photo_path(old_id, item["file"])] = None
+    if not files:
+        return False
+    store.save_attachments(files, f"Tracé et photos suivent l'étape renommée : {old_id} → "
+                                  f"{new_id}", author)
+    return True

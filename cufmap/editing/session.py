@@ -506,7 +506,14 @@ class EditingSession:
         table's unsaved edits stay, merged onto the new version."""
         frame = self.stage_change(record, replacing)
         what = "étape modifiée" if replacing else "étape ajoutée"
-        return self.save(frame, f"{what} : {record.get('id', '')}", confirmed, keep_edits=True)
+        saved = self.save(frame, f"{what} : {record.get('id', '')}", confirmed, keep_edits=True)
+        new_id = str(record.get("id", "")).strip()
+        if saved and replacing and new_id and new_id != replacing:
+            from cufmap.editing import marches  # its route and photos follow the new identifier
+
+            if marches.move_media(self.store, replacing, new_id, self.author):
+                self._publish()
+        return saved
 
     def _saved(self, summary: str, keep_edits: bool = False) -> None:
         self.load(keep_edits=keep_edits and self.mine is not None and

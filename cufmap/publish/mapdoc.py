@@ -273,8 +273,7 @@ window.cufRelay = new CufRelay({{ this._parent.get_name() }}, {{ this.data }}, {
         follow = {}
         if options.presenter and not options.speaker and options.public_url:
             url = public_address(options.public_url)
-            follow = {"url": url, "qr": qr_data_uri(url)} if url else {
-                "error": texts["bad_address"]}
+            follow = {"url": url, "qr": qr_data_uri(url)} if url else {"error": True}
         # Fullscreen and share, on the public map and the exported page: the page to share is
         # the public address when the settings give one, else the app's page (a document the
         # app serves), else the exported page itself (static/relay/share.js).

@@ -239,6 +239,10 @@ test("trust: only whitelisted keys and message shapes, rebuilt field by field", 
   assert.deepEqual(D.presenterMessage({ kind: "stage", id: null }),
                    { kind: "stage", id: null, startedAt: undefined });
   assert.equal(D.presenterMessage({ kind: "stage", id: { toString: 1 } }), null);
+  assert.deepEqual(D.presenterMessage({ kind: "stage", id: null, end: true }),
+                   { kind: "stage", id: null, startedAt: undefined, end: true });
+  assert.deepEqual(D.presenterMessage({ kind: "stage", id: "suippes", end: "yes" }),
+                   { kind: "stage", id: "suippes", startedAt: undefined });
   assert.deepEqual(D.presenterMessage({ kind: "play", on: true, seconds: 1e9 }),
                    { kind: "play", on: true });
   assert.equal(D.presenterMessage({ kind: "play", on: "yes" }), null);

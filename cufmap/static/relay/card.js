@@ -98,7 +98,10 @@
       }
     },
 
-    hide: function () { this.el.hidden = true; },  // the overview
+    hide: function () {  // the overview: what the card covered comes back
+      this.el.hidden = true;
+      this.box.classList.remove("cuf-card-open");
+    },
 
     close: function () {  // its button, Escape
       var inside = this.el.contains(document.activeElement);

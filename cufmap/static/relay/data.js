@@ -357,12 +357,15 @@
     if (m.kind === "hello") return { kind: "hello" };
     if (m.kind === "stage") {
       var ok = m.id === null || (typeof m.id === "string" && m.id.length <= 200);
-      return ok ? { kind: "stage", id: m.id, startedAt: startedAt } : null;
+      if (!ok) return null;
+      var out = { kind: "stage", id: m.id, startedAt: startedAt };
+      if (m.id === null && m.end === true) out.end = true;  // the closing view (the figures)
+      return out;
     }
     if (m.kind === "play" && typeof m.on === "boolean") {
-      var out = { kind: "play", on: m.on };
-      if (DELAYS.indexOf(m.seconds) >= 0) out.seconds = m.seconds;
-      return out;
+      var play = { kind: "play", on: m.on };
+      if (DELAYS.indexOf(m.seconds) >= 0) play.seconds = m.seconds;
+      return play;
     }
     return null;
   }

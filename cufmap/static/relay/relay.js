@@ -48,6 +48,7 @@
     });
     this.links = CufData.links(data, this.byId);
     this.current = -1;  // in order(); -1: the overview
+    this.finished = false;  // the presenter's closing view (the overview and the figures)
     this.startedAt = null;  // the presentation's start (the speaker's clock), shared by windows
     this.playing = false;
     this.insets = (data.insets || []).filter(function (g) {
@@ -91,7 +92,10 @@
     }
     function partner(e) {  // a named point naming a partner town: to that partner
       var s = self.byId[e.stage], p = s && s.partners[e.index];
-      if (p && p.lat !== null && p.lat !== undefined) self.map.flyTo([p.lat, p.lon], 8, { duration: 0.8 });
+      if (p && p.lat !== null && p.lat !== undefined) {
+        if (still()) self.map.setView([p.lat, p.lon], 8, { animate: false });
+        else self.map.flyTo([p.lat, p.lon], 8, { duration: 0.8 });
+      }
     }
     this.legend = M.legend(map, t);
     // What a screen reader says of the map (its markers each say number, host, date, status).
@@ -123,9 +127,8 @@
     var print = window.matchMedia && window.matchMedia("print");
     if (print && print.addEventListener && !presenter) {
       print.addEventListener("change", function () {
-        map.invalidateSize(false);
-        if (self.current >= 0) self.select(self.currentId(), { animate: false });
-        else self.overview(false);
+        map.invalidateSize(false);  // the same view refitted: no card reopened, no focus moved
+        if (self.current < 0) self.fitOverview(false);
       });
     }
     var start = this.byId[(address && address.stage) || opts.start];
@@ -248,8 +251,9 @@
       },
       stage: function (e) {
         self.started(e.startedAt);
-        if (e.id !== self.currentId()) {
+        if (e.id !== self.currentId() || (!e.id && e.end !== self.finished)) {
           if (e.id && self.byId[e.id]) self.select(e.id, { remote: true });
+          else if (!e.id && e.end) self.finish();
           else if (!e.id) self.overview();
         }
         self.tick();
@@ -283,12 +287,13 @@
   };
 
   CufRelay.prototype.overview = function (animate) {
+    this.card.hide();  // first: the overview is fitted to the map the card no longer covers
     this.fitOverview(animate);
     this.renderer.clear();
     this.route.clear();
     if (this.figuresPanel) this.figuresPanel.show(false);
+    this.finished = false;
     this.timeline.mark(null);
-    this.card.hide();
     if (this.controls) this.controls.setStage("");
     this.current = -1;
     this.update();
@@ -346,6 +351,8 @@
     // where the focus goes back when the card closes (a timeline entry, a marker)
     var active = document.activeElement;
     if (active && active !== document.body && !this.card.el.contains(active)) this.opener = active;
+    if (this.figuresPanel) this.figuresPanel.show(false);  // the closing view, left
+    this.finished = false;
     this.timeline.mark(id);
     this.renderer.select(id);
     this.card.show(s);
@@ -385,12 +392,16 @@
 
   CufRelay.prototype.frameRoute = function () {
     var walk = this.route.bounds();
-    if (walk) this.map.flyToBounds(walk, { padding: [60, 60], maxZoom: 15, duration: 1.2 });
+    if (!walk) return;
+    if (still()) this.map.fitBounds(walk, { padding: [60, 60], maxZoom: 15, animate: false });
+    else this.map.flyToBounds(walk, { padding: [60, 60], maxZoom: 15, duration: 1.2 });
   };
 
   CufRelay.prototype.finish = function () {  // after the last stage: the relay in figures
     this.overview();
+    this.finished = true;  // in both windows (the speaker view shows no panel, but says so)
     if (this.figuresPanel) this.figuresPanel.show(true);
+    this.announce();
   };
 
   CufRelay.prototype.step = function (delta) {
@@ -416,7 +427,7 @@
   };
 
   CufRelay.prototype.announce = function () {  // to the other window
-    if (this.sync) this.sync.stage(this.currentId(), this.startedAt);
+    if (this.sync) this.sync.stage(this.currentId(), this.startedAt, this.finished);
   };
 
   CufRelay.prototype.started = function (time) {  // the earlier start of the two windows'

@@ -97,17 +97,17 @@
   };
 
   // The audience's overview: the public map's address and its QR code. In: {url, qr} or
-  // {error} (a wrong setting says so, in French, instead of a broken code), the interface
-  // texts. Out: show(on), width(), bottom().
+  // {error} (a wrong setting says so, in the page's language, instead of a broken code), the
+  // interface texts. Out: show(on), width(), bottom().
   M.Follow = L.Class.extend({
     initialize: function (follow, texts) {
       var t = texts, el = M.el;
       var box = el("aside", { "class": "cuf-follow", "aria-label": t.follow });
       box.appendChild(el("p", { "class": "title" }, t.follow));
       if (follow.error) {
-        box.appendChild(el("p", { "class": "error", role: "alert" }, follow.error));
+        box.appendChild(el("p", { "class": "error", role: "alert" }, t.bad_address));
       } else {
-        box.appendChild(el("img", { src: follow.qr, alt: "QR code : " + follow.url, width: "300",
+        box.appendChild(el("img", { src: follow.qr, alt: t.qr_code.replace("{url}", follow.url), width: "300",
                                     height: "300" }));
         box.appendChild(el("p", { "class": "url" }, follow.url));
       }

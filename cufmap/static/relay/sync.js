@@ -1,8 +1,8 @@
 /* cufmap — two windows in step (the audience's and the speaker view): each tells the other
  * the stage it shows and whether autoplay runs; a window that opens says hello and is told
  * where the other one is. The messages travel through M.Messages (messages.js).
- * In: the messages. Out: hello(), stage(id, startedAt), play(on, seconds); fires « hello »,
- * « stage » {id, startedAt}, « play » {on, seconds, startedAt} (what the other window did,
+ * In: the messages. Out: hello(), stage(id, startedAt, end), play(on, seconds); fires « hello »,
+ * « stage » {id, startedAt, end: the closing view}, « play » {on, seconds, startedAt} (what the other window did,
  * never sent back), « leave » (this window is closing).
  */
 (function () {
@@ -26,7 +26,9 @@
       if (this.messages.canSync()) this.send({ kind: "hello" });
     },
 
-    stage: function (id, startedAt) { this.send({ kind: "stage", id: id, startedAt: startedAt }); },
+    stage: function (id, startedAt, end) {
+      this.send({ kind: "stage", id: id, startedAt: startedAt, end: !!end });
+    },
 
     play: function (on, seconds) { this.send({ kind: "play", on: on, seconds: seconds }); },
 
@@ -35,7 +37,7 @@
       if (m.kind === "hello") { this.fire("hello", { startedAt: at }); return; }
       this.remote = true;
       try {
-        if (m.kind === "stage") this.fire("stage", { id: m.id, startedAt: at });
+        if (m.kind === "stage") this.fire("stage", { id: m.id, startedAt: at, end: !!m.end });
         else if (m.kind === "play") this.fire("play", { on: m.on, seconds: m.seconds, startedAt: at });
       } finally { this.remote = false; }
     }
