@@ -122,7 +122,16 @@
     var t = texts, el = M.el;
     var legend = L.control({ position: "bottomright" });
     legend.onAdd = function () {
-      var div = el("div", { "class": "cuf-legend" });
+      // Folded on a small map (a phone: it would cover the markers), open elsewhere; either
+      // way one tap on « Légende » opens or folds it.
+      var div = el("details", { "class": "cuf-legend" });
+      div.appendChild(el("summary", null, t.legend));
+      var narrow = map.getSize().x <= 520;
+      div.open = !narrow;
+      map.on("resize", function (e) {  // a turned phone, a zoomed page (before the refit)
+        if ((e.newSize.x <= 520) !== narrow) { narrow = !narrow; div.open = !narrow; }
+      });
+      L.DomEvent.disableClickPropagation(div);
       [["passee", t.past], ["en-cours", t.ongoing], ["a-venir", t.upcoming]].forEach(function (r) {
         var row = el("div");
         row.appendChild(el("span", { "class": "dot status-" + r[0] }));
