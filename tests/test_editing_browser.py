@@ -115,6 +115,9 @@ def edit(page, row: int, column: str, value: str, before: str | None = None,
     if before is not None:
         expect(field).to_have_value(before)
     field.fill(value)
+    # the grid's editor takes what was typed on its next render: Enter before it would commit
+    # the old value (a person is never that fast)
+    page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
     with rerun(page) if runs else contextlib.nullcontext():
         field.press("Enter")
         expect(field).to_have_count(0)
