@@ -84,6 +84,11 @@ def test_routes_photos_and_figures_in_the_page_and_the_presenter(page, tmp_path)
         page.wait_for_function("""() => { const c = window.cufRelay.map.getCenter();
             return Math.abs(c.lat - 44.4) < 0.5 && Math.abs(c.lng - 12.2) < 0.5; }""")
 
+        # the stages held counted at the page's date, as its timeline sees them
+        page.goto(f"{url}/index.html?date=09/04/2025")
+        page.locator("html[data-cuf-ready='1']").wait_for()
+        assert "2\u00a0tenues" in page.locator(".cuf-timeline .cuf-figures").text_content()
+
         # --- the presenter: stepping to the march draws its route along the walk
         page.goto(f"{url}/presentation.html")
         page.locator("html[data-cuf-ready='1']").wait_for()

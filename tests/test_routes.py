@@ -191,8 +191,8 @@ def test_a_route_is_kept_with_the_data_and_published_with_its_partner_links(rela
     assert [p.get("partner") for p in route["points"]] == [0, 1, None]
     counts = built.payload["figures"]["counts"]
     assert counts["km"] == pytest.approx(6.8, abs=0.01)
-    assert ["6,8", "km parcourus"] in built.payload["figures"]["fr"]
-    assert ["6.8", "km walked"] in built.payload["figures"]["en"]
+    assert ["6,8", "km parcourus", "km"] in built.payload["figures"]["fr"]
+    assert ["6.8", "km walked", "km"] in built.payload["figures"]["en"]
     page = (out / "index.html").read_text(encoding="utf-8")
     name = next(n for n in done.files if n.startswith("traces/"))
     assert f'"src":"{name}"' in page and '"lines"' not in page  # fetched when chosen

@@ -170,6 +170,6 @@ def figures(located: list, media: dict, today: dt.date, languages: tuple[str, ..
                 number = format_decimal(value, locale=locales[lang])
             form = "one" if i18n.plural(lang, value) == "one" else "other"
             label = i18n.text(f"figures_{key}_{form}", lang)
-            items.append([number, label])
+            items.append([number, label, key])  # the page counts « held » at its own date
         out[lang] = items
     return out

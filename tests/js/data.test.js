@@ -281,3 +281,14 @@ test("speaker path: the page's options, never a presenter key, always vue=orateu
   assert.equal(D.speakerPath("presentation?vue=orateur", "?vue=public&q=a%20b"),
                "presentation?q=a+b&vue=orateur");
 });
+
+test("figures: the stages held counted at the page's date, with the language's plural", () => {
+  const items = [["20", "étapes", "stages"], ["15", "tenues", "held"], ["3", "pays", "countries"]];
+  const texts = { figures_held_one: "tenue", figures_held_other: "tenues", one_counts: "0 1" };
+  const at = (n) => Array.from({ length: 20 }, (_, i) => ({ status_class: i < n ? "passee" : "a-venir" }));
+  assert.deepEqual(D.figuresAt(items, at(0), texts),
+                   [["20", "étapes", "stages"], ["0", "tenue", "held"], ["3", "pays", "countries"]]);
+  assert.deepEqual(D.figuresAt(items, at(20), texts)[1], ["20", "tenues", "held"]);
+  assert.deepEqual(D.figuresAt(items, at(1), { figures_held_one: "held", figures_held_other: "held",
+                                                one_counts: "1" })[1], ["1", "held", "held"]);
+});

@@ -337,6 +337,20 @@
     return form.replace("{n}", String(shown)).replace("{m}", String(total));
   }
 
+  // The relay in figures ([figure, label, key] items, written by Python) with the stages held
+  // counted at the page's reference date (`stages`: every stage, their status_class set):
+  // a static page read later, a ?date= view, a server running for weeks all agree with the
+  // timeline. `texts`: figures_held_one / figures_held_other, one_counts.
+  function figuresAt(items, stages, texts) {
+    return (items || []).map(function (item) {
+      if (item[2] !== "held") return item;
+      var n = stages.filter(function (s) { return s.status_class === "passee"; }).length;
+      var ones = texts.one_counts !== undefined ? texts.one_counts.split(" ") : ["0", "1"];
+      var label = texts[ones.indexOf(String(n)) >= 0 ? "figures_held_one" : "figures_held_other"];
+      return [String(n), label || item[1], "held"];
+    });
+  }
+
   // --- Trust: what a message may carry, and where « Vue orateur » may lead.
   // The map takes messages from the window that drives it only (see messages.js); even then
   // only these shapes, rebuilt field by field: nothing received becomes a URL, HTML or code.
@@ -410,7 +424,8 @@
     presenterKey: presenterKey, presenterMessage: presenterMessage, speakerUrl: speakerUrl,
     speakerPath: speakerPath,
     speakerNotes: speakerNotes, PRESENTER_KEYS: PRESENTER_KEYS,
-    statusClass: statusClass, parseDate: parseDate, referenceDate: referenceDate, fold: fold,
+    statusClass: statusClass, figuresAt: figuresAt, parseDate: parseDate,
+    referenceDate: referenceDate, fold: fold,
     UNDATED: UNDATED, PARAMS: PARAMS, param: param, filtersFrom: filtersFrom, address: address,
     language: language, pageLanguage: pageLanguage, isFiltering: isFiltering, monthKey: monthKey,
     keeps: keeps, applyFilters: applyFilters, stages: stages, links: links,

@@ -1,6 +1,7 @@
 /* cufmap — the relay in figures: stages, stages held, hosts, partner towns, countries and km
- * walked, counted and worded by Python (cufmap/publish/payload.py, `figures`). Above the
- * timeline on the public map; on the presenter's closing view.
+ * walked, counted and worded by Python (cufmap/publish/payload.py, `figures`), the stages held
+ * counted again at the page's date (CufData.figuresAt). Above the timeline on the public map;
+ * on the presenter's closing view.
  */
 (function () {
   "use strict";

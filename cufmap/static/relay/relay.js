@@ -84,7 +84,8 @@
         root.setAttribute("data-cuf-route", "drawn");
       }
     });
-    var figures = data.figures && data.figures[lang];
+    var figures = data.figures && data.figures[lang] &&
+      CufData.figuresAt(data.figures[lang], all, t);
     if (figures && !presenter) {
       this.figures = new M.Figures(document.querySelector(".cuf-timeline"), figures, t.figures);
     } else if (figures && !opts.speaker) {  // the presenter's closing view
