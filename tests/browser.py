@@ -296,3 +296,24 @@ def rerun(page):
         reruns.ws.wait_for_event("framesent", predicate=lambda _: reruns.asked > before,
                                  timeout=30_000)
     settle(page)
+
+
+@contextlib.contextmanager
+def serve(folder):
+    """A static web server on 127.0.0.1 for ``folder`` (an exported page, as a site serves
+    it), quiet, for the block; yields its address."""
+    import functools
+    import http.server
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(Quiet, directory=str(folder)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -13,9 +13,8 @@ from cufmap.publish import export as exporting
 from cufmap.publish import mapdoc
 from cufmap.storage import local
 
-from .browser import still
+from .browser import serve, still
 from .conftest import DATA, ROOT
-from .test_export import serve
 from .test_photos import GPS, phone_photo
 from .test_routes import CHARTRES, LOOP, with_partners
 

@@ -1,16 +1,12 @@
 """Static export: self-contained page, options in its URL, GeoJSON, iCalendar, accessibility,
 privacy — the page served on 127.0.0.1 and opened in headless chromium with the network cut."""
 
-import contextlib
 import datetime as dt
-import functools
-import http.server
 import json
 import re
 import shutil
 import subprocess
 import sys
-import threading
 
 import icalendar
 import pytest
@@ -19,7 +15,7 @@ from playwright.sync_api import expect
 from cufmap.places import geocoding
 from cufmap.publish import export as exporting
 
-from .browser import next_frame, require_chromium, tiles_tried
+from .browser import next_frame, require_chromium, serve, tiles_tried
 from .conftest import DATA, ROOT, run_cli
 
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
@@ -141,23 +137,6 @@ def test_geojson_carries_every_text_exactly_and_stays_one_line_per_file(tmp_path
     assert stage["properties"]["title"] == title
     assert stage["properties"]["description"] == description
     assert stage["properties"]["partners"][0]["name"] == "Sabiñánigo"
-
-
-@contextlib.contextmanager
-def serve(folder):
-    class Quiet(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, *args):
-            pass
-
-    handler = functools.partial(Quiet, directory=str(folder))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 @pytest.fixture(scope="module")

@@ -3,11 +3,8 @@ the catalogues complete, the command line's help in French, the exported page an
 public page in English with no French interface word, in French with none of Streamlit's
 English, and the browser's own language followed when the address asks for none."""
 
-import functools
-import http.server
 import re
 import shutil
-import threading
 from contextlib import contextmanager
 
 import pytest
@@ -16,7 +13,14 @@ from playwright.sync_api import expect
 
 from cufmap import i18n
 
-from .browser import Offline, map_document, map_frame, require_chromium, streamlit_server
+from .browser import (
+    Offline,
+    map_document,
+    map_frame,
+    require_chromium,
+    serve,
+    streamlit_server,
+)
 from .conftest import DATA, ROOT, run_cli
 
 # --- The catalogues ---------------------------------------------------------------------------
@@ -213,22 +217,6 @@ VISIBLE = """() => { const parts = [document.title];
 
 STREAMLIT_ENGLISH = ("Skip to main content", "Made with Streamlit", "Print", "Record a screencast",
                      "Record screen", "Stop", "Running...", "KB")
-
-
-@contextmanager
-def serve(folder):
-    class Quiet(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, *args):
-            pass
-
-    server = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(Quiet, directory=str(folder)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 @pytest.fixture(scope="module")

@@ -160,26 +160,12 @@ def test_the_editing_page_shows_a_stage_s_route_and_photos_and_removes_them(monk
                                                                              relay):  # noqa: F811
     """The section under the chosen stage's form (AppTest: uploads need a browser; the
     attaching itself is tested above through cufmap.editing.marches)."""
-    from cufmap.app import auth
-
-    from .conftest import ROOT, run_page
-    from .test_routes import CHARTRES, LOOP
+    from .test_routes import CHARTRES, LOOP, editing_page
 
     marches.attach_route(relay, CHARTRES, LOOP.read_bytes(), LOOP.name, "Alice")
     marches.add_photo(relay, CHARTRES, phone_photo((800, 600)), "p.jpg", "La place de Ravenne",
                       "Ville de Chartres", "Alice")
-    monkeypatch.setenv("CUFMAP_DATA", str(relay.path))
-    monkeypatch.setenv("CUFMAP_PLACES", str(relay.places))
-    monkeypatch.setenv("CUFMAP_MOT_DE_PASSE_HASH", auth.hash_password("mot-de-passe-1",
-                                                                      iterations=1000))
-    monkeypatch.chdir(ROOT)
-    at = run_page("pages/edition.py")
-    at.text_input(key="ed_name").input("Alice")
-    at.text_input(key="ed_password").input("mot-de-passe-1")
-    at.button[0].click()
-    at.run()
-    pick = next(s for s in at.selectbox if s.label == "Étape")
-    pick.select(CHARTRES).run()
+    at = editing_page(monkeypatch, relay)
     shown = " ".join(m.value for m in at.markdown).replace("\\", "")  # md() escapes
     assert "Tracé et photos de l'étape" in shown
     assert "Tracé enregistré : 6,8\u00a0km ; points nommés : Place de Ravenne" in shown

@@ -238,7 +238,7 @@ def test_the_published_folder_follows_a_new_route_and_serves_it_from_the_app(rel
     assert f'"src":"traces/{route.name}"' in document and '"mediaUrl":"../../carte/"' in document
 
 
-def _editing_page(monkeypatch, relay, drawn=None):
+def editing_page(monkeypatch, relay, drawn=None):
     """The editing page signed in, Chartres chosen in « Une étape » (AppTest); ``drawn``: points
     already clicked on the drawing map (a map click needs a browser)."""
     from cufmap.app import auth
@@ -264,7 +264,7 @@ def _editing_page(monkeypatch, relay, drawn=None):
 def test_a_drawing_replaces_a_kept_route_or_is_cleared_only_when_asked(monkeypatch, relay):
     marches.attach_route(relay, CHARTRES, LOOP.read_bytes(), LOOP.name, "Alice")
     clicks = [(48.4440, 1.4890, ""), (48.4470, 1.4930, ""), (48.4500, 1.4900, "")]
-    at = _editing_page(monkeypatch, relay, list(clicks))
+    at = editing_page(monkeypatch, relay, list(clicks))
 
     def button(label):
         return next(b for b in at.button if b.label == label)
@@ -293,7 +293,7 @@ def test_the_drawing_map_loads_leaflet_from_the_app_or_inline(monkeypatch, relay
     if not served:  # a folder of the system's temporary files: never under static/
         outside = tempfile.mkdtemp(prefix="cufmap-publie-")
         monkeypatch.setenv("CUFMAP_DOSSIER_PUBLIE", outside)
-    at = _editing_page(monkeypatch, relay)
+    at = editing_page(monkeypatch, relay)
     [drawing] = at.get("component_instance")
     args = json.loads(drawing.proto.json_args)
     links = args["js_links"] + args["css_links"]
