@@ -111,6 +111,23 @@ def test_unknown_columns_are_kept_on_save(tmp_path, shipped):
     assert path.read_bytes().startswith(b"id,date_debut")
 
 
+def test_an_unknown_column_is_said_with_the_column_it_may_mean(shipped):
+    """A header renamed in Excel (« Descriptif ») or added (« Contact presse »): kept, but the
+    map reads nothing from it, so staff are told, with the column it is close to."""
+    frame = shipped.rename(columns={"description": "Descriptif"})
+    frame["Contact presse"] = ""
+    table = reading.read_bytes(_write(frame, delimiter=";"), "relais.csv")
+    said = [p.message for p in table.problems if p.level == validation.WARNING]
+    assert said == [
+        "Ligne 1, colonne 15 : « Descriptif » n'est pas une colonne du relais ; elle est gardée "
+        "telle quelle, mais la carte ne la lit pas. Vouliez-vous dire « Description » "
+        "(description) ? Renommez-la ainsi dans la ligne d'en-tête.",
+        "Ligne 1, colonne 21 : « Contact presse » n'est pas une colonne du relais ; elle est "
+        "gardée telle quelle, mais la carte ne la lit pas."]
+    assert "Descriptif" in table.columns  # nothing dropped
+    assert not [p for p in reading.read_bytes(_write(shipped, delimiter=";")).problems]
+
+
 def test_xlsx_workbook_reads_like_the_csv(shipped):
     from cufmap.storage.spreadsheets import to_xlsx_bytes
 

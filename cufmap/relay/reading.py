@@ -193,6 +193,26 @@ def clean_cell(value: str) -> str:
     return value
 
 
+def _column_guess(header: str) -> str:
+    """« Vouliez-vous dire « Description » ? … » for a header close to a column's name, title
+    or alias; "" otherwise."""
+    import difflib
+
+    from cufmap.text import fold
+
+    known = {}
+    for col in schema.COLUMNS:
+        for word in (col.name, col.label, *col.aliases):
+            known.setdefault(fold(word).replace("_", " "), col)
+    close = difflib.get_close_matches(fold(header).replace("_", " "), list(known), n=1,
+                                      cutoff=0.75)
+    if not close:
+        return ""
+    col = known[close[0]]
+    return (f" Vouliez-vous dire « {col.label} » ({col.name}) ? Renommez-la ainsi dans la "
+            "ligne d'en-tête.")
+
+
 def _table_from_records(records: list[list[str]], encoding: str, delimiter: str) -> Table:
     from cufmap.relay.validation import Problem
 
@@ -221,6 +241,12 @@ def _table_from_records(records: list[list[str]], encoding: str, delimiter: str)
             if name in names or name in schema.BY_NAME:
                 name = f"{name} ({position + 1})"
             names.append(name)
+            if header:  # kept as it is, but the map reads nothing from it: said, with a guess
+                problems.append(Problem(
+                    "avertissement", header_at + 1, name, header,
+                    f"Ligne {header_at + 1}, colonne {position + 1} : « {header[:60]} » n'est "
+                    f"pas une colonne du relais ; elle est gardée telle quelle, mais la carte ne "
+                    f"la lit pas.{_column_guess(header)}"))
     if not seen:
         expected = ", ".join(c.name for c in schema.COLUMNS if c.required)
         raise UnreadableTable(
