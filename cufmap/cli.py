@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import os
 import sys
@@ -271,6 +272,28 @@ def _report(label: str, r) -> int:
     return 1
 
 
+@contextlib.contextmanager
+def _refusals(data, output, refused: str, impossible: str):
+    """What `export` and `affiche` say when the data cannot be read (exit 2), holds errors
+    (exit 1: the first 20, then how to go on) or the output cannot be written (exit 2)."""
+    try:
+        yield
+    except UnreadableTable as exc:
+        click.echo(f"{data} : illisible. {exc}", err=True)
+        sys.exit(2)
+    except InvalidData as exc:
+        for problem in validation.errors(exc.problems)[:20]:
+            click.echo(f"ERREUR — {problem.message}", err=True)
+        click.echo(f"{data} : {len(validation.errors(exc.problems))} erreur(s) ; {refused}, "
+                   "rien n'a été écrit. Corrigez le fichier (« cufmap validate » les liste "
+                   "toutes) ou relancez avec --forcer.", err=True)
+        sys.exit(1)
+    except OSError as exc:  # the output cannot be written
+        click.echo(f"{impossible} : {os_message(exc.filename or output, exc, writing=True)}",
+                   err=True)
+        sys.exit(2)
+
+
 @main.command(help="Exporte la carte publique en fichiers statiques dans DOSSIER : index.html "
                    "autonome, relais.geojson, relais.ics.")
 @click.argument("outdir", metavar="DOSSIER", type=click.Path(path_type=Path))  # a file there: French message
@@ -290,22 +313,9 @@ def export(outdir: Path, tuiles: str, offline: bool, forcer: bool) -> None:
         _import_folium_without_pandas()
         from cufmap.publish import export as exporting
 
-        done = exporting.export(outdir, config.data, config.places, tiles=tuiles,
-                                allow_online=not (offline or config.offline), force=forcer)
-    except UnreadableTable as exc:
-        click.echo(f"{config.data} : illisible. {exc}", err=True)
-        sys.exit(2)
-    except InvalidData as exc:
-        for problem in validation.errors(exc.problems)[:20]:
-            click.echo(f"ERREUR — {problem.message}", err=True)
-        click.echo(f"{config.data} : {len(validation.errors(exc.problems))} erreur(s) ; export "
-                   "refusé, rien n'a été écrit. Corrigez le fichier (« cufmap validate » les "
-                   "liste toutes) ou relancez avec --forcer.", err=True)
-        sys.exit(1)
-    except OSError as exc:  # the output folder cannot be written
-        click.echo(f"Export impossible : {os_message(exc.filename or outdir, exc, writing=True)}",
-                   err=True)
-        sys.exit(2)
+        with _refusals(config.data, outdir, "export refusé", "Export impossible"):
+            done = exporting.export(outdir, config.data, config.places, tiles=tuiles,
+                                    allow_online=not (offline or config.offline), force=forcer)
     finally:
         if collecting:  # as it was, for a caller that goes on (tests, CliRunner)
             gc.enable()
@@ -341,7 +351,7 @@ def affiche(fmt: str, papier: str, sortie: Path | None, dpi: int, offline: bool,
         click.echo(f"Affiche impossible : le dossier « {sortie.parent} » n'existe pas. "
                    "Créez-le ou choisissez un autre --sortie.", err=True)
         sys.exit(2)
-    try:
+    with _refusals(config.data, sortie, "affiche refusée", "Affiche impossible"):
         built = exporting.build(config.data, config.places,
                                 allow_online=not (offline or config.offline))
         if built.errors and not forcer:
@@ -350,20 +360,6 @@ def affiche(fmt: str, papier: str, sortie: Path | None, dpi: int, offline: bool,
         from cufmap.files import atomic_write
 
         atomic_write(sortie, content)
-    except UnreadableTable as exc:
-        click.echo(f"{config.data} : illisible. {exc}", err=True)
-        sys.exit(2)
-    except InvalidData as exc:
-        for problem in validation.errors(exc.problems)[:20]:
-            click.echo(f"ERREUR — {problem.message}", err=True)
-        click.echo(f"{config.data} : {len(validation.errors(exc.problems))} erreur(s) ; "
-                   "affiche refusée, rien n'a été écrit. Corrigez le fichier (« cufmap "
-                   "validate » les liste toutes) ou relancez avec --forcer.", err=True)
-        sys.exit(1)
-    except OSError as exc:  # the output file cannot be written
-        click.echo(f"Affiche impossible : {os_message(exc.filename or sortie, exc, writing=True)}",
-                   err=True)
-        sys.exit(2)
     click.echo(f"{sortie} ({len(content) / 1024:.0f} Ko) : affiche {papier} à l'italienne, "
                f"{fmt.upper()}" + (f" à {dpi} dpi." if fmt == "png" else "."))
 

@@ -67,7 +67,7 @@ def texts(lang: str) -> dict[str, str]:
     lang = lang if lang in languages() else SOURCE
     merged = {**TEXTS.get(SOURCE, {}), **_messages(SOURCE), **TEXTS.get(lang, {})}
     merged.update({k: v for k, v in _messages(lang).items() if v})
-    merged["one_counts"] = " ".join(str(n) for n in range(100) if _plural(lang, n) == "one")
+    merged["one_counts"] = " ".join(str(n) for n in range(100) if plural(lang, n) == "one")
     return merged
 
 
@@ -94,10 +94,6 @@ def _messages(lang: str) -> dict[str, str]:
 
 def plural(lang: str, n: float) -> str:
     """The CLDR plural category of ``n`` in ``lang`` (« one », « other »…), through Babel."""
-    return _plural(lang, n)
-
-
-def _plural(lang: str, n: float) -> str:
     from babel import Locale
 
     return Locale.parse(locale(lang)).plural_form(n)

@@ -268,7 +268,7 @@ def march_section(ed: session.EditingSession, stage_id: str) -> None:
         run(lambda: marches.attach_route(store, stage_id, upload.getvalue(), upload.name,
                                          ed.author))
     with st.expander("… ou le dessiner sur la carte", expanded=bool(st.session_state.get(k + "drawn"))):
-        draw_route(ed, stage_id, k, run)
+        draw_route(ed, stage_id, k, run, route)
     shown = marches.photos_of(store, stage_id)
     for item in shown:
         c1, c2 = st.columns([1, 3])
@@ -296,10 +296,11 @@ def march_section(ed: session.EditingSession, stage_id: str) -> None:
                                           credit, ed.author))
 
 
-def draw_route(ed: session.EditingSession, stage_id: str, k: str, run) -> None:
+def draw_route(ed: session.EditingSession, stage_id: str, k: str, run, kept: dict | None) -> None:
     """A route clicked point by point on a map around the stage (:func:`marches.attach_drawn_route`):
     each click adds a point, a name typed first makes it a named point (« Place de Ravenne »,
-    a partner town's name links to it on the public map)."""
+    a partner town's name links to it on the public map). ``kept``: the route saved already,
+    which saving this one replaces."""
     from streamlit_folium import st_folium
 
     from cufmap.editing import marches
@@ -342,7 +343,6 @@ def draw_route(ed: session.EditingSession, stage_id: str, k: str, run) -> None:
         named = [p[2] for p in drawn if p[2]]
         st.write(md(f"{len(drawn)} point(s), {routes.km_text(km)}"
                     + (f" ; points nommés : {', '.join(named)}" if named else "") + "."))
-    kept = marches.route_of(ed.store, stage_id)
     replace = True
     if kept and drawn:  # saving replaces the route kept: said, and asked
         replace = st.checkbox(f"Remplacer le tracé enregistré ({routes.km_text(kept['km'])}) "

@@ -21,6 +21,8 @@ from pathlib import Path
 
 from cufmap.publish.mapdoc import FINE_OUTLINES, STATIC
 from cufmap.publish.payload import TERRITORIES
+from cufmap.publish.topology import arcs as topology_arcs
+from cufmap.publish.topology import ring
 
 WORLD_ATLAS = "world-atlas@2.0.2"
 OUTPUT = STATIC / "outremer.json"
@@ -32,29 +34,8 @@ FINE_TOLERANCE = 0.0027
 QUANTIZATION = 100_000
 
 
-def _arcs(topology: dict) -> list[list[list[float]]]:
-    (sx, sy), (tx, ty) = topology["transform"]["scale"], topology["transform"]["translate"]
-    out = []
-    for arc in topology["arcs"]:
-        x = y = 0
-        points = []
-        for dx, dy in arc:
-            x, y = x + dx, y + dy
-            points.append([round(x * sx + tx, 4), round(y * sy + ty, 4)])
-        out.append(points)
-    return out
-
-
-def _ring(indexes: list[int], arcs) -> list[list[float]]:
-    ring: list[list[float]] = []
-    for i in indexes:
-        points = arcs[i] if i >= 0 else arcs[~i][::-1]
-        ring.extend(points if not ring else points[1:])
-    return ring
-
-
 def extract(topology: dict) -> dict:
-    arcs = _arcs(topology)
+    arcs = topology_arcs(topology, 4)
     france = next(g for g in topology["objects"]["countries"]["geometries"]
                   if g["properties"]["name"] == "France")
     polygons = france["arcs"] if france["type"] == "MultiPolygon" else [france["arcs"]]
@@ -62,7 +43,7 @@ def extract(topology: dict) -> dict:
     for label, south, west, north, east in TERRITORIES:
         kept = []
         for polygon in polygons:
-            rings = [_ring(r, arcs) for r in polygon]
+            rings = [ring(r, arcs) for r in polygon]
             lons = [p[0] for p in rings[0]]
             lats = [p[1] for p in rings[0]]
             if south <= sum(lats) / len(lats) <= north and west <= sum(lons) / len(lons) <= east:
@@ -80,7 +61,7 @@ def fine(topology: dict, box=FINE_BOX, tolerance: float = FINE_TOLERANCE) -> dic
     from shapely.geometry import Polygon
     from shapely.geometry import box as rectangle
 
-    arcs = _arcs(topology)
+    arcs = topology_arcs(topology, 4)
     west, south, east, north = box
     frame = rectangle(west, south, east, north)
     pieces = []
@@ -88,7 +69,7 @@ def fine(topology: dict, box=FINE_BOX, tolerance: float = FINE_TOLERANCE) -> dic
         if g["type"] not in ("Polygon", "MultiPolygon"):
             continue
         for polygon in (g["arcs"] if g["type"] == "MultiPolygon" else [g["arcs"]]):
-            rings = [r for r in (_ring(r, arcs) for r in polygon) if len(r) > 3]
+            rings = [r for r in (ring(r, arcs) for r in polygon) if len(r) > 3]
             lons = [p[0] for p in rings[0]] if rings else [180.0]
             if max(lons) < west or min(lons) > east or max(lons) - min(lons) > 180:
                 continue  # elsewhere, or a ring across the antimeridian (never in the box)

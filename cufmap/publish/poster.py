@@ -27,7 +27,7 @@ from functools import lru_cache
 from babel.dates import format_date
 
 from cufmap.places.gazetteer import ATTRIBUTION
-from cufmap.publish import mapdoc
+from cufmap.publish import mapdoc, topology
 from cufmap.publish.payload import METROPOLE
 
 TITLE = "Relais de la Coop Déc' — Cités Unies France, 50 ans"
@@ -189,30 +189,19 @@ def _outline(name: str) -> dict:
 @lru_cache(maxsize=None)
 def _topology_rings(name: str, obj: str) -> tuple[tuple[tuple[float, float], ...], ...]:
     """Every ring of a TopoJSON object (delta-encoded, quantized arcs), as lon/lat points."""
-    topology = _outline(name)
-    (sx, sy), (tx, ty) = topology["transform"]["scale"], topology["transform"]["translate"]
-    arcs = []
-    for arc in topology["arcs"]:
-        x = y = 0
-        points = []
-        for dx, dy in arc:
-            x, y = x + dx, y + dy
-            points.append((x * sx + tx, y * sy + ty))
-        arcs.append(points)
+    document = _outline(name)
+    arcs = topology.arcs(document)
     rings = []
-    for geometry in topology["objects"][obj]["geometries"]:
+    for geometry in document["objects"][obj]["geometries"]:
         polygons = geometry.get("arcs") or []
         if geometry["type"] == "Polygon":
             polygons = [polygons]
         for polygon in polygons:
             for indexes in polygon:
-                ring: list[tuple[float, float]] = []
-                for i in indexes:
-                    points = arcs[i] if i >= 0 else arcs[~i][::-1]
-                    ring.extend(points if not ring else points[1:])
-                lons = [p[0] for p in ring]
-                if ring and max(lons) - min(lons) < 180:  # rings across the antimeridian: out
-                    rings.append(tuple(ring))
+                points = topology.ring(indexes, arcs)
+                lons = [p[0] for p in points]
+                if points and max(lons) - min(lons) < 180:  # rings across the antimeridian: out
+                    rings.append(tuple(points))
     return tuple(rings)
 
 

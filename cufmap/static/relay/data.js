@@ -328,12 +328,18 @@
     return (s >= 3600 ? Math.floor(s / 3600) + ":" : "") + two(Math.floor(s / 60) % 60) + ":" + two(s % 60);
   }
 
+  // Whether `n` takes the singular: texts.one_counts lists the numbers that do (from the
+  // language's plural rule, written by Python).
+  function isOne(n, texts) {
+    var ones = texts.one_counts !== undefined ? texts.one_counts.split(" ") : ["0", "1"];
+    return ones.indexOf(String(n)) >= 0;
+  }
+
   // « 1 étape sur 20 correspond à la sélection. » / « 3 étapes sur 20 correspondent… »: the
   // singular for the numbers of texts.one_counts (the language's plural rule: « 0 étape » in
   // French, « 0 stages » in English). `texts`: count_one / count_other, with {n}, {m}.
   function count(shown, total, texts) {
-    var ones = texts.one_counts !== undefined ? texts.one_counts.split(" ") : ["0", "1"];
-    var form = ones.indexOf(String(shown)) >= 0 ? texts.count_one : texts.count_other;
+    var form = isOne(shown, texts) ? texts.count_one : texts.count_other;
     return form.replace("{n}", String(shown)).replace("{m}", String(total));
   }
 
@@ -345,8 +351,7 @@
     return (items || []).map(function (item) {
       if (item[2] !== "held") return item;
       var n = stages.filter(function (s) { return s.status_class === "passee"; }).length;
-      var ones = texts.one_counts !== undefined ? texts.one_counts.split(" ") : ["0", "1"];
-      var label = texts[ones.indexOf(String(n)) >= 0 ? "figures_held_one" : "figures_held_other"];
+      var label = texts[isOne(n, texts) ? "figures_held_one" : "figures_held_other"];
       return [String(n), label || item[1], "held"];
     });
   }
